@@ -1,0 +1,481 @@
+//! A clinic's treatment protocol: a versioned TOML file that fixes the rhythm of a course.
+//!
+//! A protocol says, with a `source` note on every default: the route; the induction rhythm;
+//! what the end-of-induction review suggests for each outcome; how maintenance adapts; how often
+//! a full reassessment falls; when a session is held for safety; and which instruments are
+//! collected when. Cadence suggests from it and the planner books from it; each clinic reviews
+//! its own copy (PRODUCT.md: "every shipped default cites its source").
+//!
+//! Files are parsed strictly ([`Protocol::from_toml`]: unknown keys are rejected) and then
+//! checked as a whole ([`Protocol::check`]), so `cadence protocol check` can list every problem
+//! with its line at once. Parsing is deterministic: the server freezes a file's text with each
+//! course, and the same text always gives the same protocol. The built-in protocols ship as
+//! files in `protocols/` ([`builtin`], [`builtin_text`]); `docs/protocols.md` describes the
+//! format and their sources.
+
+mod check;
+mod describe;
+mod locate;
+
+pub use locate::{Problem, ProtocolErrors};
+
+use crate::decision::Decision;
+use crate::history::BloodPressure;
+use crate::instrument::{CssrsRisk, InstrumentId};
+use crate::route::Route;
+use serde::{Deserialize, Serialize};
+
+/// The built-in protocol files, embedded so the binary needs no data directory.
+const BUILTIN: [(&str, &str); 2] = [
+    (
+        "iv-ketamine-6",
+        include_str!("../../protocols/iv-ketamine-6.toml"),
+    ),
+    (
+        "esketamine-label",
+        include_str!("../../protocols/esketamine-label.toml"),
+    ),
+];
+
+/// The ids of the built-in protocols, in the order they are listed to users.
+pub fn builtin_ids() -> &'static [&'static str] {
+    &["iv-ketamine-6", "esketamine-label"]
+}
+
+/// The text of a built-in protocol file, as shipped (what a course freezes when it starts on a
+/// built-in protocol).
+pub fn builtin_text(id: &str) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(builtin_id, _)| *builtin_id == id)
+        .map(|(_, text)| *text)
+}
+
+/// A built-in protocol by id (see [`builtin_ids`]); `None` for any other id.
+pub fn builtin(id: &str) -> Option<Protocol> {
+    builtin_text(id).and_then(|text| Protocol::from_toml(text).ok())
+}
+
+/// A treatment protocol, as resolved from its file.
+///
+/// Build one with [`Protocol::from_toml`] or [`builtin`], which check it; a value built by hand
+/// can be checked with [`Protocol::check`] (the planner does so before it plans).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protocol {
+    /// Stable id: lowercase letters, digits, `-` and `_`.
+    pub id: String,
+    /// Bumped on any change; a course keeps the version it started on.
+    pub version: u32,
+    /// A one-line title.
+    pub title: String,
+    /// The route of administration.
+    pub route: Route,
+    /// Where the protocol as a whole comes from.
+    pub source: String,
+    /// The induction rhythm.
+    pub induction: Induction,
+    /// What the end-of-induction review measures and suggests.
+    pub end_of_induction: EndOfInduction,
+    /// How maintenance adapts.
+    pub maintenance: Maintenance,
+    /// The periodic full reassessment.
+    pub reassessment: Reassessment,
+    /// When a session is held for clinician review.
+    pub safety: Safety,
+    /// Which instruments are collected when.
+    #[serde(default)]
+    pub collect: Vec<Collect>,
+}
+
+/// The induction phase: a fixed number of sessions at a fixed rhythm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Induction {
+    /// Number of induction sessions.
+    pub sessions: u32,
+    /// At most this many sessions in any 7 consecutive days ("twice weekly" = 2).
+    pub per_week: u32,
+    /// Minimum whole days from one session to the next (applies to every session of a course).
+    pub min_days_between: u32,
+    /// Induction should finish within this many weeks of the first session.
+    pub max_weeks: u32,
+    /// An early check falls on the date of this induction session, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_check_after: Option<u32>,
+    /// Sessions one `extend_induction` decision adds.
+    #[serde(default)]
+    pub extension_sessions: u32,
+    /// How many times induction may be extended.
+    #[serde(default)]
+    pub max_extensions: u32,
+    /// Where these numbers come from.
+    pub source: String,
+}
+
+/// The end-of-induction review: the instrument, the thresholds and what each outcome suggests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndOfInduction {
+    /// The depression scale whose fall from baseline decides the outcome.
+    pub instrument: InstrumentId,
+    /// A fall from baseline of at least this many percent is a response.
+    pub response_percent: u8,
+    /// A fall of at least this many percent, below `response_percent`, is a partial response.
+    pub partial_percent: u8,
+    /// What a response suggests.
+    pub on_response: Decision,
+    /// What a partial response suggests.
+    pub on_partial: Decision,
+    /// What a non-response suggests.
+    pub on_non_response: Decision,
+    /// Where these rules come from.
+    pub source: String,
+}
+
+/// What counts as a change in symptoms during maintenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymptomTrigger {
+    /// A rise past the instrument's reliable-change threshold versus the post-induction score.
+    ReliableDeterioration,
+    /// The fall from baseline is no longer at least the response threshold.
+    ResponseLost,
+}
+
+impl SymptomTrigger {
+    /// The stable id used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SymptomTrigger::ReliableDeterioration => "reliable_deterioration",
+            SymptomTrigger::ResponseLost => "response_lost",
+        }
+    }
+}
+
+/// Maintenance: an interval that lengthens while the patient is stable and shortens when
+/// symptoms return, within bounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maintenance {
+    /// The adaptive interval maintenance starts at (after the initial block, if any).
+    pub start_interval_weeks: u16,
+    /// The shortest interval.
+    pub min_interval_weeks: u16,
+    /// The longest interval.
+    pub max_interval_weeks: u16,
+    /// Consecutive stable check-ins after which lengthening is suggested.
+    pub stable_checkins_to_lengthen: u16,
+    /// Weeks one `lengthen_interval` decision adds.
+    pub lengthen_by_weeks: u16,
+    /// Weeks one `shorten_interval` decision removes.
+    pub shorten_by_weeks: u16,
+    /// What counts as symptom return (suggests shortening).
+    pub symptom_return: SymptomTrigger,
+    /// When a booster session is suggested.
+    pub booster_when: SymptomTrigger,
+    /// An optional fixed block before adaptive maintenance (esketamine weeks 5-8: weekly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial: Option<InitialBlock>,
+    /// Where these numbers come from.
+    pub source: String,
+}
+
+/// A fixed consolidation block at the start of maintenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitialBlock {
+    /// The interval during the block.
+    pub interval_weeks: u16,
+    /// How long the block lasts; `weeks / interval_weeks` sessions.
+    pub weeks: u16,
+    /// Where these numbers come from.
+    pub source: String,
+}
+
+impl InitialBlock {
+    /// The number of sessions in the block.
+    pub fn sessions(&self) -> u32 {
+        u32::from(self.weeks)
+            .checked_div(u32::from(self.interval_weeks))
+            .unwrap_or(0)
+    }
+}
+
+/// The periodic full reassessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reassessment {
+    /// A reassessment falls every this many weeks after the first session.
+    pub every_weeks: u16,
+    /// The instruments a reassessment collects.
+    pub instruments: Vec<InstrumentId>,
+    /// Where these come from.
+    pub source: String,
+}
+
+/// When a session is held for clinician review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Safety {
+    /// Hold when the pre-dose blood pressure is above this (either number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bp_max: Option<BloodPressure>,
+    /// Hold when a score raises its suicide-risk flag (e.g. PHQ-9 item 9 > 0).
+    pub hold_on_suicide_risk: bool,
+    /// Hold when the C-SSRS screener gives one of these risk categories.
+    #[serde(default)]
+    pub hold_on_cssrs: Vec<CssrsRisk>,
+    /// Sedation is not resolved while the discharge MOAA/S is below this level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge_min_moaas: Option<u8>,
+    /// Minimum observation after dosing, in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observation_minutes: Option<u16>,
+    /// Where these come from.
+    pub source: String,
+}
+
+/// When in a course an instrument is collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectWhen {
+    /// Once, before the first session.
+    Baseline,
+    /// In clinic before each session.
+    BeforeSession,
+    /// During each session.
+    DuringSession,
+    /// At home, by link, between sessions.
+    BetweenSessions,
+}
+
+impl CollectWhen {
+    /// The stable id used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectWhen::Baseline => "baseline",
+            CollectWhen::BeforeSession => "before_session",
+            CollectWhen::DuringSession => "during_session",
+            CollectWhen::BetweenSessions => "between_sessions",
+        }
+    }
+}
+
+/// Instruments collected at one point of a course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collect {
+    /// When.
+    pub when: CollectWhen,
+    /// Which instruments.
+    pub instruments: Vec<InstrumentId>,
+    /// Why these, then.
+    pub source: String,
+}
+
+impl Protocol {
+    /// Parses and checks a protocol file. Syntax and type errors stop parsing and carry their
+    /// line and column; otherwise every semantic problem is reported, each with its key path and
+    /// line.
+    pub fn from_toml(text: &str) -> Result<Protocol, ProtocolErrors> {
+        let protocol: Protocol =
+            toml::from_str(text).map_err(|e| ProtocolErrors::from_toml_error(text, &e))?;
+        let problems = protocol.check();
+        if problems.is_empty() {
+            Ok(protocol)
+        } else {
+            Err(ProtocolErrors::located(text, problems))
+        }
+    }
+
+    /// Every semantic problem with this protocol, each with its key path (no lines: see
+    /// [`Protocol::from_toml`]). Empty when the protocol is sound.
+    pub fn check(&self) -> Vec<Problem> {
+        check::check(self)
+    }
+
+    /// The instruments collected at `when`, in file order.
+    pub fn collected(&self, when: CollectWhen) -> Vec<InstrumentId> {
+        self.collect
+            .iter()
+            .filter(|c| c.when == when)
+            .flat_map(|c| c.instruments.iter().copied())
+            .collect()
+    }
+
+    /// Whether an instrument is collected at any point of the course (reassessments included).
+    pub fn collects(&self, instrument: InstrumentId) -> bool {
+        self.collect
+            .iter()
+            .any(|c| c.instruments.contains(&instrument))
+            || self.reassessment.instruments.contains(&instrument)
+    }
+
+    /// The number of induction sessions when every allowed extension is used.
+    pub fn max_induction_sessions(&self) -> u32 {
+        self.induction.sessions.saturating_add(
+            self.induction
+                .extension_sessions
+                .saturating_mul(self.induction.max_extensions),
+        )
+    }
+
+    /// A readable summary for `cadence protocol show`.
+    pub fn describe(&self) -> String {
+        describe::describe(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_file_parses_and_matches_its_id() {
+        assert_eq!(builtin_ids().len(), BUILTIN.len());
+        for id in builtin_ids() {
+            let text = builtin_text(id).unwrap();
+            let p = Protocol::from_toml(text).unwrap_or_else(|e| panic!("{id}:\n{e}"));
+            assert_eq!(p.id, *id);
+            assert!(p.version >= 1);
+            assert!(p.check().is_empty());
+            assert_eq!(builtin(id), Some(p));
+        }
+        assert_eq!(builtin("nope"), None);
+        assert_eq!(builtin_text("nope"), None);
+    }
+
+    #[test]
+    fn iv_ketamine_6_has_the_issue_numbers() {
+        let p = builtin("iv-ketamine-6").unwrap();
+        assert_eq!(p.route, Route::IvKetamine);
+        let i = &p.induction;
+        assert_eq!(
+            (i.sessions, i.per_week, i.min_days_between, i.max_weeks),
+            (6, 2, 2, 3)
+        );
+        assert_eq!(i.early_check_after, Some(4));
+        assert_eq!((i.extension_sessions, i.max_extensions), (2, 1));
+        assert_eq!(p.max_induction_sessions(), 8);
+        let e = &p.end_of_induction;
+        assert_eq!(e.instrument, InstrumentId::Phq9);
+        assert_eq!((e.response_percent, e.partial_percent), (50, 25));
+        assert_eq!(e.on_response, Decision::StartMaintenance);
+        assert_eq!(e.on_partial, Decision::ExtendInduction);
+        assert_eq!(e.on_non_response, Decision::Discontinue);
+        let m = &p.maintenance;
+        assert_eq!(
+            (
+                m.start_interval_weeks,
+                m.min_interval_weeks,
+                m.max_interval_weeks
+            ),
+            (2, 1, 4)
+        );
+        assert_eq!(
+            (
+                m.stable_checkins_to_lengthen,
+                m.lengthen_by_weeks,
+                m.shorten_by_weeks
+            ),
+            (2, 1, 1)
+        );
+        assert_eq!(m.symptom_return, SymptomTrigger::ReliableDeterioration);
+        assert_eq!(m.booster_when, SymptomTrigger::ResponseLost);
+        assert_eq!(m.initial, None);
+        assert_eq!(p.reassessment.every_weeks, 12);
+        assert_eq!(
+            p.safety.bp_max,
+            Some(BloodPressure {
+                systolic: 140,
+                diastolic: 90
+            })
+        );
+        assert!(p.safety.source.contains("[JNJ-BP]"));
+        assert!(p.safety.source.contains("UNCONFIRMED"));
+    }
+
+    #[test]
+    fn esketamine_label_has_the_label_numbers() {
+        let p = builtin("esketamine-label").unwrap();
+        assert_eq!(p.route, Route::Esketamine);
+        let i = &p.induction;
+        assert_eq!((i.sessions, i.per_week, i.max_weeks), (8, 2, 4));
+        assert_eq!(i.min_days_between, 2);
+        assert!(i.source.contains("not a label number"));
+        let m = &p.maintenance;
+        let initial = m.initial.as_ref().unwrap();
+        assert_eq!((initial.interval_weeks, initial.weeks), (1, 4));
+        assert_eq!(initial.sessions(), 4);
+        assert_eq!(
+            (
+                m.start_interval_weeks,
+                m.min_interval_weeks,
+                m.max_interval_weeks
+            ),
+            (2, 1, 2)
+        );
+        assert_eq!(
+            p.safety.bp_max,
+            Some(BloodPressure {
+                systolic: 140,
+                diastolic: 90
+            })
+        );
+        assert_eq!(p.safety.observation_minutes, Some(120));
+        assert!(p.safety.source.contains("[PI-2019-P3]"));
+    }
+
+    #[test]
+    fn every_section_of_every_builtin_cites_a_source_key() {
+        for id in builtin_ids() {
+            let p = builtin(id).unwrap();
+            let mut sources = vec![
+                &p.source,
+                &p.induction.source,
+                &p.end_of_induction.source,
+                &p.maintenance.source,
+                &p.reassessment.source,
+                &p.safety.source,
+            ];
+            sources.extend(p.collect.iter().map(|c| &c.source));
+            sources.extend(p.maintenance.initial.iter().map(|i| &i.source));
+            for s in sources {
+                assert!(s.contains('[') || s.contains("PRODUCT.md"), "{id}: {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn collected_lists_follow_the_file() {
+        let p = builtin("iv-ketamine-6").unwrap();
+        assert_eq!(
+            p.collected(CollectWhen::BeforeSession),
+            vec![InstrumentId::Phq9, InstrumentId::CssrsScreen]
+        );
+        assert!(p.collects(InstrumentId::Wsas));
+        assert!(!p.collects(InstrumentId::Madrs));
+    }
+
+    #[test]
+    fn json_output_uses_the_file_names() {
+        let p = builtin("esketamine-label").unwrap();
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["route"], "esketamine");
+        assert_eq!(v["maintenance"]["initial"]["interval_weeks"], 1);
+        assert_eq!(v["safety"]["bp_max"]["systolic"], 140);
+        assert_eq!(v["safety"]["hold_on_cssrs"][1], "high");
+        assert_eq!(v["collect"][0]["when"], "baseline");
+        assert_eq!(v["end_of_induction"]["on_response"], "start_maintenance");
+    }
+
+    #[test]
+    fn a_protocol_round_trips_through_toml() {
+        for id in builtin_ids() {
+            let p = builtin(id).unwrap();
+            let text = toml::to_string(&p).unwrap();
+            assert_eq!(Protocol::from_toml(&text).unwrap(), p);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! `cadence`: the command line.
+//!
+//! Subcommands are thin: they parse arguments, read files, call the pure clinical crate and
+//! print either a readable summary or one JSON object. Invalid input exits with status 2, a
+//! one-line message on stderr and nothing on stdout, so scripts can rely on the contract.
+
+mod clock;
+mod commands;
+mod course_input;
+mod input;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Cadence: measurement-based planning for ketamine and esketamine courses.
+///
+/// Decision support for licensed clinicians; not a medical device. Every shipped clinical
+/// default cites its source (see docs/instruments.md and docs/protocols.md).
+#[derive(Debug, Parser)]
+#[command(name = "cadence", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score one completed instrument from its item answers.
+    Score(commands::score::Args),
+    /// Compare a current total with baseline: response, remission, reliable change.
+    Outcome(commands::outcome::Args),
+    /// Safety screening and treatment-resistance staging from a JSON input file.
+    Screen(commands::screen::Args),
+    /// List the instruments, their items, ranges, bands and licence notes.
+    Instruments(commands::instruments::Args),
+    /// Check or show a protocol file.
+    Protocol(commands::protocol::Args),
+    /// Plan a course: dated sessions by phase and review points.
+    Plan(commands::plan::Args),
+    /// Suggest the next step for a course, with its reasons.
+    Review(commands::review::Args),
+    /// How many treatments lie ahead, and what they cost.
+    Forecast(commands::forecast::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(args) => commands::score::run(args),
+        Command::Outcome(args) => commands::outcome::run(args),
+        Command::Screen(args) => commands::screen::run(args),
+        Command::Instruments(args) => commands::instruments::run(args),
+        Command::Protocol(args) => commands::protocol::run(args),
+        Command::Plan(args) => commands::plan::run(args),
+        Command::Review(args) => commands::review::run(args),
+        Command::Forecast(args) => commands::forecast::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => err.report(),
+    }
+}
