@@ -36,7 +36,7 @@ pub enum ReliableChangeRule {
     JacobsonTruax {
         /// Standard deviation of baseline scores in the reference population.
         sd: f64,
-        /// Reliability (test-retest or alpha), 0 < r < 1.
+        /// Reliability (test-retest or alpha), 0 <= r < 1.
         reliability: f64,
     },
 }
@@ -154,7 +154,7 @@ pub struct Outcome {
     pub baseline: u16,
     /// Current total.
     pub current: u16,
-    /// `current - baseline` (negative is better on every supported scale).
+    /// `current - baseline` (negative is better on every symptom scale compared here).
     pub change: i32,
     /// Change as a percentage of baseline, one decimal; `None` when baseline is 0.
     pub percent_change: Option<f64>,
@@ -181,6 +181,13 @@ pub enum OutcomeError {
         "{0} has no total score, so it has no outcome versus baseline; compare its risk category instead"
     )]
     NoTotal(InstrumentId),
+    /// The instrument is a within-session state measure, not a symptom scale: MOAA/S (where a
+    /// lower level is deeper sedation) and CADSS describe one session, not change over a course.
+    #[error(
+        "{0} rates a single session, so it has no outcome versus baseline; use a symptom scale \
+         (phq9, gad7, qids_sr16, pcl5, madrs, wsas)"
+    )]
+    SessionMeasure(InstrumentId),
     /// A total outside the instrument's range.
     #[error("{which} total {value} is out of range for {instrument}; allowed {min}-{max}")]
     OutOfRange {
@@ -224,6 +231,9 @@ pub fn outcome(
     current: u16,
     config: &OutcomeConfig,
 ) -> Result<Outcome, OutcomeError> {
+    if matches!(instrument, InstrumentId::Moaas | InstrumentId::Cadss) {
+        return Err(OutcomeError::SessionMeasure(instrument));
+    }
     let (min, max) = instrument
         .definition()
         .total_range

@@ -26,7 +26,11 @@ pub fn load_protocol(spec: &str) -> Result<Protocol, CliError> {
         invalid(format!(
             "{}: {} (run `cadence protocol check {}` to see every problem)",
             path.display(),
-            errors.to_string().lines().next().unwrap_or("invalid protocol"),
+            errors
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid protocol"),
             path.display()
         ))
     })

@@ -10,6 +10,7 @@ mod course_input;
 mod input;
 mod output;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -45,7 +46,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let result = match cli.command {
         Command::Score(args) => commands::score::run(args),
         Command::Outcome(args) => commands::outcome::run(args),
@@ -60,4 +64,23 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => err.report(),
     }
+}
+
+/// Help and version go to stdout as usual; a usage error keeps the invalid-input contract:
+/// exit 2 and one line on stderr (clap's own rendering spans several lines).
+fn usage_error(err: &clap::Error) -> ExitCode {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = err.render().to_string();
+    let line = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    output::CliError::Invalid(format!("{line} (see --help)")).report()
 }

@@ -8,19 +8,20 @@
 //! changes a course without a clinician's recorded decision). It is a pure function of its
 //! inputs: "today" is a parameter and the clock is never read, so a plan can be reproduced.
 //!
-//! [`course`] replays the history (what happened, in date order); [`book`] books what is still
-//! to come. Problems the planner can work around (induction running past its maximum weeks, a
-//! decision that cannot apply) become warnings in the plan; inputs it cannot plan from are a
-//! [`PlanError`].
+//! `course` replays the history (what happened, in date order); `book` books what is still to
+//! come; `reviews` reads the review points off the result. Problems the planner can work around
+//! (induction running past its maximum weeks, a decision that cannot apply) become warnings in
+//! the plan; inputs it cannot plan from are a [`PlanError`].
 
 mod book;
 mod course;
+mod reviews;
 
 use crate::calendar::ClinicCalendar;
 use crate::decision::Decision;
 use crate::history::{CourseHistory, SessionStatus};
 use crate::protocol::{Problem, Protocol};
-use course::{Course, Stop};
+use course::Course;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -282,89 +283,13 @@ pub fn plan(
     let earliest = today.max(start);
     let horizon_end = book::add_days(earliest, 7 * i64::from(horizon_weeks))?;
     book::book(&mut course, calendar, earliest, horizon_end)?;
-    let reviews = reviews(protocol, calendar, &course, horizon_end)?;
-    max_weeks_warning(protocol, &mut course)?;
+    let review_points = reviews::reviews(protocol, calendar, &course, horizon_end)?;
+    reviews::max_weeks_warning(protocol, &mut course)?;
     Ok(Plan {
         sessions: course.sessions,
-        reviews,
+        reviews: review_points,
         warnings: course.warnings,
     })
-}
-
-/// Early check, end-of-induction reviews and reassessments.
-fn reviews(
-    p: &Protocol,
-    calendar: &ClinicCalendar,
-    course: &Course<'_>,
-    horizon_end: Date,
-) -> Result<Vec<Review>, PlanError> {
-    let induction = course.induction_dates();
-    let at = |n: u32| {
-        usize::try_from(n)
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| induction.get(i).copied())
-    };
-    let mut out = Vec::new();
-    if let Some(date) = p.induction.early_check_after.and_then(at) {
-        out.push(Review {
-            kind: ReviewKind::EarlyCheck,
-            date,
-        });
-    }
-    for date in course.checkpoints.iter().filter_map(|n| at(*n)) {
-        out.push(Review {
-            kind: ReviewKind::EndOfInductionReview,
-            date,
-        });
-    }
-    if let Some(first) = course.sessions.first().map(|s| s.date) {
-        let stop = match course.stop {
-            Some(Stop::Discontinued(d)) => Some(d),
-            _ => None,
-        };
-        let every = 7 * i64::from(p.reassessment.every_weeks);
-        for k in 1..=i64::from(MAX_HORIZON_WEEKS) {
-            let nominal = book::add_days(first, k * every)?;
-            if nominal > horizon_end || stop.is_some_and(|s| nominal > s) {
-                break;
-            }
-            match calendar.next_open_on_or_after(nominal, book::SEARCH_DAYS) {
-                Some(date) if date <= horizon_end => out.push(Review {
-                    kind: ReviewKind::Reassessment,
-                    date,
-                }),
-                _ => break,
-            }
-        }
-    }
-    out.sort_by_key(|r| (r.date, r.kind));
-    out.dedup();
-    Ok(out)
-}
-
-/// Warns when the protocol's induction sessions end after its maximum weeks.
-fn max_weeks_warning(p: &Protocol, course: &mut Course<'_>) -> Result<(), PlanError> {
-    let induction = course.induction_dates();
-    let n = p.induction.sessions;
-    let (Some(first), Some(last)) = (
-        induction.first().copied(),
-        usize::try_from(n)
-            .ok()
-            .and_then(|n| induction.get(n.saturating_sub(1)).copied()),
-    ) else {
-        return Ok(());
-    };
-    let weeks = p.induction.max_weeks;
-    let deadline = book::add_days(first, 7 * i64::from(weeks) - 1)?;
-    if last > deadline {
-        course.warnings.push(format!(
-            "induction runs past its {weeks} weeks: induction session {n} falls on {last}, after \
-             {deadline} ({weeks} weeks from the first session on {first}); the clinic calendar \
-             and the sessions so far allow no earlier date"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

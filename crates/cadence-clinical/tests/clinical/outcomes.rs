@@ -144,12 +144,7 @@ fn max(instrument: InstrumentId) -> u16 {
 
 #[test]
 fn instruments_without_a_threshold_give_null() {
-    for instrument in [
-        InstrumentId::Gad7,
-        InstrumentId::Pcl5,
-        InstrumentId::Wsas,
-        InstrumentId::Cadss,
-    ] {
+    for instrument in [InstrumentId::Gad7, InstrumentId::Pcl5, InstrumentId::Wsas] {
         let o = with_defaults(instrument, 20, 2);
         assert_eq!(o.remission, None, "{instrument}");
         assert_eq!(o.status, OutcomeStatus::Response, "{instrument}");
@@ -159,7 +154,6 @@ fn instruments_without_a_threshold_give_null() {
         InstrumentId::Madrs,
         InstrumentId::Pcl5,
         InstrumentId::Wsas,
-        InstrumentId::Cadss,
     ] {
         let o = with_defaults(instrument, 20, 2);
         assert_eq!(o.reliable_change, None, "{instrument}");
@@ -356,4 +350,15 @@ fn golden_outcomes() {
     assert_eq!(examples[0].percent_change, Some(-59.1));
     assert_eq!(examples[2].percent_change, Some(-31.3));
     insta::assert_json_snapshot!("outcomes_worked_examples", examples);
+}
+
+#[test]
+fn session_measures_have_no_outcome_versus_baseline() {
+    // MOAA/S falls as sedation deepens and CADSS rates one session: a "fall from baseline"
+    // would read as a response, so both are refused with a message naming the symptom scales.
+    for instrument in [InstrumentId::Moaas, InstrumentId::Cadss] {
+        let err = outcome(instrument, 5, 2, &OutcomeConfig::default()).unwrap_err();
+        assert_eq!(err, OutcomeError::SessionMeasure(instrument));
+        assert!(err.to_string().contains("phq9"), "{err}");
+    }
 }

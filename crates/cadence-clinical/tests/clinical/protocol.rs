@@ -130,7 +130,7 @@ fn max_weeks_too_short_names_what_is_needed() {
         errors(&text).to_string(),
         format!(
             "line {line} (induction.max_weeks): 1 week is too short for 6 sessions at 2 a week, \
-             at least 2 days apart: they need at least 3 weeks (17 days from first to last)"
+             at least 2 days apart: they need at least 3 weeks (session 6 falls on day 17 at the earliest)"
         )
     );
     // 3 weeks fit exactly: 17 days.

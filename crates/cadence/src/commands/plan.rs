@@ -51,7 +51,8 @@ pub fn run(args: Args) -> CliResult {
         .map(|t| parse_weekday(t.trim()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| invalid(format!("--open-days: {e}")))?;
-    let open = OpenDays::from_weekdays(weekdays).map_err(|e| invalid(format!("--open-days: {e}")))?;
+    let open =
+        OpenDays::from_weekdays(weekdays).map_err(|e| invalid(format!("--open-days: {e}")))?;
     let closed = match &args.closed {
         Some(list) => parse_closed_dates(list).map_err(|e| invalid(format!("--closed: {e}")))?,
         None => Default::default(),
@@ -59,8 +60,15 @@ pub fn run(args: Args) -> CliResult {
     let calendar = ClinicCalendar::new(&args.tz, open, closed).map_err(invalid)?;
     let fallback = args.history.is_none().then_some(args.start);
     let today = today(args.today, fallback, &tz);
-    let plan = planner::plan(&protocol, &calendar, &history, args.start, today, args.horizon_weeks)
-        .map_err(invalid)?;
+    let plan = planner::plan(
+        &protocol,
+        &calendar,
+        &history,
+        args.start,
+        today,
+        args.horizon_weeks,
+    )
+    .map_err(invalid)?;
     if args.json {
         print_json(&plan)
     } else {
@@ -71,7 +79,11 @@ pub fn run(args: Args) -> CliResult {
 fn describe(plan: &Plan) -> String {
     let mut text = String::new();
     for s in &plan.sessions {
-        let done = if s.status == SessionState::Completed { " (done)" } else { "" };
+        let done = if s.status == SessionState::Completed {
+            " (done)"
+        } else {
+            ""
+        };
         let phase = serde_json::to_value(s.phase).ok();
         let phase = phase.as_ref().and_then(|v| v.as_str()).unwrap_or("");
         let _ = writeln!(
