@@ -27,6 +27,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// A synthetic demo course, end to end: screening, plan, review and forecast.
+    Demo(commands::demo::Args),
     /// Score one completed instrument from its item answers.
     Score(commands::score::Args),
     /// Compare a current total with baseline: response, remission, reliable change.
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Err(err) => return usage_error(&err),
     };
     let result = match cli.command {
+        Command::Demo(args) => commands::demo::run(args),
         Command::Score(args) => commands::score::run(args),
         Command::Outcome(args) => commands::outcome::run(args),
         Command::Screen(args) => commands::screen::run(args),

@@ -1,5 +1,6 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
+pub mod demo;
 pub mod forecast;
 pub mod instruments;
 pub mod outcome;

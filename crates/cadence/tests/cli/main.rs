@@ -14,6 +14,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 /// What a run of the binary produced.
+#[derive(Debug)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,
