@@ -1,0 +1,247 @@
+//! The [`Store`] trait: everything the application asks of storage.
+
+use crate::StoreError;
+use crate::audit::{AuditEvent, AuditRecord};
+use crate::ids::*;
+use crate::records::*;
+use jiff::Timestamp;
+
+/// Storage for one Cadence installation (all clinics).
+///
+/// Rules every backend follows, checked by the conformance suite:
+/// - Every method that takes an [`AuditEvent`] appends it to the audit log in the same
+///   transaction as its read or write (filling in the new object's id on a create). If the
+///   operation fails, neither the change nor the audit row is kept: failed and denied attempts
+///   are audited separately with [`Store::append_audit`].
+/// - Every clinic-scoped read and write takes the caller's [`ClinicId`]; a record of another
+///   clinic is [`StoreError::NotFound`].
+/// - Unique rules refused are [`StoreError::Conflict`] naming the rule (`users.email`,
+///   `patients.mrn`, `clinics.name`).
+/// - Audit appends are serialised, so the chain is linear under any number of writers and
+///   server processes.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    // --- clinics and users ---------------------------------------------------------------
+
+    /// Creates a clinic (open Monday to Friday, no closed dates).
+    async fn create_clinic(&self, new: NewClinic, audit: AuditEvent) -> Result<Clinic, StoreError>;
+    /// A clinic by id.
+    async fn get_clinic(&self, id: ClinicId) -> Result<Clinic, StoreError>;
+    /// A clinic by its exact name.
+    async fn find_clinic_by_name(&self, name: &str) -> Result<Clinic, StoreError>;
+    /// Sets a clinic's calendar.
+    async fn update_clinic_calendar(
+        &self,
+        id: ClinicId,
+        time_zone: &str,
+        open_days: &str,
+        closed_dates: &[jiff::civil::Date],
+        audit: AuditEvent,
+    ) -> Result<Clinic, StoreError>;
+
+    /// Creates a user.
+    async fn create_user(&self, new: NewUser, audit: AuditEvent) -> Result<User, StoreError>;
+    /// A user by login email (lower-cased), in any clinic.
+    async fn find_user_by_email(&self, email: &str) -> Result<User, StoreError>;
+    /// A user by id.
+    async fn get_user(&self, id: UserId) -> Result<User, StoreError>;
+    /// A clinic's users, by email.
+    async fn list_users(&self, clinic: ClinicId) -> Result<Vec<User>, StoreError>;
+    /// Replaces a user's password hash and clears (or sets) the one-time flag; ends the user's
+    /// other sessions except `keep_session` (a token hash).
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        must_change_password: bool,
+        keep_session: Option<&str>,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Changes a user's role or disables them; a disabled user's sessions are ended.
+    async fn update_user_access(
+        &self,
+        clinic: ClinicId,
+        id: UserId,
+        role: Role,
+        disabled: bool,
+        audit: AuditEvent,
+    ) -> Result<User, StoreError>;
+
+    // --- login sessions ------------------------------------------------------------------
+
+    /// Stores a new login session and audits the login.
+    async fn create_auth_session(
+        &self,
+        new: NewAuthSession,
+        audit: AuditEvent,
+    ) -> Result<AuthSession, StoreError>;
+    /// A login session by token hash.
+    async fn get_auth_session(&self, token_hash: &str) -> Result<AuthSession, StoreError>;
+    /// Records activity on a session (idle timeout).
+    async fn touch_auth_session(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError>;
+    /// Ends a session (logout or expiry); audits when an event is given.
+    async fn delete_auth_session(
+        &self,
+        token_hash: &str,
+        audit: Option<AuditEvent>,
+    ) -> Result<(), StoreError>;
+
+    // --- patients --------------------------------------------------------------------------
+
+    /// Creates a patient.
+    async fn create_patient(
+        &self,
+        clinic: ClinicId,
+        details: PatientDetails,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<Patient, StoreError>;
+    /// A patient.
+    async fn get_patient(
+        &self,
+        clinic: ClinicId,
+        id: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Patient, StoreError>;
+    /// A clinic's patients whose name or MRN contains `search` (case-insensitive), by family
+    /// name, at most `limit`.
+    async fn list_patients(
+        &self,
+        clinic: ClinicId,
+        search: Option<&str>,
+        limit: u32,
+        audit: AuditEvent,
+    ) -> Result<Vec<Patient>, StoreError>;
+    /// Replaces a patient's details.
+    async fn update_patient(
+        &self,
+        clinic: ClinicId,
+        id: PatientId,
+        details: PatientDetails,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<Patient, StoreError>;
+
+    // --- screenings and assessments ---------------------------------------------------------
+
+    /// Stores a screening.
+    async fn create_screening(
+        &self,
+        new: NewScreening,
+        audit: AuditEvent,
+    ) -> Result<Screening, StoreError>;
+    /// A screening.
+    async fn get_screening(
+        &self,
+        clinic: ClinicId,
+        id: ScreeningId,
+        audit: AuditEvent,
+    ) -> Result<Screening, StoreError>;
+    /// Stores an assessment.
+    async fn create_assessment(
+        &self,
+        new: NewAssessment,
+        audit: AuditEvent,
+    ) -> Result<Assessment, StoreError>;
+    /// A patient's assessments, by date taken then id.
+    async fn list_assessments(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Assessment>, StoreError>;
+
+    // --- courses, sessions, decisions -------------------------------------------------------
+
+    /// Creates a course and books its first sessions, in one transaction.
+    async fn create_course(
+        &self,
+        new: NewCourse,
+        sessions: Vec<jiff::civil::Date>,
+        audit: AuditEvent,
+    ) -> Result<Course, StoreError>;
+    /// A patient's courses, newest first.
+    async fn list_courses(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Course>, StoreError>;
+    /// A course with its sessions, the patient's assessments and its decisions.
+    async fn get_course_bundle(
+        &self,
+        clinic: ClinicId,
+        id: CourseId,
+        audit: AuditEvent,
+    ) -> Result<CourseBundle, StoreError>;
+    /// Books a treatment session in a course.
+    async fn create_treatment_session(
+        &self,
+        new: NewTreatmentSession,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError>;
+    /// A treatment session with its monitoring entries.
+    async fn get_treatment_session(
+        &self,
+        clinic: ClinicId,
+        id: TreatmentSessionId,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError>;
+    /// A clinic's treatment sessions booked on a date (today's schedule).
+    async fn list_treatment_sessions_on(
+        &self,
+        clinic: ClinicId,
+        date: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<Vec<TreatmentSession>, StoreError>;
+    /// Changes a treatment session: each field present in `change` replaces the stored one.
+    async fn update_treatment_session(
+        &self,
+        clinic: ClinicId,
+        id: TreatmentSessionId,
+        change: TreatmentSessionChange,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError>;
+    /// Adds a monitoring entry to a treatment session.
+    async fn add_monitoring_entry(
+        &self,
+        clinic: ClinicId,
+        session: TreatmentSessionId,
+        entry: NewMonitoringEntry,
+        audit: AuditEvent,
+    ) -> Result<MonitoringEntry, StoreError>;
+    /// Records a clinician's decision.
+    async fn create_decision(
+        &self,
+        new: NewDecision,
+        audit: AuditEvent,
+    ) -> Result<DecisionRecord, StoreError>;
+
+    // --- price list ------------------------------------------------------------------------
+
+    /// The clinic's price list file text, if one is set.
+    async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError>;
+    /// Replaces the clinic's price list file text.
+    async fn set_price_list(
+        &self,
+        clinic: ClinicId,
+        text: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    // --- audit -------------------------------------------------------------------------------
+
+    /// Appends an audit row on its own (logins, denied or failed attempts, exports).
+    async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError>;
+    /// Audit rows with `from <= seq`, in sequence order, at most `limit` (for verification in
+    /// pages).
+    async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Audit rows with `from <= at < to`, optionally for one patient, in sequence order.
+    async fn audit_range(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        patient: Option<PatientId>,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+}
