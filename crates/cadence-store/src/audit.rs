@@ -167,40 +167,51 @@ pub struct ChainBreak {
     pub problem: String,
 }
 
+/// Checks the next row against the chain so far and returns the new head, or where and why the
+/// chain breaks. Verifiers that page through a long log call this row by row.
+pub fn next_head(head: &ChainHead, r: &AuditRecord) -> Result<ChainHead, ChainBreak> {
+    let expected_seq = head.seq + 1;
+    if r.seq != expected_seq {
+        return Err(ChainBreak {
+            seq: expected_seq,
+            problem: format!("entry {expected_seq} is missing (next entry is {})", r.seq),
+        });
+    }
+    if r.prev_hash != head.hash {
+        return Err(ChainBreak {
+            seq: r.seq,
+            problem: "it does not point at the previous entry's hash".into(),
+        });
+    }
+    if chain_hash(&r.prev_hash, r.seq, &r.event) != r.hash {
+        return Err(ChainBreak {
+            seq: r.seq,
+            problem: "its contents do not match its hash (edited)".into(),
+        });
+    }
+    Ok(ChainHead {
+        seq: r.seq,
+        hash: r.hash.clone(),
+    })
+}
+
+impl ChainHead {
+    /// The head of an empty log.
+    pub fn genesis() -> ChainHead {
+        ChainHead {
+            seq: 0,
+            hash: GENESIS_HASH.to_owned(),
+        }
+    }
+}
+
 /// Checks a whole chain, in sequence order, and returns its head or the first bad entry.
 pub fn verify_chain<'a>(
     records: impl IntoIterator<Item = &'a AuditRecord>,
 ) -> Result<ChainHead, ChainBreak> {
-    let mut head = ChainHead {
-        seq: 0,
-        hash: GENESIS_HASH.to_owned(),
-    };
-    for r in records {
-        let expected_seq = head.seq + 1;
-        if r.seq != expected_seq {
-            return Err(ChainBreak {
-                seq: expected_seq,
-                problem: format!("entry {expected_seq} is missing (next entry is {})", r.seq),
-            });
-        }
-        if r.prev_hash != head.hash {
-            return Err(ChainBreak {
-                seq: r.seq,
-                problem: "it does not point at the previous entry's hash".into(),
-            });
-        }
-        if chain_hash(&r.prev_hash, r.seq, &r.event) != r.hash {
-            return Err(ChainBreak {
-                seq: r.seq,
-                problem: "its contents do not match its hash (edited)".into(),
-            });
-        }
-        head = ChainHead {
-            seq: r.seq,
-            hash: r.hash.clone(),
-        };
-    }
-    Ok(head)
+    records
+        .into_iter()
+        .try_fold(ChainHead::genesis(), |head, r| next_head(&head, r))
 }
 
 #[cfg(test)]

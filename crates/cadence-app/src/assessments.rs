@@ -1,0 +1,78 @@
+//! Assessments: answers scored by the clinical engine, stored with the derived score.
+
+use crate::authz::{Permission, require};
+use crate::validate;
+use crate::{Actor, App, AppError};
+use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
+use cadence_store::audit::AuditAction;
+use cadence_store::ids::PatientId;
+use cadence_store::records::{Assessment, AssessmentSource, NewAssessment};
+use jiff::civil::Date;
+
+/// An assessment as a clinic enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentInput {
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Item answers, `None` for an item the flow skips.
+    pub answers: Vec<Option<u8>>,
+    /// The date taken (default: today in the clinic).
+    pub taken_on: Option<Date>,
+}
+
+impl App {
+    /// Scores and stores an assessment. Invalid answers are refused with the item named.
+    pub async fn create_assessment(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+        input: AssessmentInput,
+    ) -> Result<Assessment, AppError> {
+        require(actor.role, Permission::RecordAssessment)?;
+        let today = self.clinic_today(actor).await?;
+        let taken_on = validate::not_future("taken_at", input.taken_on.unwrap_or(today), today)?;
+        let scored = score(input.instrument, &input.answers, &ScoringConfig::default())
+            .map_err(|e| AppError::invalid("invalid_answers", e))?;
+        let patient_row = self.get_patient(actor, patient).await?;
+        if taken_on < patient_row.details.birth_date {
+            return Err(AppError::invalid(
+                "out_of_range",
+                "taken_at is before the patient's birth date",
+            ));
+        }
+        let new = NewAssessment {
+            clinic_id: actor.clinic_id,
+            patient_id: patient,
+            // Assessments belong to the patient; courses find them by date.
+            course_id: None,
+            instrument: input.instrument,
+            answers: input.answers,
+            total: scored.total.map(i64::from),
+            score: serde_json::to_value(&scored).map_err(|e| AppError::Internal(e.to_string()))?,
+            source: AssessmentSource::Clinic,
+            taken_on,
+            created_by: Some(actor.user_id),
+            created_at: self.now(),
+        };
+        let event = actor
+            .event(self, AuditAction::Create, "assessment")
+            .with_patient(patient);
+        Ok(self.store.create_assessment(new, event).await?)
+    }
+
+    /// A patient's assessments, oldest first.
+    pub async fn list_assessments(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+    ) -> Result<Vec<Assessment>, AppError> {
+        require(actor.role, Permission::ReadClinical)?;
+        let event = actor
+            .event(self, AuditAction::Read, "assessment_list")
+            .with_patient(patient);
+        Ok(self
+            .store
+            .list_assessments(actor.clinic_id, patient, event)
+            .await?)
+    }
+}

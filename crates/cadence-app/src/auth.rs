@@ -1,0 +1,402 @@
+//! Logins, sessions and passwords.
+//!
+//! - Passwords are hashed with argon2id at the OWASP parameters (m = 19 MiB, t = 2, p = 1;
+//!   security reference 3.3, decision 1).
+//! - Session and CSRF tokens are 256 random bits; only their SHA-256 is stored, so a copy of
+//!   the database cannot be replayed as logins.
+//! - Sessions end after the idle timeout (15 minutes by default) or the absolute lifetime
+//!   (12 hours), checked on every request against the injected clock; logout deletes the
+//!   session on the server.
+//! - Unknown email and wrong password get the same answer, after the same work.
+//! - Failed logins are throttled per account and per client address.
+
+use crate::{Actor, App, AppError};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
+use cadence_store::records::{AuthSession, AuthSessionKind, NewAuthSession, User};
+use cadence_store::{StoreError, ids::UserId};
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Shortest accepted password (ASVS 6.2.1: at least 8; 15 recommended).
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest accepted password (ASVS 6.2.9: allow at least 64).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+fn argon2() -> Result<Argon2<'static>, AppError> {
+    let params =
+        Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password (PHC string).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    argon2()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Checks a password against a stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A hash of a random password, verified against when the email is unknown so both answers
+/// take the same time.
+fn dummy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0aPaBnmSQt9vSB0GqEGYjV5oG1cxsQ6kZcg3sC6xuq8"
+}
+
+/// A new random token: 256 bits, hex.
+pub fn new_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks a new password's length (no composition rules: ASVS 6.2.5).
+pub fn check_new_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(AppError::invalid(
+            "password_too_short",
+            format!("use at least {MIN_PASSWORD_CHARS} characters (a passphrase is best)"),
+        ));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(AppError::invalid(
+            "password_too_long",
+            format!("use at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Counts failed logins per key (account or address) within a window.
+#[derive(Debug, Default)]
+pub struct Throttle(Mutex<HashMap<String, (Timestamp, u32)>>);
+
+impl Throttle {
+    fn blocked(
+        &self,
+        key: &str,
+        now: Timestamp,
+        window: jiff::SignedDuration,
+        max: u32,
+    ) -> Option<u64> {
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (start, count) = map.get(key)?;
+        let ends = start.saturating_add(window).ok()?;
+        (now < ends && *count >= max)
+            .then(|| ends.duration_since(now).as_secs().max(1).unsigned_abs())
+    }
+
+    fn fail(&self, key: &str, now: Timestamp, window: jiff::SignedDuration) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entry = map.entry(key.to_owned()).or_insert((now, 0));
+        if entry.0.saturating_add(window).is_ok_and(|end| now >= end) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+
+    fn clear(&self, key: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key);
+    }
+}
+
+/// A successful login: the tokens to hand to the client (never stored or logged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// The session token (cookie value or bearer token).
+    pub token: String,
+    /// The CSRF token for browser sessions.
+    pub csrf_token: Option<String>,
+    /// The user.
+    pub user_id: UserId,
+    /// Whether the user must change a one-time password before anything else.
+    pub must_change_password: bool,
+}
+
+/// A validated request's session and actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The acting user.
+    pub actor: Actor,
+    /// The session row.
+    pub session: AuthSession,
+    /// Whether the user must change a one-time password before anything else.
+    pub must_change_password: bool,
+}
+
+impl App {
+    /// Logs a user in from an email and password. `address` is the client address used for
+    /// throttling.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        kind: AuthSessionKind,
+        address: &str,
+        request_id: &str,
+    ) -> Result<Login, AppError> {
+        let now = self.now();
+        let email = email.trim().to_lowercase();
+        let cfg = &self.config;
+        let account_key = format!("account:{email}");
+        let address_key = format!("address:{address}");
+        for (key, max) in [
+            (&account_key, cfg.max_failures_per_account),
+            (&address_key, cfg.max_failures_per_address),
+        ] {
+            if let Some(retry_after_secs) =
+                self.throttle.blocked(key, now, cfg.throttle_window, max)
+            {
+                return Err(AppError::Throttled { retry_after_secs });
+            }
+        }
+        let user = match self.store.find_user_by_email(&email).await {
+            Ok(user) => Some(user),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let verified = match &user {
+            Some(u) => verify_password(password, &u.password_hash) && !u.disabled,
+            None => {
+                let _ = verify_password(password, dummy_hash());
+                false
+            }
+        };
+        let event = |user: Option<&User>, action, outcome| AuditEvent {
+            at: now,
+            actor_id: user.map(|u| u.id),
+            actor_role: user.map(|u| u.role.as_str().to_owned()),
+            clinic_id: user.map(|u| u.clinic_id),
+            patient_id: None,
+            action,
+            object_type: "login".into(),
+            object_id: None,
+            outcome,
+            request_id: request_id.to_owned(),
+        };
+        let Some(user) = user.filter(|_| verified) else {
+            self.throttle.fail(&account_key, now, cfg.throttle_window);
+            self.throttle.fail(&address_key, now, cfg.throttle_window);
+            self.store
+                .append_audit(event(None, AuditAction::LoginFailed, AuditOutcome::Failure))
+                .await?;
+            return Err(AppError::invalid(
+                "invalid_credentials",
+                "the email or password is not right",
+            ));
+        };
+        self.throttle.clear(&account_key);
+        let token = new_token()?;
+        let csrf_token = match kind {
+            AuthSessionKind::Browser => Some(new_token()?),
+            AuthSessionKind::Api => None,
+        };
+        self.store
+            .create_auth_session(
+                NewAuthSession {
+                    token_hash: token_hash(&token),
+                    user_id: user.id,
+                    kind,
+                    csrf_hash: csrf_token.as_deref().map(token_hash),
+                    created_at: now,
+                },
+                event(Some(&user), AuditAction::Login, AuditOutcome::Success),
+            )
+            .await?;
+        Ok(Login {
+            token,
+            csrf_token,
+            user_id: user.id,
+            must_change_password: user.must_change_password,
+        })
+    }
+
+    /// Validates a session token on a request: unknown, idle-expired or absolutely expired
+    /// sessions are refused (and expired ones deleted); a live one is touched.
+    pub async fn authenticate(
+        &self,
+        token: &str,
+        request_id: &str,
+    ) -> Result<Authenticated, AppError> {
+        let now = self.now();
+        let hash = token_hash(token);
+        let session = match self.store.get_auth_session(&hash).await {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => return Err(AppError::Unauthenticated),
+            Err(e) => return Err(e.into()),
+        };
+        let idle_end = session
+            .last_seen_at
+            .saturating_add(self.config.idle_timeout);
+        let absolute_end = session
+            .created_at
+            .saturating_add(self.config.absolute_timeout);
+        let expired = [idle_end, absolute_end]
+            .into_iter()
+            .any(|end| end.map_or(true, |end| now > end));
+        if expired {
+            self.store.delete_auth_session(&hash, None).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        let user = match self.store.get_user(session.user_id).await {
+            Ok(u) if !u.disabled => u,
+            Ok(_) | Err(StoreError::NotFound) => {
+                self.store.delete_auth_session(&hash, None).await?;
+                return Err(AppError::Unauthenticated);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.store.touch_auth_session(&hash, now).await?;
+        Ok(Authenticated {
+            actor: Actor {
+                user_id: user.id,
+                clinic_id: user.clinic_id,
+                role: user.role,
+                request_id: request_id.to_owned(),
+            },
+            session,
+            must_change_password: user.must_change_password,
+        })
+    }
+
+    /// Whether a CSRF token matches the session's.
+    pub fn csrf_ok(session: &AuthSession, token: &str) -> bool {
+        session.csrf_hash.as_deref().is_some_and(|expected| {
+            constant_time_eq(expected.as_bytes(), token_hash(token).as_bytes())
+        })
+    }
+
+    /// Ends a session on the server.
+    pub async fn logout(&self, auth: &Authenticated) -> Result<(), AppError> {
+        let event = auth.actor.event(self, AuditAction::Logout, "login");
+        self.store
+            .delete_auth_session(&auth.session.token_hash, Some(event))
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the acting user's password after checking the current one; other sessions of
+    /// the user end (ASVS 7.4.3).
+    pub async fn change_password(
+        &self,
+        auth: &Authenticated,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        let user = self.store.get_user(auth.actor.user_id).await?;
+        if !verify_password(current, &user.password_hash) {
+            return Err(AppError::invalid(
+                "invalid_credentials",
+                "the current password is not right",
+            ));
+        }
+        check_new_password(new)?;
+        if new == current {
+            return Err(AppError::invalid(
+                "password_unchanged",
+                "choose a password different from the current one",
+            ));
+        }
+        let hash = hash_password(new)?;
+        let event = auth.actor.event(self, AuditAction::Update, "password");
+        self.store
+            .set_password(user.id, &hash, false, Some(&auth.session.token_hash), event)
+            .await?;
+        Ok(())
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_at_owasp_parameters() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery").unwrap(),
+            "salted"
+        );
+    }
+
+    #[test]
+    fn the_dummy_hash_parses_so_unknown_users_cost_a_verification() {
+        assert!(PasswordHash::new(dummy_hash()).is_ok());
+        assert!(!verify_password("anything", dummy_hash()));
+    }
+
+    #[test]
+    fn tokens_are_256_bits_and_stored_hashed() {
+        let t = new_token().unwrap();
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, new_token().unwrap());
+        assert_eq!(token_hash(&t).len(), 64);
+        assert_ne!(token_hash(&t), t);
+    }
+
+    #[test]
+    fn password_length_rules() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("eight ch").is_ok());
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn throttle_blocks_after_max_and_resets_after_the_window() {
+        let t = Throttle::default();
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        let window = jiff::SignedDuration::from_mins(15);
+        for _ in 0..3 {
+            assert!(t.blocked("k", now, window, 3).is_none());
+            t.fail("k", now, window);
+        }
+        assert!(t.blocked("k", now, window, 3).is_some());
+        let later = now
+            .saturating_add(jiff::SignedDuration::from_mins(16))
+            .unwrap();
+        assert!(t.blocked("k", later, window, 3).is_none());
+    }
+}

@@ -1,0 +1,252 @@
+//! Courses: started from a protocol, planned by the clinical engine, reviewed and forecast on
+//! every read from what was recorded (sessions, assessments, decisions).
+
+use crate::authz::{Permission, allows, require};
+use crate::{Actor, App, AppError};
+use cadence_clinical::calendar::{ClinicCalendar, OpenDays};
+use cadence_clinical::forecast::{Forecast, forecast};
+use cadence_clinical::history::{
+    AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, SessionRecord, SessionStatus,
+};
+use cadence_clinical::instrument::ScoringConfig;
+use cadence_clinical::planner::{Phase, Plan, plan};
+use cadence_clinical::price::PriceList;
+use cadence_clinical::protocol::{self, Protocol};
+use cadence_clinical::suggestion::{Review, review};
+use cadence_store::audit::AuditAction;
+use cadence_store::ids::{CourseId, PatientId};
+use cadence_store::records::{
+    Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, TreatmentSession,
+    TreatmentSessionStatus,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// How far ahead the plan and the forecasts look, in weeks (PRODUCT.md: 6 and 12 months).
+pub const HORIZONS_WEEKS: [u16; 2] = [26, 52];
+
+/// A course as staff see it: the record, the plan, and (for clinical roles) the suggestion,
+/// forecasts and decisions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CourseView {
+    /// The course.
+    pub course: Course,
+    /// The protocol's title.
+    pub protocol_title: String,
+    /// Booked treatment sessions.
+    pub sessions: Vec<TreatmentSession>,
+    /// The dated plan from today.
+    pub plan: Plan,
+    /// The engine's suggestion (clinical roles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Review>,
+    /// Forecasts over 26 and 52 weeks.
+    pub forecasts: Vec<Forecast>,
+    /// Recorded decisions (clinical roles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decisions: Option<Vec<StoredDecision>>,
+}
+
+/// The clinic's calendar as the planner needs it.
+pub fn calendar_of(clinic: &Clinic) -> Result<ClinicCalendar, AppError> {
+    let open: OpenDays = clinic
+        .open_days
+        .parse()
+        .map_err(|e| AppError::Internal(format!("clinic open days: {e}")))?;
+    ClinicCalendar::new(&clinic.time_zone, open, clinic.closed_dates.iter().copied())
+        .map_err(|e| AppError::Internal(format!("clinic calendar: {e}")))
+}
+
+/// The engine's view of a stored course.
+pub fn history_of(bundle: &CourseBundle) -> CourseHistory {
+    let sessions = bundle
+        .sessions
+        .iter()
+        .filter_map(|s| {
+            let status = match s.status {
+                TreatmentSessionStatus::Completed => SessionStatus::Completed,
+                TreatmentSessionStatus::Cancelled => SessionStatus::Cancelled,
+                TreatmentSessionStatus::NoShow => SessionStatus::NoShow,
+                _ => return None,
+            };
+            Some(SessionRecord {
+                date: s.scheduled_on,
+                status,
+                bp_pre: s.pre_checks.as_ref().map(|p| BloodPressure {
+                    systolic: p.bp_systolic,
+                    diastolic: p.bp_diastolic,
+                }),
+                moaas_discharge: s.discharge.as_ref().map(|d| d.moaas),
+            })
+        })
+        .collect();
+    CourseHistory {
+        start_date: Some(bundle.course.start_date),
+        sessions,
+        assessments: bundle
+            .assessments
+            .iter()
+            .map(|a| AssessmentRecord {
+                date: a.taken_on,
+                instrument: a.instrument,
+                answers: a.answers.clone(),
+            })
+            .collect(),
+        decisions: bundle
+            .decisions
+            .iter()
+            .map(|d| DecisionRecord {
+                date: d.decided_on,
+                decision: d.decision,
+            })
+            .collect(),
+    }
+}
+
+impl App {
+    /// Starts a course on a built-in protocol and books its induction sessions as planned.
+    pub async fn create_course(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+        protocol_id: &str,
+        start_date: Date,
+    ) -> Result<Course, AppError> {
+        require(actor.role, Permission::CreateCourse)?;
+        let text = protocol::builtin_text(protocol_id).ok_or_else(|| {
+            AppError::invalid(
+                "unknown_protocol",
+                format!(
+                    "unknown protocol `{protocol_id}`; use one of {}",
+                    protocol::builtin_ids().join(", ")
+                ),
+            )
+        })?;
+        let protocol = Protocol::from_toml(text)
+            .map_err(|e| AppError::Internal(format!("built-in protocol: {e}")))?;
+        let today = self.clinic_today(actor).await?;
+        if start_date < today {
+            return Err(AppError::invalid(
+                "start_in_past",
+                format!("start_date {start_date} is before today ({today})"),
+            ));
+        }
+        self.get_patient(actor, patient).await?;
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let planned = plan(
+            &protocol,
+            &calendar_of(&clinic)?,
+            &CourseHistory::default(),
+            start_date,
+            start_date,
+            HORIZONS_WEEKS[0],
+        )
+        .map_err(|e| AppError::invalid("unplannable", e))?;
+        let induction: Vec<Date> = planned
+            .sessions
+            .iter()
+            .filter(|s| s.phase == Phase::Induction)
+            .map(|s| s.date)
+            .collect();
+        let new = NewCourse {
+            clinic_id: actor.clinic_id,
+            patient_id: patient,
+            protocol_id: protocol.id.clone(),
+            protocol_version: protocol.version,
+            protocol_text: text.to_owned(),
+            start_date,
+            created_by: actor.user_id,
+            created_at: self.now(),
+        };
+        let event = actor
+            .event(self, AuditAction::Create, "course")
+            .with_patient(patient);
+        Ok(self.store.create_course(new, induction, event).await?)
+    }
+
+    /// A patient's courses.
+    pub async fn list_courses(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+    ) -> Result<Vec<Course>, AppError> {
+        require(actor.role, Permission::ReadPatients)?;
+        let event = actor
+            .event(self, AuditAction::Read, "course_list")
+            .with_patient(patient);
+        Ok(self
+            .store
+            .list_courses(actor.clinic_id, patient, event)
+            .await?)
+    }
+
+    /// A course with its plan, suggestion and forecasts, as of today in the clinic.
+    pub async fn get_course(&self, actor: &Actor, id: CourseId) -> Result<CourseView, AppError> {
+        require(actor.role, Permission::ReadPatients)?;
+        let event = actor
+            .event(self, AuditAction::Read, "course")
+            .with_object_id(id);
+        let bundle = self
+            .store
+            .get_course_bundle(actor.clinic_id, id, event)
+            .await?;
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let today = self.clinic_today(actor).await?;
+        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
+            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+        let history = history_of(&bundle);
+        let plan_from = today.max(bundle.course.start_date);
+        let planned = plan(
+            &protocol,
+            &calendar_of(&clinic)?,
+            &history,
+            bundle.course.start_date,
+            plan_from,
+            HORIZONS_WEEKS[0],
+        )
+        .map_err(|e| AppError::invalid("unplannable", e))?;
+        let clinical = allows(actor.role, Permission::ReadClinical);
+        let scoring = ScoringConfig::default();
+        let suggestion = if clinical {
+            Some(
+                review(&protocol, &history, today, &scoring)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            )
+        } else {
+            None
+        };
+        let prices = match self.store.get_price_list(actor.clinic_id).await? {
+            Some(text) => PriceList::from_toml(&text).ok(),
+            None => None,
+        };
+        let forecasts = HORIZONS_WEEKS
+            .iter()
+            .map(|&weeks| {
+                forecast(
+                    &protocol,
+                    &history,
+                    plan_from,
+                    weeks,
+                    prices.as_ref(),
+                    &scoring,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut sessions = bundle.sessions;
+        if !clinical {
+            sessions
+                .iter_mut()
+                .for_each(crate::treatment_sessions::redact_clinical);
+        }
+        Ok(CourseView {
+            protocol_title: protocol.title.clone(),
+            course: bundle.course,
+            sessions,
+            plan: planned,
+            suggestion,
+            forecasts,
+            decisions: clinical.then_some(bundle.decisions),
+        })
+    }
+}

@@ -1,0 +1,42 @@
+//! Clinicians' decisions: the only thing that changes a course. The engine's suggestion at the
+//! moment of deciding is stored beside the decision, so a review can see both.
+
+use crate::authz::{Permission, require};
+use crate::validate;
+use crate::{Actor, App, AppError};
+use cadence_clinical::decision::Decision;
+use cadence_store::audit::AuditAction;
+use cadence_store::ids::CourseId;
+use cadence_store::records::{DecisionRecord, NewDecision};
+
+/// Longest decision note, in characters.
+pub const MAX_NOTE_CHARS: usize = 4000;
+
+impl App {
+    /// Records a clinician's decision for a course, dated today in the clinic.
+    pub async fn record_decision(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        decision: Decision,
+        note: Option<&str>,
+    ) -> Result<DecisionRecord, AppError> {
+        require(actor.role, Permission::Decide)?;
+        let note = validate::note("note", note, MAX_NOTE_CHARS)?;
+        let view = self.get_course(actor, course).await?;
+        let new = NewDecision {
+            clinic_id: actor.clinic_id,
+            course_id: course,
+            decision,
+            suggestion_shown: view.suggestion.map(|s| s.suggestion.as_str().to_owned()),
+            note,
+            decided_by: actor.user_id,
+            decided_on: self.clinic_today(actor).await?,
+            created_at: self.now(),
+        };
+        let event = actor
+            .event(self, AuditAction::Create, "decision")
+            .with_patient(view.course.patient_id);
+        Ok(self.store.create_decision(new, event).await?)
+    }
+}

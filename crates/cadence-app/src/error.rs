@@ -1,0 +1,89 @@
+//! The application's error: what went wrong, classified so the web layer can answer with the
+//! right status and a stable code, without leaking internals.
+
+use cadence_store::StoreError;
+
+/// A use case's failure.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppError {
+    /// No valid login (or it expired).
+    #[error("log in to continue")]
+    Unauthenticated,
+    /// Logged in, but the role may not do this.
+    #[error("your role may not {0}")]
+    Forbidden(&'static str),
+    /// No such record in the caller's clinic.
+    #[error("not found")]
+    NotFound,
+    /// Invalid input; nothing was changed.
+    #[error("{message}")]
+    Invalid {
+        /// A stable snake_case code.
+        code: &'static str,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Conflicts with existing data; nothing was changed.
+    #[error("{message}")]
+    Conflict {
+        /// A stable snake_case code.
+        code: &'static str,
+        /// What conflicts.
+        message: String,
+    },
+    /// Too many failed attempts; wait and retry.
+    #[error("too many failed attempts; wait {retry_after_secs} seconds and try again")]
+    Throttled {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// The password must be changed before anything else.
+    #[error("change your one-time password to continue")]
+    PasswordChangeRequired,
+    /// A storage or internal failure (logged; never shown in detail).
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Shorthand for [`AppError::Invalid`].
+    pub fn invalid(code: &'static str, message: impl std::fmt::Display) -> AppError {
+        AppError::Invalid {
+            code,
+            message: message.to_string(),
+        }
+    }
+
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Throttled { .. } => "too_many_attempts",
+            AppError::PasswordChangeRequired => "password_change_required",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> AppError {
+        match err {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { constraint } => AppError::Conflict {
+                code: "conflict",
+                message: match constraint.as_str() {
+                    c if c.contains("mrn") => {
+                        "a patient with this MRN already exists in this clinic".into()
+                    }
+                    c if c.contains("email") => "a user with this email already exists".into(),
+                    c if c.contains("name") => "a clinic with this name already exists".into(),
+                    _ => "this conflicts with existing data".into(),
+                },
+            },
+            StoreError::Other(detail) => AppError::Internal(detail),
+        }
+    }
+}

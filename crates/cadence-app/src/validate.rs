@@ -1,0 +1,135 @@
+//! Input checks shared by the services: plausible text, dates and vital signs. A value that
+//! fails is an [`AppError::Invalid`] naming the field; nothing is stored.
+
+use crate::AppError;
+use jiff::civil::Date;
+
+/// A required short text: trimmed, 1..=max characters, no control characters.
+pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::invalid(
+            "missing_field",
+            format!("{field} is required"),
+        ));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::invalid(
+            "field_too_long",
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "invalid_characters",
+            format!("{field} contains control characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// An optional note: trimmed, at most `max` characters; empty becomes `None`. Line breaks are
+/// allowed, other control characters are not.
+pub fn note(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, AppError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.chars().count() > max {
+        return Err(AppError::invalid(
+            "field_too_long",
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(AppError::invalid(
+            "invalid_characters",
+            format!("{field} contains control characters"),
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// A number within physiologic or plausible bounds (inclusive).
+pub fn within<T: PartialOrd + std::fmt::Display + Copy>(
+    field: &'static str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<T, AppError> {
+    if value < min || value > max {
+        return Err(AppError::invalid(
+            "out_of_range",
+            format!("{field} {value} is outside {min}-{max}"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A finite decimal within bounds (rejects NaN and infinity).
+pub fn decimal(field: &'static str, value: f64, min: f64, max: f64) -> Result<f64, AppError> {
+    if !value.is_finite() {
+        return Err(AppError::invalid(
+            "out_of_range",
+            format!("{field} must be a number"),
+        ));
+    }
+    within(field, value, min, max)
+}
+
+/// A blood pressure pair: systolic 50-300, diastolic 20-200, diastolic below systolic.
+pub fn blood_pressure(systolic: u16, diastolic: u16) -> Result<(), AppError> {
+    within("systolic blood pressure", systolic, 50, 300)?;
+    within("diastolic blood pressure", diastolic, 20, 200)?;
+    if diastolic >= systolic {
+        return Err(AppError::invalid(
+            "out_of_range",
+            "diastolic blood pressure must be below systolic",
+        ));
+    }
+    Ok(())
+}
+
+/// A date that is not after `today`.
+pub fn not_future(field: &'static str, date: Date, today: Date) -> Result<Date, AppError> {
+    if date > today {
+        return Err(AppError::invalid(
+            "date_in_future",
+            format!("{field} {date} is after today ({today})"),
+        ));
+    }
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rejects_blank_long_and_control() {
+        assert_eq!(text("name", "  Ada ", 10).unwrap(), "Ada");
+        assert!(text("name", "   ", 10).is_err());
+        assert!(text("name", "abcdefghijk", 10).is_err());
+        assert!(text("name", "a\u{0}b", 10).is_err());
+    }
+
+    #[test]
+    fn decimals_reject_nan_and_infinity() {
+        assert!(decimal("weight", f64::NAN, 1.0, 400.0).is_err());
+        assert!(decimal("weight", f64::INFINITY, 1.0, 400.0).is_err());
+        assert!(decimal("weight", 70.5, 1.0, 400.0).is_ok());
+    }
+
+    #[test]
+    fn blood_pressure_bounds() {
+        assert!(blood_pressure(120, 80).is_ok());
+        assert!(blood_pressure(49, 30).is_err());
+        assert!(blood_pressure(120, 120).is_err());
+        assert!(blood_pressure(301, 80).is_err());
+    }
+}
