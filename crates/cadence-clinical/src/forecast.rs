@@ -118,6 +118,12 @@ pub fn forecast(
         assumptions.push("The course is paused; these figures assume it resumes today.".into());
     }
     let in_induction = state.maintenance_started.is_none();
+    if let Some(started) = state.maintenance_started {
+        assumptions.push(format!(
+            "Induction is done; maintenance started on {started} and is every {} week(s) now.",
+            state.interval_weeks
+        ));
+    }
 
     // Remaining induction: the sessions still due; the high figure adds every extension the
     // protocol still allows.
@@ -153,7 +159,9 @@ pub fn forecast(
     };
 
     // Days of the horizon left for maintenance once induction is done, measured from the last
-    // session (maintenance sessions fall one interval after it).
+    // session (maintenance sessions fall one interval after it). A session overdue by more than
+    // an interval is booked from today: only one interval of the time since the last session
+    // counts, so intervals missed in the past are not counted as sessions to come.
     let per_week = u64::from(protocol.induction.per_week.max(1));
     let induction_days = |n: u32| -> i64 {
         let n = u64::from(n);
@@ -162,11 +170,11 @@ pub fn forecast(
     let elapsed_since_last = state
         .last_session
         .map_or(0, |last| (today - last).get_days().max(0));
-    let span = |induction_sessions: u32| -> i64 {
+    let span = |induction_sessions: u32, interval_days: i64| -> i64 {
         if in_induction {
             horizon_days - induction_days(induction_sessions)
         } else {
-            horizon_days + i64::from(elapsed_since_last)
+            horizon_days + i64::from(elapsed_since_last).min(interval_days)
         }
         .max(0)
     };
@@ -210,20 +218,24 @@ pub fn forecast(
         state.interval_weeks
     };
     let (expected_interval, observed) =
-        observed_interval(protocol, &state, history, &assessments, current);
+        observed_interval(protocol, &state, history, &assessments, current, today);
     if let Some(text) = observed {
         assumptions.push(text);
     }
+    let block_interval_days = m
+        .initial
+        .as_ref()
+        .map_or(7, |b| i64::from(b.interval_weeks.max(1)) * 7);
     let count = |induction_sessions: u32, interval_weeks: u16| -> u32 {
-        let days = span(induction_sessions);
+        let per = i64::from(interval_weeks.max(1)) * 7;
+        let days = span(induction_sessions, per);
         let block = initial_days.min(days);
         let block_sessions = if days >= initial_days {
             initial_sessions
         } else {
-            u32::try_from(block / 7).unwrap_or(0)
+            u32::try_from(block / block_interval_days).unwrap_or(0)
         };
         let rest = days - block;
-        let per = i64::from(interval_weeks.max(1)) * 7;
         block_sessions.saturating_add(u32::try_from(rest / per).unwrap_or(0))
     };
     let maintenance = Range {
@@ -295,13 +307,16 @@ fn finish(
 
 /// The expected maintenance interval: the current one, shortened to the patient's own observed
 /// time to symptom return (from the session before a check-in that showed response lost or a
-/// reliable deterioration) when that is shorter, within the protocol's bounds.
+/// reliable deterioration) when that is shorter, within the protocol's bounds. Only check-ins
+/// up to `today` count, and a check-in on a session day is taken before dosing (the protocols
+/// collect it `before_session`), so it is measured from the session before that day.
 fn observed_interval(
     protocol: &Protocol,
     state: &CourseState,
     history: &CourseHistory,
     assessments: &[ScoredAssessment],
     current: u16,
+    today: Date,
 ) -> (u16, Option<String>) {
     let m = &protocol.maintenance;
     let Some(started) = state.maintenance_started else {
@@ -315,7 +330,7 @@ fn observed_interval(
     let Some(base) = course::baseline(assessments, protocol, state) else {
         return (current, None);
     };
-    let follow = course::follow_ups(assessments, protocol, Some(base), Date::MAX);
+    let follow = course::follow_ups(assessments, protocol, Some(base), today);
     let post = follow.iter().rev().find(|a| a.date <= started).copied();
     let sessions = history.sessions_by_date();
     let mut returns: Vec<i64> = Vec::new();
@@ -337,7 +352,7 @@ fn observed_interval(
         if let Some(prev) = sessions
             .iter()
             .rev()
-            .find(|s| s.date <= a.date && s.status == crate::history::SessionStatus::Completed)
+            .find(|s| s.date < a.date && s.status == crate::history::SessionStatus::Completed)
         {
             returns.push(i64::from((a.date - prev.date).get_days()));
         }

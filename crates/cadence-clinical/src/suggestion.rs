@@ -156,7 +156,15 @@ pub fn review(
             )],
         ),
         CoursePhase::Induction => {
-            induction_step(protocol, &state, baseline, latest_outcome.as_ref())
+            // The end-of-induction review judges a score taken at or after the last induction
+            // session, never the early check's.
+            let since_last_session = follow_ups
+                .last()
+                .is_some_and(|a| state.last_session.is_none_or(|last| a.date >= last));
+            let end_score = latest_outcome
+                .as_ref()
+                .filter(|_| !state.induction_complete() || since_last_session);
+            induction_step(protocol, &state, baseline, end_score)
         }
         CoursePhase::Maintenance => {
             maintenance_step(protocol, &state, baseline, &follow_ups, &config, today)?
@@ -505,11 +513,18 @@ fn maintenance_step(
         vec![reason(
             "maintenance_stable",
             "maintenance.stable_checkins_to_lengthen",
-            format!(
-                "Response kept; {stable} of {} stable check-ins needed to lengthen the interval \
-                 (every {} week(s) now).",
-                m.stable_checkins_to_lengthen, state.interval_weeks
-            ),
+            match m.initial.as_ref().filter(|_| in_initial_block) {
+                Some(block) => format!(
+                    "Response kept; sessions every {} week(s) during the first {} weeks of \
+                     maintenance, then the adaptive interval applies.",
+                    block.interval_weeks, block.weeks
+                ),
+                None => format!(
+                    "Response kept; {stable} of {} stable check-ins needed to lengthen the \
+                     interval (every {} week(s) now).",
+                    m.stable_checkins_to_lengthen, state.interval_weeks
+                ),
+            },
         )],
     ))
 }

@@ -8,8 +8,10 @@
     reason = "tests fail loudly by design; helpers outside #[test] fns are tests too"
 )]
 
+mod forecast;
 mod instruments;
 mod outcomes;
 mod planner;
 mod protocol;
 mod screening;
+mod suggestion;

@@ -8,7 +8,7 @@
 
 mod induction;
 mod maintenance;
-mod properties;
+pub(crate) mod properties;
 mod safety;
 
 use cadence_clinical::decision::Decision;
@@ -66,7 +66,10 @@ pub(crate) fn phq9_total(total: u8) -> Vec<Option<u8>> {
 
 /// Nine PHQ-9 answers summing to exactly `total`, with item 9 = `item9` (part of the total).
 pub(crate) fn phq9_with_item9(total: u8, item9: u8) -> Vec<Option<u8>> {
-    assert!(item9 <= 3 && total >= item9 && total - item9 <= 24, "PHQ-9 {total}/{item9}");
+    assert!(
+        item9 <= 3 && total >= item9 && total - item9 <= 24,
+        "PHQ-9 {total}/{item9}"
+    );
     let mut rest = total - item9;
     let mut answers: Vec<Option<u8>> = (0..8)
         .map(|_| {
@@ -216,7 +219,11 @@ pub(crate) fn review_on(protocol: &Protocol, course: &Course, today: Date) -> Re
 #[track_caller]
 pub(crate) fn assert_review(r: &Review, suggestion: Suggestion, reasons: &[(&str, &str)]) {
     let got: Vec<(&str, &str)> = r.reasons.iter().map(|x| (x.code, x.rule)).collect();
-    assert_eq!((r.suggestion, got.as_slice()), (suggestion, reasons), "{r:#?}");
+    assert_eq!(
+        (r.suggestion, got.as_slice()),
+        (suggestion, reasons),
+        "{r:#?}"
+    );
     assert!(
         r.reasons.iter().all(|x| !x.message.is_empty()),
         "every reason explains itself: {r:#?}"
@@ -253,7 +260,12 @@ fn review_json_has_the_contract_fields() {
     // Partial response at the end of induction: 20 -> 15.
     let r = review_on(&iv(), &Course::after_induction(20, 15), END);
     let json = serde_json::to_value(&r).unwrap();
-    let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     assert_eq!(keys, ["outcome", "reasons", "suggestion"]);
     let mut reason_keys: Vec<&str> = json["reasons"][0]
@@ -268,7 +280,12 @@ fn review_json_has_the_contract_fields() {
     let reason = &json["reasons"][0];
     assert_eq!(reason["code"], "end_of_induction_partial_response");
     assert_eq!(reason["rule"], "end_of_induction.on_partial");
-    assert!(reason["message"].as_str().unwrap().contains("partial response"));
+    assert!(
+        reason["message"]
+            .as_str()
+            .unwrap()
+            .contains("partial response")
+    );
     let outcome = &json["outcome"];
     assert_eq!(outcome["instrument"], "phq9");
     assert_eq!(outcome["baseline"], 20);

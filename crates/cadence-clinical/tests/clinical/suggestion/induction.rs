@@ -38,7 +38,9 @@ fn induction_in_progress_continues() {
 #[test]
 fn the_early_check_after_session_4_is_reported_but_changes_nothing() {
     // A 60% fall after three sessions: still continue, no early check yet.
-    let course = Course::baseline(20).sessions(&INDUCTION[..3]).phq9(INDUCTION[2], 8);
+    let course = Course::baseline(20)
+        .sessions(&INDUCTION[..3])
+        .phq9(INDUCTION[2], 8);
     let r = review_on(&iv(), &course, INDUCTION[2]);
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
     assert_eq!(r.outcome.as_ref().unwrap().current, 8);
@@ -50,7 +52,10 @@ fn the_early_check_after_session_4_is_reported_but_changes_nothing() {
         Suggestion::Continue,
         &[IN_PROGRESS, ("early_check", "induction.early_check_after")],
     );
-    assert!(r.reasons[1].message.contains("down 60.0% (20 -> 8)"), "{r:#?}");
+    assert!(
+        r.reasons[1].message.contains("down 60.0% (20 -> 8)"),
+        "{r:#?}"
+    );
 }
 
 #[test]
@@ -188,7 +193,10 @@ fn induction_complete_without_a_score_asks_for_one() {
     let course = Course::baseline(20).sessions(&INDUCTION);
     let r = review_on(&iv(), &course, END);
     assert_review(&r, Suggestion::Continue, &[due]);
-    assert!(r.reasons[0].message.contains("an end-of-induction score"), "{r:#?}");
+    assert!(
+        r.reasons[0].message.contains("an end-of-induction score"),
+        "{r:#?}"
+    );
     // A PHQ-9 taken only after the start is no baseline.
     let course = Course::starting(START).sessions(&INDUCTION).phq9(END, 8);
     let r = review_on(&iv(), &course, END);
@@ -198,11 +206,32 @@ fn induction_complete_without_a_score_asks_for_one() {
 }
 
 #[test]
+fn the_end_of_induction_review_needs_a_score_from_the_last_session_on() {
+    // The only follow-up score is from before the last induction session (an early check):
+    // the review asks for a fresh one instead of judging on it.
+    let course = Course::baseline(20)
+        .sessions(&INDUCTION[..4])
+        .phq9(INDUCTION[3], 8)
+        .sessions(&INDUCTION[4..]);
+    let r = review_on(&iv(), &course, END);
+    assert_review(
+        &r,
+        Suggestion::Continue,
+        &[("assessment_due", "end_of_induction.instrument")],
+    );
+    // A score on the day of the last session is accepted.
+    let r = review_on(&iv(), &course.phq9(END, 8), END);
+    assert_review(&r, Suggestion::StartMaintenance, &[RESPONSE]);
+}
+
+#[test]
 fn a_suggestion_never_changes_the_course_by_itself() {
     // Response at the end of induction, but no decision recorded: two more sessions later the
     // course is still in induction and the suggestion is unchanged.
-    let course = Course::after_induction(20, 8).sessions(&EXTENSION);
     let today = EXTENSION[1];
+    let course = Course::after_induction(20, 8)
+        .sessions(&EXTENSION)
+        .phq9(today, 8);
     let r = review_on(&iv(), &course, today);
     assert_review(&r, Suggestion::StartMaintenance, &[RESPONSE]);
     let state = course_state(&iv(), course.history(), today);

@@ -11,7 +11,10 @@ const STABLE: (&str, &str) = (
     "maintenance_stable",
     "maintenance.stable_checkins_to_lengthen",
 );
-const LENGTHEN: (&str, &str) = ("stable_check_ins", "maintenance.stable_checkins_to_lengthen");
+const LENGTHEN: (&str, &str) = (
+    "stable_check_ins",
+    "maintenance.stable_checkins_to_lengthen",
+);
 const AT_MAXIMUM: (&str, &str) = ("interval_at_maximum", "maintenance.max_interval_weeks");
 const SYMPTOM_RETURN: (&str, &str) = ("symptom_return", "maintenance.symptom_return");
 const AT_MINIMUM: (&str, &str) = ("interval_at_minimum", "maintenance.min_interval_weeks");
@@ -29,7 +32,10 @@ fn no_check_in_yet_continues() {
     assert_review(
         &r,
         Suggestion::Continue,
-        &[("maintenance_check_in_due", "maintenance.start_interval_weeks")],
+        &[(
+            "maintenance_check_in_due",
+            "maintenance.start_interval_weeks",
+        )],
     );
     // The outcome is still the latest score (the post-induction one) versus baseline.
     assert_eq!(r.outcome.unwrap().current, 8);
@@ -45,7 +51,9 @@ fn one_stable_check_in_continues_and_two_lengthen_the_interval() {
     let r = review_on(&iv(), &two, MAINTENANCE[1]);
     assert_review(&r, Suggestion::LengthenInterval, &[LENGTHEN]);
     assert!(
-        r.reasons[0].message.contains("2 consecutive stable check-ins at every 2 week(s)"),
+        r.reasons[0]
+            .message
+            .contains("2 consecutive stable check-ins at every 2 week(s)"),
         "{r:#?}"
     );
     // Once lengthened, the count starts again at the new interval.
@@ -112,7 +120,10 @@ fn response_lost_in_maintenance_suggests_a_booster() {
     let course = check_in(Course::in_maintenance(8), MAINTENANCE[0], 11);
     let r = review_on(&iv(), &course, MAINTENANCE[0]);
     assert_review(&r, Suggestion::Booster, &[RESPONSE_LOST]);
-    assert!(r.reasons[0].message.contains("down 45.0% (20 -> 11)"), "{r:#?}");
+    assert!(
+        r.reasons[0].message.contains("down 45.0% (20 -> 11)"),
+        "{r:#?}"
+    );
     // Exactly 50% (10) keeps the response.
     let course = check_in(Course::in_maintenance(8), MAINTENANCE[0], 10);
     let r = review_on(&iv(), &course, MAINTENANCE[0]);
@@ -126,7 +137,11 @@ fn response_lost_in_maintenance_suggests_a_booster() {
 #[test]
 fn an_unstable_check_in_breaks_the_run_of_stable_ones() {
     let mut course = Course::in_maintenance(4);
-    for (d, total) in [(MAINTENANCE[0], 6), (MAINTENANCE[1], 10), (MAINTENANCE[2], 6)] {
+    for (d, total) in [
+        (MAINTENANCE[0], 6),
+        (MAINTENANCE[1], 10),
+        (MAINTENANCE[2], 6),
+    ] {
         course = check_in(course, d, total);
     }
     let r = review_on(&iv(), &course, MAINTENANCE[2]);

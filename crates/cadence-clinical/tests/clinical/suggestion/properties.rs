@@ -51,7 +51,8 @@ pub(crate) fn random_course() -> impl Strategy<Value = (bool, CourseHistory, Dat
                 }
                 for (offset, risk) in screens {
                     let risk = ["none", "low", "moderate", "high"][risk];
-                    course = course.assess(plus(START, offset), InstrumentId::CssrsScreen, cssrs(risk));
+                    course =
+                        course.assess(plus(START, offset), InstrumentId::CssrsScreen, cssrs(risk));
                 }
                 for (offset, d) in decisions {
                     course = course.decide(plus(START, offset), Decision::ALL[d]);
@@ -103,7 +104,8 @@ fn unreviewed_finding(history: &CourseHistory, today: Date) -> bool {
         .max();
     let open = |d: Date| d <= today && last.is_none_or(|l| l < d);
     let session = history.sessions.iter().filter(|s| open(s.date)).any(|s| {
-        s.bp_pre.is_some_and(|bp| bp.systolic > 140 || bp.diastolic > 90)
+        s.bp_pre
+            .is_some_and(|bp| bp.systolic > 140 || bp.diastolic > 90)
             || s.moaas_discharge.is_some_and(|m| m < 5)
     });
     let assessment = history

@@ -14,15 +14,22 @@ const IN_PROGRESS: (&str, &str) = ("induction_in_progress", "induction.sessions"
 
 /// Two sessions done, the third on 8 December with the given readings.
 fn third_session(bp: Option<(u16, u16)>, moaas: Option<u8>) -> Course {
-    Course::baseline(20)
-        .sessions(&INDUCTION[..2])
-        .record(INDUCTION[2], SessionStatus::Completed, bp, moaas)
+    Course::baseline(20).sessions(&INDUCTION[..2]).record(
+        INDUCTION[2],
+        SessionStatus::Completed,
+        bp,
+        moaas,
+    )
 }
 
 #[test]
 fn blood_pressure_above_140_over_90_holds() {
     for (systolic, diastolic) in [(141, 90), (140, 91), (180, 110)] {
-        let r = review_on(&iv(), &third_session(Some((systolic, diastolic)), None), INDUCTION[2]);
+        let r = review_on(
+            &iv(),
+            &third_session(Some((systolic, diastolic)), None),
+            INDUCTION[2],
+        );
         assert_review(&r, Suggestion::HoldForReview, &[BP]);
         assert!(
             r.reasons[0]
@@ -33,7 +40,11 @@ fn blood_pressure_above_140_over_90_holds() {
     }
     // At the threshold, and below it, the course goes on.
     for (systolic, diastolic) in [(140, 90), (120, 80)] {
-        let r = review_on(&iv(), &third_session(Some((systolic, diastolic)), None), INDUCTION[2]);
+        let r = review_on(
+            &iv(),
+            &third_session(Some((systolic, diastolic)), None),
+            INDUCTION[2],
+        );
         assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
     }
 }
@@ -64,7 +75,9 @@ fn phq9_item_9_above_zero_holds() {
         assert!(r.reasons[0].message.contains("item 9"), "{r:#?}");
     }
     // The same total with item 9 = 0 does not.
-    let course = Course::baseline(20).sessions(&INDUCTION[..2]).phq9(INDUCTION[1], 5);
+    let course = Course::baseline(20)
+        .sessions(&INDUCTION[..2])
+        .phq9(INDUCTION[1], 5);
     let r = review_on(&iv(), &course, INDUCTION[1]);
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
 }
@@ -81,7 +94,10 @@ fn cssrs_moderate_and_high_hold_low_and_none_do_not() {
     for risk in ["moderate", "high"] {
         let r = review_on(&iv(), &with(risk), INDUCTION[1]);
         assert_review(&r, Suggestion::HoldForReview, &[CSSRS]);
-        assert!(r.reasons[0].message.contains(&format!("{risk} risk")), "{r:#?}");
+        assert!(
+            r.reasons[0].message.contains(&format!("{risk} risk")),
+            "{r:#?}"
+        );
     }
     for risk in ["low", "none"] {
         let r = review_on(&iv(), &with(risk), INDUCTION[1]);
@@ -102,11 +118,17 @@ fn sedation_not_resolved_at_discharge_holds() {
         let r = review_on(&iv(), &third_session(None, Some(level)), INDUCTION[2]);
         assert_review(&r, Suggestion::HoldForReview, &[SEDATION]);
         assert!(
-            r.reasons[0].message.contains(&format!("was {level}, below")),
+            r.reasons[0]
+                .message
+                .contains(&format!("was {level}, below")),
             "{r:#?}"
         );
     }
-    let r = review_on(&iv(), &third_session(Some((130, 85)), Some(5)), INDUCTION[2]);
+    let r = review_on(
+        &iv(),
+        &third_session(Some((130, 85)), Some(5)),
+        INDUCTION[2],
+    );
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
 }
 
@@ -180,13 +202,18 @@ fn a_decision_recorded_on_or_after_the_finding_clears_the_hold() {
         assert_review(&r, Suggestion::StartMaintenance, &[response]);
     }
     // Recorded on 20 December, the decision is not yet known on the 19th.
-    let later = finding.clone().decide(date(2026, 12, 20), Decision::Continue);
+    let later = finding
+        .clone()
+        .decide(date(2026, 12, 20), Decision::Continue);
     let r = review_on(&iv(), &later, date(2026, 12, 19));
     assert_review(&r, Suggestion::HoldForReview, &[BP]);
     // A new finding after the decision holds again, and only the new one is cited.
-    let again = finding
-        .decide(END, Decision::Continue)
-        .record(date(2026, 12, 21), SessionStatus::Cancelled, None, Some(4));
+    let again = finding.decide(END, Decision::Continue).record(
+        date(2026, 12, 21),
+        SessionStatus::Cancelled,
+        None,
+        Some(4),
+    );
     let r = review_on(&iv(), &again, date(2026, 12, 21));
     assert_review(&r, Suggestion::HoldForReview, &[SEDATION]);
 }
@@ -203,11 +230,8 @@ fn findings_after_today_are_not_seen() {
 #[test]
 fn a_suicide_item_at_baseline_holds_until_reviewed() {
     // Baseline 25 needs item 9 > 0; without the clinician's review the course is held.
-    let course = Course::starting(START).assess(
-        BASELINE_DAY,
-        InstrumentId::Phq9,
-        phq9_with_item9(25, 1),
-    );
+    let course =
+        Course::starting(START).assess(BASELINE_DAY, InstrumentId::Phq9, phq9_with_item9(25, 1));
     let r = review_on(&iv(), &course, BASELINE_DAY);
     assert_review(&r, Suggestion::HoldForReview, &[SUICIDE_ITEM]);
     // `Course::baseline(25)` records that review.
