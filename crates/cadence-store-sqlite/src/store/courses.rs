@@ -1,0 +1,197 @@
+//! Courses (with their first sessions), course bundles and clinicians' decisions.
+
+use super::patients::{assessments_of, require_patient};
+use super::sessions::{course_patient, insert_session, sessions_of};
+use crate::audit::{about_patient, append, begin, commit, created};
+use crate::codec::{date, db, get, parsed, ts};
+use cadence_store::StoreError;
+use cadence_store::audit::AuditEvent;
+use cadence_store::ids::*;
+use cadence_store::records::*;
+use jiff::civil::Date;
+use sqlx::SqliteConnection;
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+
+macro_rules! course_columns {
+    () => {
+        "id, clinic_id, patient_id, protocol_id, protocol_version, protocol_text, start_date, \
+         created_by, created_at"
+    };
+}
+
+macro_rules! decision_columns {
+    () => {
+        "id, clinic_id, course_id, decision, suggestion_shown, note, decided_by, decided_on, \
+         created_at"
+    };
+}
+
+fn course(row: &SqliteRow) -> Result<Course, StoreError> {
+    let version: i64 = get(row, "protocol_version")?;
+    Ok(Course {
+        id: CourseId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        patient_id: PatientId(get(row, "patient_id")?),
+        protocol_id: get(row, "protocol_id")?,
+        protocol_version: u32::try_from(version)
+            .map_err(|_| StoreError::other("column protocol_version is out of range"))?,
+        protocol_text: get(row, "protocol_text")?,
+        start_date: date(row, "start_date")?,
+        created_by: UserId(get(row, "created_by")?),
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+fn decision(row: &SqliteRow) -> Result<DecisionRecord, StoreError> {
+    Ok(DecisionRecord {
+        id: DecisionId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        course_id: CourseId(get(row, "course_id")?),
+        decision: parsed(row, "decision")?,
+        suggestion_shown: get(row, "suggestion_shown")?,
+        note: get(row, "note")?,
+        decided_by: UserId(get(row, "decided_by")?),
+        decided_on: date(row, "decided_on")?,
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+pub(crate) async fn create_course(
+    pool: &SqlitePool,
+    new: NewCourse,
+    sessions: Vec<Date>,
+    audit: AuditEvent,
+) -> Result<Course, StoreError> {
+    let mut tx = begin(pool).await?;
+    require_patient(&mut tx, new.clinic_id, new.patient_id).await?;
+    let row = sqlx::query(concat!(
+        "INSERT INTO courses (clinic_id, patient_id, protocol_id, protocol_version, ",
+        "protocol_text, start_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ",
+        "RETURNING ",
+        course_columns!()
+    ))
+    .bind(new.clinic_id.0)
+    .bind(new.patient_id.0)
+    .bind(&new.protocol_id)
+    .bind(i64::from(new.protocol_version))
+    .bind(&new.protocol_text)
+    .bind(new.start_date.to_string())
+    .bind(new.created_by.0)
+    .bind(new.created_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let stored = course(&row)?;
+    for on in sessions {
+        insert_session(&mut tx, stored.clinic_id, stored.id, on, new.created_at).await?;
+    }
+    append(&mut tx, created(audit, stored.id, Some(stored.patient_id))).await?;
+    commit(tx).await?;
+    Ok(stored)
+}
+
+pub(crate) async fn list_courses(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    patient: PatientId,
+    audit: AuditEvent,
+) -> Result<Vec<Course>, StoreError> {
+    let mut tx = begin(pool).await?;
+    require_patient(&mut tx, clinic, patient).await?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        course_columns!(),
+        " FROM courses WHERE clinic_id = ? AND patient_id = ? ORDER BY start_date DESC, id DESC"
+    ))
+    .bind(clinic.0)
+    .bind(patient.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let found = rows.iter().map(course).collect::<Result<Vec<_>, _>>()?;
+    append(&mut tx, about_patient(audit, Some(patient))).await?;
+    commit(tx).await?;
+    Ok(found)
+}
+
+async fn decisions_of(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    course: CourseId,
+) -> Result<Vec<DecisionRecord>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        decision_columns!(),
+        " FROM decisions WHERE clinic_id = ? AND course_id = ? ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .bind(course.0)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(decision)
+    .collect()
+}
+
+pub(crate) async fn get_course_bundle(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    id: CourseId,
+    audit: AuditEvent,
+) -> Result<CourseBundle, StoreError> {
+    // One transaction, so the parts are a consistent snapshot.
+    let mut tx = begin(pool).await?;
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        course_columns!(),
+        " FROM courses WHERE clinic_id = ? AND id = ?"
+    ))
+    .bind(clinic.0)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound)?;
+    let course = course(&row)?;
+    let sessions = sessions_of(&mut tx, clinic, id).await?;
+    let assessments = assessments_of(&mut tx, clinic, course.patient_id).await?;
+    let decisions = decisions_of(&mut tx, clinic, id).await?;
+    append(&mut tx, about_patient(audit, Some(course.patient_id))).await?;
+    commit(tx).await?;
+    Ok(CourseBundle {
+        course,
+        sessions,
+        assessments,
+        decisions,
+    })
+}
+
+pub(crate) async fn create_decision(
+    pool: &SqlitePool,
+    new: NewDecision,
+    audit: AuditEvent,
+) -> Result<DecisionRecord, StoreError> {
+    let mut tx = begin(pool).await?;
+    let patient = course_patient(&mut tx, new.clinic_id, new.course_id).await?;
+    let row = sqlx::query(concat!(
+        "INSERT INTO decisions (clinic_id, course_id, decision, suggestion_shown, note, ",
+        "decided_by, decided_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+        decision_columns!()
+    ))
+    .bind(new.clinic_id.0)
+    .bind(new.course_id.0)
+    .bind(new.decision.as_str())
+    .bind(new.suggestion_shown.as_deref())
+    .bind(new.note.as_deref())
+    .bind(new.decided_by.0)
+    .bind(new.decided_on.to_string())
+    .bind(new.created_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let stored = decision(&row)?;
+    append(&mut tx, created(audit, stored.id, Some(patient))).await?;
+    commit(tx).await?;
+    Ok(stored)
+}

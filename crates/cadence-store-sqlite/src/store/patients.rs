@@ -1,0 +1,351 @@
+//! Patients, safety screenings and assessments.
+
+use super::people::require_clinic;
+use crate::audit::{about_patient, append, begin, commit, created};
+use crate::codec::{date, db, get, json, parsed, to_json, ts};
+use cadence_store::StoreError;
+use cadence_store::audit::AuditEvent;
+use cadence_store::ids::*;
+use cadence_store::records::*;
+use jiff::Timestamp;
+use sqlx::SqliteConnection;
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+
+macro_rules! patient_columns {
+    () => {
+        "id, clinic_id, mrn, given_name, family_name, birth_date, sex, weight_kg, created_at, \
+         updated_at"
+    };
+}
+
+macro_rules! screening_columns {
+    () => {
+        "id, clinic_id, patient_id, route, input, result, decision, created_by, created_at"
+    };
+}
+
+macro_rules! assessment_columns {
+    () => {
+        "id, clinic_id, patient_id, course_id, instrument, answers, total, score, source, \
+         taken_on, created_by, created_at"
+    };
+}
+
+fn patient(row: &SqliteRow) -> Result<Patient, StoreError> {
+    Ok(Patient {
+        id: PatientId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        details: PatientDetails {
+            mrn: get(row, "mrn")?,
+            given_name: get(row, "given_name")?,
+            family_name: get(row, "family_name")?,
+            birth_date: date(row, "birth_date")?,
+            sex: parsed(row, "sex")?,
+            weight_kg: get(row, "weight_kg")?,
+        },
+        created_at: ts(row, "created_at")?,
+        updated_at: ts(row, "updated_at")?,
+    })
+}
+
+fn screening(row: &SqliteRow) -> Result<Screening, StoreError> {
+    Ok(Screening {
+        id: ScreeningId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        patient_id: PatientId(get(row, "patient_id")?),
+        route: parsed(row, "route")?,
+        input: json(row, "input")?,
+        result: json(row, "result")?,
+        decision: get(row, "decision")?,
+        created_by: UserId(get(row, "created_by")?),
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+pub(crate) fn assessment(row: &SqliteRow) -> Result<Assessment, StoreError> {
+    Ok(Assessment {
+        id: AssessmentId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        patient_id: PatientId(get(row, "patient_id")?),
+        course_id: get::<Option<i64>>(row, "course_id")?.map(CourseId),
+        instrument: parsed(row, "instrument")?,
+        answers: json(row, "answers")?,
+        total: get(row, "total")?,
+        score: json(row, "score")?,
+        source: parsed(row, "source")?,
+        taken_on: date(row, "taken_on")?,
+        created_by: get::<Option<i64>>(row, "created_by")?.map(UserId),
+        created_at: ts(row, "created_at")?,
+    })
+}
+
+/// `NotFound` unless the patient belongs to the clinic.
+pub(crate) async fn require_patient(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    id: PatientId,
+) -> Result<(), StoreError> {
+    sqlx::query("SELECT 1 FROM patients WHERE clinic_id = ? AND id = ?")
+        .bind(clinic.0)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await
+        .map_err(db)?
+        .map(|_| ())
+        .ok_or(StoreError::NotFound)
+}
+
+pub(crate) async fn create_patient(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    details: PatientDetails,
+    at: Timestamp,
+    audit: AuditEvent,
+) -> Result<Patient, StoreError> {
+    let mut tx = begin(pool).await?;
+    require_clinic(&mut tx, clinic).await?;
+    let row = sqlx::query(concat!(
+        "INSERT INTO patients (clinic_id, mrn, given_name, family_name, birth_date, sex, ",
+        "weight_kg, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING ",
+        patient_columns!()
+    ))
+    .bind(clinic.0)
+    .bind(&details.mrn)
+    .bind(&details.given_name)
+    .bind(&details.family_name)
+    .bind(details.birth_date.to_string())
+    .bind(details.sex.as_str())
+    .bind(details.weight_kg)
+    .bind(at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let new = patient(&row)?;
+    append(&mut tx, created(audit, new.id, Some(new.id))).await?;
+    commit(tx).await?;
+    Ok(new)
+}
+
+pub(crate) async fn get_patient(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    id: PatientId,
+    audit: AuditEvent,
+) -> Result<Patient, StoreError> {
+    let mut tx = begin(pool).await?;
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = ? AND id = ?"
+    ))
+    .bind(clinic.0)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound)?;
+    let found = patient(&row)?;
+    append(&mut tx, about_patient(audit, Some(found.id))).await?;
+    commit(tx).await?;
+    Ok(found)
+}
+
+pub(crate) async fn list_patients(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    search: Option<&str>,
+    limit: u32,
+    audit: AuditEvent,
+) -> Result<Vec<Patient>, StoreError> {
+    let mut tx = begin(pool).await?;
+    // `instr` rather than LIKE: the search text is matched literally (`%` and `_` are not
+    // wildcards), case-insensitively for ASCII letters, as PostgreSQL's `strpos(lower(..))`.
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = ?1 AND (?2 IS NULL",
+        " OR instr(lower(given_name), lower(?2)) > 0",
+        " OR instr(lower(family_name), lower(?2)) > 0",
+        " OR instr(lower(mrn), lower(?2)) > 0)",
+        " ORDER BY family_name, given_name, id LIMIT ?3"
+    ))
+    .bind(clinic.0)
+    .bind(search)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
+    append(&mut tx, audit).await?;
+    commit(tx).await?;
+    Ok(found)
+}
+
+pub(crate) async fn update_patient(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    id: PatientId,
+    details: PatientDetails,
+    at: Timestamp,
+    audit: AuditEvent,
+) -> Result<Patient, StoreError> {
+    let mut tx = begin(pool).await?;
+    let row = sqlx::query(concat!(
+        "UPDATE patients SET mrn = ?, given_name = ?, family_name = ?, birth_date = ?, sex = ?, ",
+        "weight_kg = ?, updated_at = ? WHERE clinic_id = ? AND id = ? RETURNING ",
+        patient_columns!()
+    ))
+    .bind(&details.mrn)
+    .bind(&details.given_name)
+    .bind(&details.family_name)
+    .bind(details.birth_date.to_string())
+    .bind(details.sex.as_str())
+    .bind(details.weight_kg)
+    .bind(at.as_millisecond())
+    .bind(clinic.0)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound)?;
+    let updated = patient(&row)?;
+    append(&mut tx, about_patient(audit, Some(updated.id))).await?;
+    commit(tx).await?;
+    Ok(updated)
+}
+
+pub(crate) async fn create_screening(
+    pool: &SqlitePool,
+    new: NewScreening,
+    audit: AuditEvent,
+) -> Result<Screening, StoreError> {
+    let input = to_json(&new.input, "screening input")?;
+    let result = to_json(&new.result, "screening result")?;
+    let mut tx = begin(pool).await?;
+    require_patient(&mut tx, new.clinic_id, new.patient_id).await?;
+    let row = sqlx::query(concat!(
+        "INSERT INTO screenings (clinic_id, patient_id, route, input, result, decision, ",
+        "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+        screening_columns!()
+    ))
+    .bind(new.clinic_id.0)
+    .bind(new.patient_id.0)
+    .bind(new.route.as_str())
+    .bind(input)
+    .bind(result)
+    .bind(&new.decision)
+    .bind(new.created_by.0)
+    .bind(new.created_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let stored = screening(&row)?;
+    append(&mut tx, created(audit, stored.id, Some(stored.patient_id))).await?;
+    commit(tx).await?;
+    Ok(stored)
+}
+
+pub(crate) async fn get_screening(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    id: ScreeningId,
+    audit: AuditEvent,
+) -> Result<Screening, StoreError> {
+    let mut tx = begin(pool).await?;
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        screening_columns!(),
+        " FROM screenings WHERE clinic_id = ? AND id = ?"
+    ))
+    .bind(clinic.0)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound)?;
+    let found = screening(&row)?;
+    append(&mut tx, about_patient(audit, Some(found.patient_id))).await?;
+    commit(tx).await?;
+    Ok(found)
+}
+
+pub(crate) async fn create_assessment(
+    pool: &SqlitePool,
+    new: NewAssessment,
+    audit: AuditEvent,
+) -> Result<Assessment, StoreError> {
+    let answers = to_json(&new.answers, "assessment answers")?;
+    let score = to_json(&new.score, "assessment score")?;
+    let mut tx = begin(pool).await?;
+    require_patient(&mut tx, new.clinic_id, new.patient_id).await?;
+    if let Some(course) = new.course_id {
+        // The course must be this patient's, in this clinic.
+        sqlx::query("SELECT 1 FROM courses WHERE clinic_id = ? AND id = ? AND patient_id = ?")
+            .bind(new.clinic_id.0)
+            .bind(course.0)
+            .bind(new.patient_id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .ok_or(StoreError::NotFound)?;
+    }
+    let row = sqlx::query(concat!(
+        "INSERT INTO assessments (clinic_id, patient_id, course_id, instrument, answers, total, ",
+        "score, source, taken_on, created_by, created_at) ",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+        assessment_columns!()
+    ))
+    .bind(new.clinic_id.0)
+    .bind(new.patient_id.0)
+    .bind(new.course_id.map(|c| c.0))
+    .bind(new.instrument.as_str())
+    .bind(answers)
+    .bind(new.total)
+    .bind(score)
+    .bind(new.source.as_str())
+    .bind(new.taken_on.to_string())
+    .bind(new.created_by.map(|u| u.0))
+    .bind(new.created_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let stored = assessment(&row)?;
+    append(&mut tx, created(audit, stored.id, Some(stored.patient_id))).await?;
+    commit(tx).await?;
+    Ok(stored)
+}
+
+/// A patient's assessments by date taken, then id (inside the caller's transaction).
+pub(crate) async fn assessments_of(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    patient: PatientId,
+) -> Result<Vec<Assessment>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        assessment_columns!(),
+        " FROM assessments WHERE clinic_id = ? AND patient_id = ? ORDER BY taken_on, id"
+    ))
+    .bind(clinic.0)
+    .bind(patient.0)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(assessment)
+    .collect()
+}
+
+pub(crate) async fn list_assessments(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    patient: PatientId,
+    audit: AuditEvent,
+) -> Result<Vec<Assessment>, StoreError> {
+    let mut tx = begin(pool).await?;
+    require_patient(&mut tx, clinic, patient).await?;
+    let found = assessments_of(&mut tx, clinic, patient).await?;
+    append(&mut tx, about_patient(audit, Some(patient))).await?;
+    commit(tx).await?;
+    Ok(found)
+}

@@ -1,0 +1,98 @@
+//! The price list and the audit log's read side.
+
+use super::people::require_clinic;
+use crate::audit::{append, audit_columns, begin, commit, record};
+use crate::codec::{db, get};
+use cadence_store::StoreError;
+use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::ids::{ClinicId, PatientId};
+use jiff::Timestamp;
+use sqlx::sqlite::SqlitePool;
+
+pub(crate) async fn get_price_list(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT text FROM price_lists WHERE clinic_id = ?")
+        .bind(clinic.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    row.map(|r| get(&r, "text")).transpose()
+}
+
+pub(crate) async fn set_price_list(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    text: &str,
+    audit: AuditEvent,
+) -> Result<(), StoreError> {
+    let mut tx = begin(pool).await?;
+    require_clinic(&mut tx, clinic).await?;
+    sqlx::query(concat!(
+        "INSERT INTO price_lists (clinic_id, text, updated_at) VALUES (?, ?, ?) ",
+        "ON CONFLICT (clinic_id) DO UPDATE SET text = excluded.text, ",
+        "updated_at = excluded.updated_at"
+    ))
+    .bind(clinic.0)
+    .bind(text)
+    .bind(audit.at.as_millisecond())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    append(&mut tx, audit).await?;
+    commit(tx).await
+}
+
+pub(crate) async fn append_audit(
+    pool: &SqlitePool,
+    event: AuditEvent,
+) -> Result<AuditRecord, StoreError> {
+    let mut tx = begin(pool).await?;
+    let stored = append(&mut tx, event).await?;
+    commit(tx).await?;
+    Ok(stored)
+}
+
+pub(crate) async fn audit_page(
+    pool: &SqlitePool,
+    from_seq: i64,
+    limit: u32,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        audit_columns!(),
+        " FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?"
+    ))
+    .bind(from_seq)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(record)
+    .collect()
+}
+
+pub(crate) async fn audit_range(
+    pool: &SqlitePool,
+    from: Timestamp,
+    to: Timestamp,
+    patient: Option<PatientId>,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        audit_columns!(),
+        " FROM audit_log WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR patient_id = ?3)",
+        " ORDER BY seq"
+    ))
+    .bind(from.as_millisecond())
+    .bind(to.as_millisecond())
+    .bind(patient.map(|p| p.0))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(record)
+    .collect()
+}

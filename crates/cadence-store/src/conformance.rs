@@ -1,1 +1,0 @@
-//! Conformance suite (written by the SQLite backend work).

@@ -1,0 +1,242 @@
+//! Safety screenings and assessments.
+
+use super::support::*;
+use crate::Store;
+use crate::audit::AuditAction;
+use crate::ids::*;
+use crate::records::*;
+use cadence_clinical::instrument::InstrumentId;
+use cadence_clinical::route::Route;
+use serde_json::json;
+
+/// A screening keeps its input and result JSON exactly; create and read are audited about
+/// the patient.
+pub async fn screening_round_trip(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let patient = add_patient(s, &a, "MRN-1").await;
+    let input = json!({
+        "route": "esketamine",
+        "answers": {"pregnant": false, "aneurysm": null, "bp": [150, 92]},
+        "note": "it's \"quoted\" and 'single' — ünïcode"
+    });
+    let result = json!({"decision": "needs_review", "reasons": [{"code": "bp_high", "cite": "x"}]});
+
+    let before = last_seq(s).await;
+    let stored = s
+        .create_screening(
+            NewScreening {
+                clinic_id: a.clinic.id,
+                patient_id: patient.id,
+                route: Route::Esketamine,
+                input: input.clone(),
+                result: result.clone(),
+                decision: "needs_review".into(),
+                created_by: a.clinician.id,
+                created_at: at(5),
+            },
+            create(&a.clinician, "screening"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.input, input);
+    assert_eq!(stored.result, result);
+    assert_eq!(stored.route, Route::Esketamine);
+    assert_eq!(stored.decision, "needs_review");
+    assert_eq!(stored.patient_id, patient.id);
+    assert_eq!(stored.clinic_id, a.clinic.id);
+    assert_eq!(stored.created_by, a.clinician.id);
+    assert_eq!(stored.created_at, at(5));
+    let row = one_new_audit(s, before).await;
+    assert_audit(
+        &row,
+        AuditAction::Create,
+        "screening",
+        Some(stored.id.to_string()),
+        Some(patient.id),
+    );
+
+    let before = last_seq(s).await;
+    let read_back = s
+        .get_screening(
+            a.clinic.id,
+            stored.id,
+            read(&a.clinician, "screening", stored.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(read_back, stored);
+    let row = one_new_audit(s, before).await;
+    assert_audit(
+        &row,
+        AuditAction::Read,
+        "screening",
+        Some(stored.id.to_string()),
+        Some(patient.id),
+    );
+
+    let before = last_seq(s).await;
+    let unknown = ScreeningId(stored.id.0 + 1000);
+    assert_not_found(
+        s.get_screening(
+            a.clinic.id,
+            unknown,
+            read(&a.clinician, "screening", unknown),
+        )
+        .await,
+        "unknown screening",
+    );
+    no_new_audit(s, before).await;
+}
+
+fn new_assessment(
+    site: &Site,
+    patient: &Patient,
+    course: Option<CourseId>,
+    taken_on: &str,
+) -> NewAssessment {
+    NewAssessment {
+        clinic_id: site.clinic.id,
+        patient_id: patient.id,
+        course_id: course,
+        instrument: InstrumentId::Phq9,
+        answers: vec![
+            Some(3),
+            Some(2),
+            None,
+            Some(0),
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(0),
+            Some(1),
+        ],
+        total: Some(12),
+        score: json!({"total": 12, "band": "moderate", "flags": ["item9_positive"], "sub": null}),
+        source: AssessmentSource::Clinic,
+        taken_on: day(taken_on),
+        created_by: Some(site.clinician.id),
+        created_at: at(6),
+    }
+}
+
+/// Assessments keep skipped answers (`None`), a missing total and the score JSON; a patient's
+/// list is by date taken then id; a course must be the same patient's.
+pub async fn assessment_round_trip(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let patient = add_patient(s, &a, "MRN-1").await;
+    let other = add_patient(s, &a, "MRN-2").await;
+    let course = add_course(s, &a, &patient, "2026-03-02", &[]).await;
+
+    let before = last_seq(s).await;
+    let mut later = new_assessment(&a, &patient, Some(course.id), "2026-03-10");
+    later.instrument = InstrumentId::CssrsScreen;
+    later.total = None;
+    later.answers = vec![Some(0), Some(0), None, None, None, None];
+    later.source = AssessmentSource::PatientLink;
+    later.created_by = None;
+    later.score = json!({"risk": "low"});
+    let stored_later = s
+        .create_assessment(later.clone(), create(&a.clinician, "assessment"))
+        .await
+        .unwrap();
+    let row = one_new_audit(s, before).await;
+    assert_audit(
+        &row,
+        AuditAction::Create,
+        "assessment",
+        Some(stored_later.id.to_string()),
+        Some(patient.id),
+    );
+    assert_eq!(stored_later.answers, later.answers);
+    assert_eq!(stored_later.total, None);
+    assert_eq!(stored_later.score, later.score);
+    assert_eq!(stored_later.instrument, InstrumentId::CssrsScreen);
+    assert_eq!(stored_later.source, AssessmentSource::PatientLink);
+    assert_eq!(stored_later.created_by, None);
+    assert_eq!(stored_later.course_id, Some(course.id));
+    assert_eq!(stored_later.taken_on, day("2026-03-10"));
+
+    let baseline = new_assessment(&a, &patient, None, "2026-02-20");
+    let stored_baseline = s
+        .create_assessment(baseline.clone(), create(&a.clinician, "assessment"))
+        .await
+        .unwrap();
+    assert_eq!(stored_baseline.answers, baseline.answers);
+    assert_eq!(stored_baseline.total, Some(12));
+    assert_eq!(stored_baseline.score, baseline.score);
+    assert_eq!(stored_baseline.course_id, None);
+    assert_eq!(stored_baseline.created_at, at(6));
+    let same_day = s
+        .create_assessment(
+            new_assessment(&a, &patient, Some(course.id), "2026-03-10"),
+            create(&a.clinician, "assessment"),
+        )
+        .await
+        .unwrap();
+    s.create_assessment(
+        new_assessment(&a, &other, None, "2026-03-01"),
+        create(&a.clinician, "assessment"),
+    )
+    .await
+    .unwrap();
+
+    let before = last_seq(s).await;
+    let listed = s
+        .list_assessments(
+            a.clinic.id,
+            patient.id,
+            read_many(&a.clinician, "assessment"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed, [stored_baseline, stored_later, same_day]);
+    let row = one_new_audit(s, before).await;
+    assert_audit(
+        &row,
+        AuditAction::Read,
+        "assessment",
+        None,
+        Some(patient.id),
+    );
+
+    let before = last_seq(s).await;
+    assert_not_found(
+        s.create_assessment(
+            new_assessment(&a, &other, Some(course.id), "2026-03-11"),
+            create(&a.clinician, "assessment"),
+        )
+        .await,
+        "a course of another patient",
+    );
+    assert_not_found(
+        s.create_assessment(
+            new_assessment(
+                &a,
+                &patient,
+                Some(CourseId(course.id.0 + 1000)),
+                "2026-03-11",
+            ),
+            create(&a.clinician, "assessment"),
+        )
+        .await,
+        "an unknown course",
+    );
+    let ghost = PatientId(other.id.0 + 1000);
+    let mut unknown = new_assessment(&a, &patient, None, "2026-03-11");
+    unknown.patient_id = ghost;
+    assert_not_found(
+        s.create_assessment(unknown, create(&a.clinician, "assessment"))
+            .await,
+        "an unknown patient",
+    );
+    assert_not_found(
+        s.list_assessments(a.clinic.id, ghost, read_many(&a.clinician, "assessment"))
+            .await,
+        "assessments of an unknown patient",
+    );
+    no_new_audit(s, before).await;
+}

@@ -1,0 +1,106 @@
+//! The conformance suite: the behaviour every [`Store`](crate::Store) backend must show,
+//! written once and run by each backend's tests on a fresh database per case.
+//!
+//! A backend provides a [`Backend`] (its store plus raw SQL access for the append-only checks)
+//! and an async constructor, then expands [`conformance_tests!`](crate::conformance_tests):
+//!
+//! ```ignore
+//! async fn fresh(case: &'static str) -> Option<MyBackend> { /* new empty database */ }
+//! cadence_store::conformance_tests!(fresh);
+//! ```
+//!
+//! Each case becomes its own `#[tokio::test]`, so failures are reported by name; `fresh`
+//! returning `None` skips the case (PostgreSQL without `CADENCE_TEST_DATABASE_URL`). After
+//! every case the whole audit chain is paged through [`Store::audit_page`](crate::Store) and
+//! verified (the kanidm teardown pattern).
+//!
+//! Contract details the cases pin down beyond the trait's doc comment:
+//! - a create's audit event gets the new object's id as `object_id` (a login or logout gets the
+//!   user's id when the caller left it out: a session's token hash never enters the log), and
+//!   every patient-scoped event gets the patient's id when the caller left it out (and a
+//!   clinic's creation its clinic id);
+//! - a record in another clinic, an unknown id, or a referenced patient, course or user that
+//!   does not exist (in that clinic) is `NotFound`, with no audit row;
+//! - `touch_auth_session` and `delete_auth_session` of an unknown token are `NotFound`;
+//! - patient search matches the text literally (`%` and `_` are not wildcards), ignoring ASCII
+//!   case, in given name, family name or MRN;
+//! - reads without an audit event (`get_clinic`, `get_user`, `get_price_list`, ...) append
+//!   nothing.
+//!
+//! Reading order: `support.rs` (the harness and helpers), then one module per area.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "the conformance suite is test code: a failed step fails the test loudly"
+)]
+
+mod audit_log;
+mod auth;
+mod clinical;
+mod courses;
+mod isolation;
+mod patients;
+mod people;
+mod price_list;
+mod sessions;
+mod support;
+
+pub use audit_log::*;
+pub use auth::*;
+pub use clinical::*;
+pub use courses::*;
+pub use isolation::*;
+pub use patients::*;
+pub use people::*;
+pub use price_list::*;
+pub use sessions::*;
+pub use support::{Backend, assert_chain_verifies};
+
+/// Expands to one `#[tokio::test]` per conformance case, each on a fresh backend made by
+/// `$fresh(case_name).await` (an `Option<impl Backend>`; `None` skips), ending with a full
+/// audit-chain verification.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($fresh:path) => {
+        $crate::conformance_tests!(@cases $fresh;
+            clinic_create_get_find_and_calendar,
+            clinic_duplicate_name_is_a_conflict,
+            user_create_find_and_list,
+            user_duplicate_email_is_a_conflict,
+            set_password_ends_other_sessions,
+            disabling_a_user_ends_their_sessions,
+            auth_session_lifecycle,
+            patient_create_get_update,
+            patient_search_by_name_and_mrn,
+            patient_duplicate_mrn_only_within_a_clinic,
+            other_clinic_reads_are_not_found,
+            other_clinic_writes_are_not_found_and_change_nothing,
+            screening_round_trip,
+            assessment_round_trip,
+            course_books_initial_sessions_in_one_transaction,
+            course_bundle_contents,
+            treatment_session_update_and_monitoring,
+            decisions_round_trip,
+            price_list_round_trip,
+            audit_append_and_page,
+            failed_writes_leave_no_data_and_no_audit_row,
+            audit_rows_are_append_only,
+            audit_range_boundaries_and_patient_filter,
+            concurrent_writes_keep_the_chain_linear,
+        );
+    };
+    (@cases $fresh:path; $($case:ident),+ $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let Some(backend) = $fresh(stringify!($case)).await else {
+                    return;
+                };
+                let backend: &dyn $crate::conformance::Backend = &backend;
+                $crate::conformance::$case(backend).await;
+                $crate::conformance::assert_chain_verifies(&*backend.store()).await;
+            }
+        )+
+    };
+}
