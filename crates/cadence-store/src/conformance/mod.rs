@@ -19,8 +19,9 @@
 //!   user's id when the caller left it out: a session's token hash never enters the log), and
 //!   every patient-scoped event gets the patient's id when the caller left it out (and a
 //!   clinic's creation its clinic id);
-//! - a record in another clinic, an unknown id, or a referenced patient, course or user that
-//!   does not exist (in that clinic) is `NotFound`, with no audit row;
+//! - a record in another clinic, an unknown id, or a referenced patient or course that does not
+//!   exist (in that clinic) is `NotFound`, with no audit row; an unknown acting user
+//!   (`created_by`, `decided_by`) is `Conflict { constraint: "foreign_key" }`;
 //! - `touch_auth_session` and `delete_auth_session` of an unknown token are `NotFound`;
 //! - patient search matches the text literally (`%` and `_` are not wildcards), ignoring ASCII
 //!   case, in given name, family name or MRN;

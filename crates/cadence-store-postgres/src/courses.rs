@@ -1,0 +1,243 @@
+//! Courses (booked with their first sessions), course bundles, clinicians' decisions and
+//! price lists.
+
+use crate::audit;
+use crate::convert::{date, date_text, get, parsed, timestamp};
+use crate::error;
+use crate::patients::{about, fetch_assessments, fetch_patient};
+use crate::sessions::{insert_session, sessions_of};
+use cadence_store::StoreError;
+use cadence_store::audit::AuditEvent;
+use cadence_store::ids::*;
+use cadence_store::records::*;
+use jiff::civil::Date;
+use sqlx::postgres::{PgConnection, PgPool, PgRow};
+
+/// The courses columns in record order.
+macro_rules! course_columns {
+    () => {
+        "id, clinic_id, patient_id, protocol_id, protocol_version, protocol_text, start_date, \
+         created_by, created_at"
+    };
+}
+
+/// The decisions columns in record order.
+macro_rules! decision_columns {
+    () => {
+        "id, clinic_id, course_id, decision, suggestion_shown, note, decided_by, decided_on, \
+         created_at"
+    };
+}
+
+pub(crate) async fn create_course(
+    pool: &PgPool,
+    new: NewCourse,
+    sessions: Vec<Date>,
+    event: AuditEvent,
+) -> Result<Course, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    fetch_patient(&mut tx, new.clinic_id, new.patient_id).await?;
+    let row = sqlx::query(concat!(
+        "INSERT INTO courses (clinic_id, patient_id, protocol_id, protocol_version, \
+         protocol_text, start_date, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ",
+        course_columns!()
+    ))
+    .bind(new.clinic_id.0)
+    .bind(new.patient_id.0)
+    .bind(&new.protocol_id)
+    .bind(i64::from(new.protocol_version))
+    .bind(&new.protocol_text)
+    .bind(date_text(new.start_date))
+    .bind(new.created_by.0)
+    .bind(new.created_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let course = course(&row)?;
+    for day in sessions {
+        insert_session(&mut tx, course.clinic_id, course.id, day, new.created_at).await?;
+    }
+    audit::append(
+        &mut tx,
+        about(event.with_object_id(course.id), course.patient_id),
+    )
+    .await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(course)
+}
+
+pub(crate) async fn list_courses(
+    pool: &PgPool,
+    clinic: ClinicId,
+    patient: PatientId,
+    event: AuditEvent,
+) -> Result<Vec<Course>, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    fetch_patient(&mut tx, clinic, patient).await?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        course_columns!(),
+        " FROM courses WHERE clinic_id = $1 AND patient_id = $2 \
+         ORDER BY start_date DESC, id DESC"
+    ))
+    .bind(clinic.0)
+    .bind(patient.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let courses = rows.iter().map(course).collect::<Result<Vec<_>, _>>()?;
+    audit::append(&mut tx, about(event, patient)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(courses)
+}
+
+pub(crate) async fn get_course_bundle(
+    pool: &PgPool,
+    clinic: ClinicId,
+    id: CourseId,
+    event: AuditEvent,
+) -> Result<CourseBundle, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let course = fetch_course(&mut tx, clinic, id).await?;
+    let sessions = sessions_of(&mut tx, clinic, id).await?;
+    let assessments = fetch_assessments(&mut tx, clinic, course.patient_id).await?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        decision_columns!(),
+        " FROM decisions WHERE clinic_id = $1 AND course_id = $2 ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .bind(id.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let decisions = rows.iter().map(decision).collect::<Result<Vec<_>, _>>()?;
+    audit::append(&mut tx, about(event, course.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(CourseBundle {
+        course,
+        sessions,
+        assessments,
+        decisions,
+    })
+}
+
+pub(crate) async fn create_decision(
+    pool: &PgPool,
+    new: NewDecision,
+    event: AuditEvent,
+) -> Result<DecisionRecord, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let course = fetch_course(&mut tx, new.clinic_id, new.course_id).await?;
+    let row = sqlx::query(concat!(
+        "INSERT INTO decisions (clinic_id, course_id, decision, suggestion_shown, note, \
+         decided_by, decided_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING ",
+        decision_columns!()
+    ))
+    .bind(new.clinic_id.0)
+    .bind(new.course_id.0)
+    .bind(new.decision.as_str())
+    .bind(new.suggestion_shown.as_deref())
+    .bind(new.note.as_deref())
+    .bind(new.decided_by.0)
+    .bind(date_text(new.decided_on))
+    .bind(new.created_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let stored = decision(&row)?;
+    audit::append(
+        &mut tx,
+        about(event.with_object_id(stored.id), course.patient_id),
+    )
+    .await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(stored)
+}
+
+pub(crate) async fn get_price_list(
+    pool: &PgPool,
+    clinic: ClinicId,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT text FROM price_lists WHERE clinic_id = $1")
+        .bind(clinic.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(error::map)?;
+    row.map(|r| get(&r, "text")).transpose()
+}
+
+pub(crate) async fn set_price_list(
+    pool: &PgPool,
+    clinic: ClinicId,
+    text: &str,
+    event: AuditEvent,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    crate::clinics::require(&mut tx, "SELECT 1 FROM clinics WHERE id = $1", clinic.0).await?;
+    sqlx::query(
+        "INSERT INTO price_lists (clinic_id, text, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (clinic_id) DO UPDATE SET text = EXCLUDED.text, \
+         updated_at = EXCLUDED.updated_at",
+    )
+    .bind(clinic.0)
+    .bind(text)
+    .bind(event.at.as_millisecond())
+    .execute(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)
+}
+
+/// A course of this clinic, read inside a transaction.
+pub(crate) async fn fetch_course(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    id: CourseId,
+) -> Result<Course, StoreError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        course_columns!(),
+        " FROM courses WHERE id = $1 AND clinic_id = $2"
+    ))
+    .bind(id.0)
+    .bind(clinic.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(error::map)?
+    .ok_or(StoreError::NotFound)?;
+    course(&row)
+}
+
+fn course(row: &PgRow) -> Result<Course, StoreError> {
+    let version: i64 = get(row, "protocol_version")?;
+    Ok(Course {
+        id: CourseId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        patient_id: PatientId(get(row, "patient_id")?),
+        protocol_id: get(row, "protocol_id")?,
+        protocol_version: u32::try_from(version)
+            .map_err(|_| StoreError::Other("stored value of protocol_version is invalid".into()))?,
+        protocol_text: get(row, "protocol_text")?,
+        start_date: date(row, "start_date")?,
+        created_by: UserId(get(row, "created_by")?),
+        created_at: timestamp(row, "created_at")?,
+    })
+}
+
+fn decision(row: &PgRow) -> Result<DecisionRecord, StoreError> {
+    Ok(DecisionRecord {
+        id: DecisionId(get(row, "id")?),
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        course_id: CourseId(get(row, "course_id")?),
+        decision: parsed(row, "decision")?,
+        suggestion_shown: get(row, "suggestion_shown")?,
+        note: get(row, "note")?,
+        decided_by: UserId(get(row, "decided_by")?),
+        decided_on: date(row, "decided_on")?,
+        created_at: timestamp(row, "created_at")?,
+    })
+}

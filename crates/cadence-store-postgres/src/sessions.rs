@@ -1,0 +1,291 @@
+//! Treatment sessions and their monitoring entries. A session's patient is its course's
+//! patient, read through a join rather than stored twice.
+
+use crate::audit;
+use crate::convert::{
+    date, date_text, get, json, json_opt, parsed, small_opt, timestamp, to_json, to_json_opt,
+};
+use crate::courses::fetch_course;
+use crate::error;
+use crate::patients::about;
+use cadence_store::StoreError;
+use cadence_store::audit::AuditEvent;
+use cadence_store::ids::*;
+use cadence_store::records::*;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::postgres::{PgConnection, PgPool, PgRow};
+
+/// The treatment_sessions columns, with the patient from the course (`s` and `c`).
+macro_rules! session_columns {
+    () => {
+        "s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.status, s.pre_checks, \
+         s.administration, s.discharge, s.updated_at"
+    };
+}
+
+/// The monitoring_entries columns in record order.
+macro_rules! monitoring_columns {
+    () => {
+        "id, treatment_session_id, taken_at, bp_systolic, bp_diastolic, heart_rate, spo2, moaas, \
+         cadss, adverse_effects, recorded_by"
+    };
+}
+
+pub(crate) async fn create_treatment_session(
+    pool: &PgPool,
+    new: NewTreatmentSession,
+    event: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let course = fetch_course(&mut tx, new.clinic_id, new.course_id).await?;
+    let id = insert_session(
+        &mut tx,
+        new.clinic_id,
+        new.course_id,
+        new.scheduled_on,
+        new.created_at,
+    )
+    .await?;
+    let session = fetch_session(&mut tx, new.clinic_id, id).await?;
+    audit::append(&mut tx, about(event.with_object_id(id), course.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(session)
+}
+
+pub(crate) async fn get_treatment_session(
+    pool: &PgPool,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+    event: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let session = fetch_session(&mut tx, clinic, id).await?;
+    audit::append(&mut tx, about(event, session.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(session)
+}
+
+pub(crate) async fn list_treatment_sessions_on(
+    pool: &PgPool,
+    clinic: ClinicId,
+    day: Date,
+    event: AuditEvent,
+) -> Result<Vec<TreatmentSession>, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.clinic_id = $1 AND s.scheduled_on = $2 ORDER BY s.id"
+    ))
+    .bind(clinic.0)
+    .bind(date_text(day))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let mut sessions = Vec::with_capacity(rows.len());
+    for row in &rows {
+        sessions.push(with_monitoring(&mut tx, row).await?);
+    }
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(sessions)
+}
+
+pub(crate) async fn update_treatment_session(
+    pool: &PgPool,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+    change: TreatmentSessionChange,
+    at: Timestamp,
+    event: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let updated = sqlx::query(
+        "UPDATE treatment_sessions SET status = COALESCE($3, status), \
+         pre_checks = COALESCE($4, pre_checks), \
+         administration = COALESCE($5, administration), \
+         discharge = COALESCE($6, discharge), updated_at = $7 \
+         WHERE id = $1 AND clinic_id = $2",
+    )
+    .bind(id.0)
+    .bind(clinic.0)
+    .bind(change.status.map(|s| s.as_str()))
+    .bind(to_json_opt(change.pre_checks.as_ref())?)
+    .bind(to_json_opt(change.administration.as_ref())?)
+    .bind(to_json_opt(change.discharge.as_ref())?)
+    .bind(at.as_millisecond())
+    .execute(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let session = fetch_session(&mut tx, clinic, id).await?;
+    audit::append(&mut tx, about(event, session.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(session)
+}
+
+pub(crate) async fn add_monitoring_entry(
+    pool: &PgPool,
+    clinic: ClinicId,
+    session: TreatmentSessionId,
+    entry: NewMonitoringEntry,
+    event: AuditEvent,
+) -> Result<MonitoringEntry, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let patient = sqlx::query(
+        "SELECT c.patient_id FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.id = $1 AND s.clinic_id = $2",
+    )
+    .bind(session.0)
+    .bind(clinic.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(error::map)?
+    .ok_or(StoreError::NotFound)?;
+    let patient = PatientId(get(&patient, "patient_id")?);
+    let row = sqlx::query(concat!(
+        "INSERT INTO monitoring_entries (clinic_id, treatment_session_id, taken_at, \
+         bp_systolic, bp_diastolic, heart_rate, spo2, moaas, cadss, adverse_effects, \
+         recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ",
+        monitoring_columns!()
+    ))
+    .bind(clinic.0)
+    .bind(session.0)
+    .bind(entry.taken_at.as_millisecond())
+    .bind(entry.bp_systolic.map(i32::from))
+    .bind(entry.bp_diastolic.map(i32::from))
+    .bind(entry.heart_rate.map(i32::from))
+    .bind(entry.spo2.map(i32::from))
+    .bind(entry.moaas.map(i32::from))
+    .bind(entry.cadss.map(i32::from))
+    .bind(to_json(&entry.adverse_effects)?)
+    .bind(entry.recorded_by.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let stored = monitoring_entry(&row)?;
+    audit::append(&mut tx, about(event.with_object_id(stored.id), patient)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(stored)
+}
+
+/// Books one session, returning its id.
+pub(crate) async fn insert_session(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    course: CourseId,
+    day: Date,
+    at: Timestamp,
+) -> Result<TreatmentSessionId, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, status, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(clinic.0)
+    .bind(course.0)
+    .bind(date_text(day))
+    .bind(TreatmentSessionStatus::Scheduled.as_str())
+    .bind(at.as_millisecond())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    Ok(TreatmentSessionId(get(&row, "id")?))
+}
+
+/// A course's sessions by date, with their monitoring entries (inside a transaction).
+pub(crate) async fn sessions_of(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    course: CourseId,
+) -> Result<Vec<TreatmentSession>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.clinic_id = $1 AND s.course_id = $2 ORDER BY s.scheduled_on, s.id"
+    ))
+    .bind(clinic.0)
+    .bind(course.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    let mut sessions = Vec::with_capacity(rows.len());
+    for row in &rows {
+        sessions.push(with_monitoring(conn, row).await?);
+    }
+    Ok(sessions)
+}
+
+async fn fetch_session(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+) -> Result<TreatmentSession, StoreError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.id = $1 AND s.clinic_id = $2"
+    ))
+    .bind(id.0)
+    .bind(clinic.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(error::map)?
+    .ok_or(StoreError::NotFound)?;
+    with_monitoring(conn, &row).await
+}
+
+/// A session row with its monitoring entries in time order.
+async fn with_monitoring(
+    conn: &mut PgConnection,
+    row: &PgRow,
+) -> Result<TreatmentSession, StoreError> {
+    let id = TreatmentSessionId(get(row, "id")?);
+    let entries = sqlx::query(concat!(
+        "SELECT ",
+        monitoring_columns!(),
+        " FROM monitoring_entries WHERE treatment_session_id = $1 ORDER BY taken_at, id"
+    ))
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    Ok(TreatmentSession {
+        id,
+        clinic_id: ClinicId(get(row, "clinic_id")?),
+        course_id: CourseId(get(row, "course_id")?),
+        patient_id: PatientId(get(row, "patient_id")?),
+        scheduled_on: date(row, "scheduled_on")?,
+        status: parsed(row, "status")?,
+        pre_checks: json_opt(row, "pre_checks")?,
+        administration: json_opt(row, "administration")?,
+        discharge: json_opt(row, "discharge")?,
+        monitoring: entries
+            .iter()
+            .map(monitoring_entry)
+            .collect::<Result<_, _>>()?,
+        updated_at: timestamp(row, "updated_at")?,
+    })
+}
+
+fn monitoring_entry(row: &PgRow) -> Result<MonitoringEntry, StoreError> {
+    Ok(MonitoringEntry {
+        id: MonitoringEntryId(get(row, "id")?),
+        entry: NewMonitoringEntry {
+            taken_at: timestamp(row, "taken_at")?,
+            bp_systolic: small_opt(row, "bp_systolic")?,
+            bp_diastolic: small_opt(row, "bp_diastolic")?,
+            heart_rate: small_opt(row, "heart_rate")?,
+            spo2: small_opt(row, "spo2")?,
+            moaas: small_opt(row, "moaas")?,
+            cadss: small_opt(row, "cadss")?,
+            adverse_effects: json(row, "adverse_effects")?,
+            recorded_by: UserId(get(row, "recorded_by")?),
+        },
+    })
+}

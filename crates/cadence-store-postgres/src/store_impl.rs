@@ -1,0 +1,291 @@
+//! The [`Store`] trait for [`PgStore`]: each method delegates to the module for its records.
+
+use crate::{PgStore, audit, clinics, courses, patients, sessions};
+use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::ids::*;
+use cadence_store::records::*;
+use cadence_store::{Store, StoreError};
+use jiff::Timestamp;
+
+#[async_trait::async_trait]
+impl Store for PgStore {
+    async fn create_clinic(&self, new: NewClinic, audit: AuditEvent) -> Result<Clinic, StoreError> {
+        clinics::create_clinic(&self.pool, new, audit).await
+    }
+
+    async fn get_clinic(&self, id: ClinicId) -> Result<Clinic, StoreError> {
+        clinics::get_clinic(&self.pool, id).await
+    }
+
+    async fn find_clinic_by_name(&self, name: &str) -> Result<Clinic, StoreError> {
+        clinics::find_clinic_by_name(&self.pool, name).await
+    }
+
+    async fn update_clinic_calendar(
+        &self,
+        id: ClinicId,
+        time_zone: &str,
+        open_days: &str,
+        closed_dates: &[jiff::civil::Date],
+        audit: AuditEvent,
+    ) -> Result<Clinic, StoreError> {
+        clinics::update_clinic_calendar(&self.pool, id, time_zone, open_days, closed_dates, audit)
+            .await
+    }
+
+    async fn create_user(&self, new: NewUser, audit: AuditEvent) -> Result<User, StoreError> {
+        clinics::create_user(&self.pool, new, audit).await
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> Result<User, StoreError> {
+        clinics::find_user_by_email(&self.pool, email).await
+    }
+
+    async fn get_user(&self, id: UserId) -> Result<User, StoreError> {
+        clinics::get_user(&self.pool, id).await
+    }
+
+    async fn list_users(&self, clinic: ClinicId) -> Result<Vec<User>, StoreError> {
+        clinics::list_users(&self.pool, clinic).await
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        must_change_password: bool,
+        keep_session: Option<&str>,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        clinics::set_password(
+            &self.pool,
+            id,
+            password_hash,
+            must_change_password,
+            keep_session,
+            audit,
+        )
+        .await
+    }
+
+    async fn update_user_access(
+        &self,
+        clinic: ClinicId,
+        id: UserId,
+        role: Role,
+        disabled: bool,
+        audit: AuditEvent,
+    ) -> Result<User, StoreError> {
+        clinics::update_user_access(&self.pool, clinic, id, role, disabled, audit).await
+    }
+
+    async fn create_auth_session(
+        &self,
+        new: NewAuthSession,
+        audit: AuditEvent,
+    ) -> Result<AuthSession, StoreError> {
+        clinics::create_auth_session(&self.pool, new, audit).await
+    }
+
+    async fn get_auth_session(&self, token_hash: &str) -> Result<AuthSession, StoreError> {
+        clinics::get_auth_session(&self.pool, token_hash).await
+    }
+
+    async fn touch_auth_session(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        clinics::touch_auth_session(&self.pool, token_hash, at).await
+    }
+
+    async fn delete_auth_session(
+        &self,
+        token_hash: &str,
+        audit: Option<AuditEvent>,
+    ) -> Result<(), StoreError> {
+        clinics::delete_auth_session(&self.pool, token_hash, audit).await
+    }
+
+    async fn create_patient(
+        &self,
+        clinic: ClinicId,
+        details: PatientDetails,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<Patient, StoreError> {
+        patients::create_patient(&self.pool, clinic, details, at, audit).await
+    }
+
+    async fn get_patient(
+        &self,
+        clinic: ClinicId,
+        id: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Patient, StoreError> {
+        patients::get_patient(&self.pool, clinic, id, audit).await
+    }
+
+    async fn list_patients(
+        &self,
+        clinic: ClinicId,
+        search: Option<&str>,
+        limit: u32,
+        audit: AuditEvent,
+    ) -> Result<Vec<Patient>, StoreError> {
+        patients::list_patients(&self.pool, clinic, search, limit, audit).await
+    }
+
+    async fn update_patient(
+        &self,
+        clinic: ClinicId,
+        id: PatientId,
+        details: PatientDetails,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<Patient, StoreError> {
+        patients::update_patient(&self.pool, clinic, id, details, at, audit).await
+    }
+
+    async fn create_screening(
+        &self,
+        new: NewScreening,
+        audit: AuditEvent,
+    ) -> Result<Screening, StoreError> {
+        patients::create_screening(&self.pool, new, audit).await
+    }
+
+    async fn get_screening(
+        &self,
+        clinic: ClinicId,
+        id: ScreeningId,
+        audit: AuditEvent,
+    ) -> Result<Screening, StoreError> {
+        patients::get_screening(&self.pool, clinic, id, audit).await
+    }
+
+    async fn create_assessment(
+        &self,
+        new: NewAssessment,
+        audit: AuditEvent,
+    ) -> Result<Assessment, StoreError> {
+        patients::create_assessment(&self.pool, new, audit).await
+    }
+
+    async fn list_assessments(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Assessment>, StoreError> {
+        patients::list_assessments(&self.pool, clinic, patient, audit).await
+    }
+
+    async fn create_course(
+        &self,
+        new: NewCourse,
+        sessions: Vec<jiff::civil::Date>,
+        audit: AuditEvent,
+    ) -> Result<Course, StoreError> {
+        courses::create_course(&self.pool, new, sessions, audit).await
+    }
+
+    async fn list_courses(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Course>, StoreError> {
+        courses::list_courses(&self.pool, clinic, patient, audit).await
+    }
+
+    async fn get_course_bundle(
+        &self,
+        clinic: ClinicId,
+        id: CourseId,
+        audit: AuditEvent,
+    ) -> Result<CourseBundle, StoreError> {
+        courses::get_course_bundle(&self.pool, clinic, id, audit).await
+    }
+
+    async fn create_treatment_session(
+        &self,
+        new: NewTreatmentSession,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError> {
+        sessions::create_treatment_session(&self.pool, new, audit).await
+    }
+
+    async fn get_treatment_session(
+        &self,
+        clinic: ClinicId,
+        id: TreatmentSessionId,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError> {
+        sessions::get_treatment_session(&self.pool, clinic, id, audit).await
+    }
+
+    async fn list_treatment_sessions_on(
+        &self,
+        clinic: ClinicId,
+        date: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<Vec<TreatmentSession>, StoreError> {
+        sessions::list_treatment_sessions_on(&self.pool, clinic, date, audit).await
+    }
+
+    async fn update_treatment_session(
+        &self,
+        clinic: ClinicId,
+        id: TreatmentSessionId,
+        change: TreatmentSessionChange,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError> {
+        sessions::update_treatment_session(&self.pool, clinic, id, change, at, audit).await
+    }
+
+    async fn add_monitoring_entry(
+        &self,
+        clinic: ClinicId,
+        session: TreatmentSessionId,
+        entry: NewMonitoringEntry,
+        audit: AuditEvent,
+    ) -> Result<MonitoringEntry, StoreError> {
+        sessions::add_monitoring_entry(&self.pool, clinic, session, entry, audit).await
+    }
+
+    async fn create_decision(
+        &self,
+        new: NewDecision,
+        audit: AuditEvent,
+    ) -> Result<DecisionRecord, StoreError> {
+        courses::create_decision(&self.pool, new, audit).await
+    }
+
+    async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {
+        courses::get_price_list(&self.pool, clinic).await
+    }
+
+    async fn set_price_list(
+        &self,
+        clinic: ClinicId,
+        text: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        courses::set_price_list(&self.pool, clinic, text, audit).await
+    }
+
+    async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError> {
+        audit::append_alone(&self.pool, event).await
+    }
+
+    async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        audit::page(&self.pool, from_seq, limit).await
+    }
+
+    async fn audit_range(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        patient: Option<PatientId>,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        audit::range(&self.pool, from, to, patient).await
+    }
+}

@@ -1,0 +1,407 @@
+//! PostgreSQL-specific behaviour of the Store methods that the shared suite cannot see from
+//! outside: how constraint errors are named, that a refused write leaves no audit row, byte
+//! order sorting like SQLite's, literal search text, and values surviving the round trip.
+
+use crate::support::{TestDb, event};
+use cadence_store::audit::{AuditAction, verify_chain};
+use cadence_store::ids::{ClinicId, CourseId, PatientId, UserId};
+use cadence_store::records::*;
+use cadence_store::{Store, StoreError};
+use cadence_store_postgres::PgStore;
+use jiff::Timestamp;
+use jiff::civil::date;
+
+const T0: i64 = 1_800_000_000_000;
+
+fn at() -> Timestamp {
+    Timestamp::from_millisecond(T0).unwrap()
+}
+
+async fn clinic(store: &PgStore, name: &str) -> ClinicId {
+    store
+        .create_clinic(
+            NewClinic {
+                name: name.into(),
+                time_zone: "Europe/London".into(),
+                created_at: at(),
+            },
+            event("clinic", T0),
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+fn person(mrn: &str, family: &str) -> PatientDetails {
+    PatientDetails {
+        mrn: mrn.into(),
+        given_name: "Alex".into(),
+        family_name: family.into(),
+        birth_date: date(1975, 6, 30),
+        sex: Sex::Female,
+        weight_kg: Some(71.25),
+    }
+}
+
+fn user(clinic: ClinicId, email: &str) -> NewUser {
+    NewUser {
+        clinic_id: clinic,
+        email: email.into(),
+        role: Role::Clinician,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+        must_change_password: true,
+        created_at: at(),
+    }
+}
+
+fn conflict(name: &str) -> StoreError {
+    StoreError::Conflict {
+        constraint: name.into(),
+    }
+}
+
+#[tokio::test]
+async fn unique_rules_are_named_as_sqlite_names_them_and_leave_no_audit_row() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = db.store().await;
+    let a = clinic(&store, "North").await;
+    let b = clinic(&store, "South").await;
+    let err = store
+        .create_clinic(
+            NewClinic {
+                name: "North".into(),
+                time_zone: "UTC".into(),
+                created_at: at(),
+            },
+            event("clinic", T0),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, conflict("clinics.name"));
+
+    store
+        .create_user(user(a, "a@example.org"), event("user", T0))
+        .await
+        .unwrap();
+    let err = store
+        .create_user(user(b, "a@example.org"), event("user", T0))
+        .await
+        .unwrap_err();
+    assert_eq!(err, conflict("users.email"));
+
+    let p = store
+        .create_patient(a, person("M1", "Smith"), at(), event("patient", T0))
+        .await
+        .unwrap();
+    let err = store
+        .create_patient(a, person("M1", "Jones"), at(), event("patient", T0))
+        .await
+        .unwrap_err();
+    assert_eq!(err, conflict("patients.mrn"));
+    // The same MRN in another clinic is a different patient.
+    store
+        .create_patient(b, person("M1", "Jones"), at(), event("patient", T0))
+        .await
+        .unwrap();
+    let second = store
+        .create_patient(a, person("M2", "Brown"), at(), event("patient", T0))
+        .await
+        .unwrap();
+    let err = store
+        .update_patient(
+            a,
+            second.id,
+            person("M1", "Brown"),
+            at(),
+            event("patient", T0),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, conflict("patients.mrn"));
+
+    // Refused writes kept neither the change nor an audit row: 2 clinics, 1 user, 3 patients.
+    let chain = store.audit_page(1, 100).await.unwrap();
+    assert_eq!(verify_chain(&chain).unwrap().seq, 6);
+    let stored = store
+        .get_patient(a, p.id, event("patient", T0))
+        .await
+        .unwrap();
+    assert_eq!(stored.details, person("M1", "Smith"));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_reference_to_a_missing_user_is_a_foreign_key_conflict() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = db.store().await;
+    let c = clinic(&store, "North").await;
+    let p = store
+        .create_patient(c, person("M1", "Smith"), at(), event("patient", T0))
+        .await
+        .unwrap();
+    let err = store
+        .create_course(
+            NewCourse {
+                clinic_id: c,
+                patient_id: p.id,
+                protocol_id: "esketamine-standard".into(),
+                protocol_version: 1,
+                protocol_text: "id = \"esketamine-standard\"".into(),
+                start_date: date(2027, 1, 4),
+                created_by: UserId(999),
+                created_at: at(),
+            },
+            vec![date(2027, 1, 4)],
+            event("course", T0),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, conflict("foreign_key"));
+    let courses = store
+        .list_courses(c, p.id, event("course", T0))
+        .await
+        .unwrap();
+    assert!(
+        courses.is_empty(),
+        "the course and its sessions rolled back together"
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn another_clinics_records_are_not_found() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = db.store().await;
+    let a = clinic(&store, "North").await;
+    let b = clinic(&store, "South").await;
+    let p = store
+        .create_patient(a, person("M1", "Smith"), at(), event("patient", T0))
+        .await
+        .unwrap();
+    let e = || event("patient", T0);
+    assert_eq!(
+        store.get_patient(b, p.id, e()).await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store
+            .update_patient(b, p.id, person("M9", "X"), at(), e())
+            .await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store.list_assessments(b, p.id, e()).await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store
+            .get_course_bundle(b, CourseId(1), e())
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        store.get_patient(a, PatientId(p.id.0 + 100), e()).await,
+        Err(StoreError::NotFound)
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn lists_sort_by_bytes_and_search_text_is_literal() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = db.store().await;
+    let c = clinic(&store, "North").await;
+    for (mrn, family) in [
+        ("A-1", "de Vries"),
+        ("A-2", "Smith"),
+        ("A-3", "Zed"),
+        ("100%", "Able"),
+    ] {
+        store
+            .create_patient(c, person(mrn, family), at(), event("patient", T0))
+            .await
+            .unwrap();
+    }
+    let all = store
+        .list_patients(c, None, 10, event("patient", T0))
+        .await
+        .unwrap();
+    let families: Vec<&str> = all.iter().map(|p| p.details.family_name.as_str()).collect();
+    // Byte order, as SQLite sorts: upper case before lower case.
+    assert_eq!(families, ["Able", "Smith", "Zed", "de Vries"]);
+    let percent = store
+        .list_patients(c, Some("0%"), 10, event("patient", T0))
+        .await
+        .unwrap();
+    assert_eq!(percent.len(), 1);
+    assert_eq!(percent[0].details.mrn, "100%");
+    let vries = store
+        .list_patients(c, Some("VRIES"), 10, event("patient", T0))
+        .await
+        .unwrap();
+    assert_eq!(vries.len(), 1);
+    let limited = store
+        .list_patients(c, Some("a-"), 2, event("patient", T0))
+        .await
+        .unwrap();
+    assert_eq!(limited.len(), 2);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = db.store().await;
+    let c = clinic(&store, "North").await;
+    let nurse = store
+        .create_user(user(c, "n@example.org"), event("user", T0))
+        .await
+        .unwrap()
+        .id;
+    let p = store
+        .create_patient(c, person("M1", "Smith"), at(), event("patient", T0))
+        .await
+        .unwrap();
+    let course = store
+        .create_course(
+            NewCourse {
+                clinic_id: c,
+                patient_id: p.id,
+                protocol_id: "esketamine-standard".into(),
+                protocol_version: 3,
+                protocol_text: "frozen text".into(),
+                start_date: date(2027, 1, 4),
+                created_by: nurse,
+                created_at: at(),
+            },
+            vec![date(2027, 1, 4), date(2027, 1, 7)],
+            event("course", T0),
+        )
+        .await
+        .unwrap();
+    let mut read = event("course", T0);
+    read.action = AuditAction::Read;
+    let bundle = store.get_course_bundle(c, course.id, read).await.unwrap();
+    assert_eq!(bundle.course, course);
+    assert_eq!(bundle.sessions.len(), 2);
+    let first = bundle.sessions[0].id;
+    let checks = PreChecks {
+        identity_confirmed: true,
+        fasting_confirmed: true,
+        transport_arranged: true,
+        bp_systolic: 128,
+        bp_diastolic: 82,
+        heart_rate: Some(70),
+        spo2: Some(98),
+        recorded_by: nurse,
+        recorded_at: at(),
+    };
+    let updated = store
+        .update_treatment_session(
+            c,
+            first,
+            TreatmentSessionChange {
+                status: Some(TreatmentSessionStatus::InProgress),
+                pre_checks: Some(checks.clone()),
+                ..TreatmentSessionChange::default()
+            },
+            at(),
+            event("treatment_session", T0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.pre_checks, Some(checks.clone()));
+    let entry = NewMonitoringEntry {
+        taken_at: at(),
+        bp_systolic: Some(65_000),
+        bp_diastolic: None,
+        heart_rate: Some(72),
+        spo2: Some(255),
+        moaas: Some(5),
+        cadss: Some(0),
+        adverse_effects: vec!["nausea".into()],
+        recorded_by: nurse,
+    };
+    store
+        .add_monitoring_entry(c, first, entry.clone(), event("monitoring_entry", T0))
+        .await
+        .unwrap();
+    // A change without pre-checks keeps the stored ones.
+    let later = store
+        .update_treatment_session(
+            c,
+            first,
+            TreatmentSessionChange {
+                status: Some(TreatmentSessionStatus::Completed),
+                ..TreatmentSessionChange::default()
+            },
+            at(),
+            event("treatment_session", T0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(later.pre_checks, Some(checks));
+    assert_eq!(later.status, TreatmentSessionStatus::Completed);
+    assert_eq!(later.monitoring.len(), 1);
+    assert_eq!(later.monitoring[0].entry, entry);
+    assert_eq!(later.patient_id, p.id);
+
+    let decision = store
+        .create_decision(
+            NewDecision {
+                clinic_id: c,
+                course_id: course.id,
+                decision: cadence_clinical::decision::Decision::ExtendInduction,
+                suggestion_shown: Some("extend_induction".into()),
+                note: None,
+                decided_by: nurse,
+                decided_on: date(2027, 1, 7),
+                created_at: at(),
+            },
+            event("decision", T0),
+        )
+        .await
+        .unwrap();
+    let bundle = store
+        .get_course_bundle(c, course.id, event("course", T0))
+        .await
+        .unwrap();
+    assert_eq!(bundle.decisions, vec![decision.clone()]);
+
+    // Every patient-scoped audit row names the patient; creates name the new object.
+    let chain = store.audit_page(1, 100).await.unwrap();
+    verify_chain(&chain).unwrap();
+    let decision_row = chain
+        .iter()
+        .find(|r| r.event.object_type == "decision")
+        .unwrap();
+    assert_eq!(decision_row.event.patient_id, Some(p.id));
+    assert_eq!(decision_row.event.object_id, Some(decision.id.to_string()));
+    assert!(
+        chain
+            .iter()
+            .filter(|r| r.event.object_type != "clinic" && r.event.object_type != "user")
+            .all(|r| r.event.patient_id == Some(p.id))
+    );
+    let reads = store
+        .audit_range(
+            at(),
+            Timestamp::from_millisecond(T0 + 1).unwrap(),
+            Some(p.id),
+        )
+        .await
+        .unwrap();
+    assert!(reads.iter().any(|r| r.event.action == AuditAction::Read));
+    store.close().await;
+}
