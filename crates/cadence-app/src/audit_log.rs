@@ -2,7 +2,9 @@
 
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
-use cadence_store::audit::{AuditRecord, ChainBreak, ChainHead, next_head};
+use cadence_store::audit::{
+    AuditAction, AuditOutcome, AuditRecord, ChainBreak, ChainHead, next_head,
+};
 use cadence_store::ids::PatientId;
 use jiff::Timestamp;
 
@@ -34,6 +36,22 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Records an attempt the permission matrix or a CSRF check refused (ASVS 16.3.2: log
+    /// every failed authorization). `object` says what was attempted, e.g. a route.
+    pub async fn record_denied(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        object_type: &str,
+        object: Option<String>,
+    ) -> Result<(), AppError> {
+        let mut event = actor.event(self, action, object_type);
+        event.outcome = AuditOutcome::Denied;
+        event.object_id = object;
+        self.store.append_audit(event).await?;
+        Ok(())
     }
 
     /// Audit events in `[from, to)`, optionally for one patient, as RFC 4180 CSV.

@@ -39,4 +39,22 @@ impl App {
             .with_patient(view.course.patient_id);
         Ok(self.store.create_decision(new, event).await?)
     }
+
+    /// A course's decisions, in the order recorded (clinical roles only: decisions carry
+    /// clinicians' notes).
+    pub async fn list_decisions(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+    ) -> Result<Vec<DecisionRecord>, AppError> {
+        require(actor.role, Permission::ReadClinical)?;
+        let event = actor
+            .event(self, AuditAction::Read, "decision_list")
+            .with_object_id(course);
+        let bundle = self
+            .store
+            .get_course_bundle(actor.clinic_id, course, event)
+            .await?;
+        Ok(bundle.decisions)
+    }
 }

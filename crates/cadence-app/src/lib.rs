@@ -8,8 +8,9 @@
 //!
 //! Reading order: [`clock`], [`error`], [`authz`], [`auth`], then the services: [`patients`],
 //! [`screenings`], [`assessments`], [`courses`], [`treatment_sessions`], [`decisions`],
-//! [`audit_log`].
+//! [`research`], [`audit_log`]; [`admin`] is the operator's (clinics and users).
 
+pub mod admin;
 pub mod assessments;
 pub mod audit_log;
 pub mod auth;
@@ -17,13 +18,15 @@ pub mod authz;
 pub mod clock;
 pub mod courses;
 pub mod decisions;
+pub mod demo;
 pub mod error;
 pub mod patients;
+pub mod research;
 pub mod screenings;
 pub mod treatment_sessions;
 mod validate;
 
-pub use cadence_store::{Store, StoreError, ids, records};
+pub use cadence_store::{Store, StoreError, audit, ids, records};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::AppError;
 

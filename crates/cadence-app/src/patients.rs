@@ -20,6 +20,14 @@ impl App {
         Ok(self.now().to_zoned(tz).date())
     }
 
+    /// The date an instant falls on in the actor's clinic's time zone.
+    pub async fn clinic_date(&self, actor: &Actor, at: jiff::Timestamp) -> Result<Date, AppError> {
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let tz = jiff::tz::TimeZone::get(&clinic.time_zone)
+            .map_err(|e| AppError::Internal(format!("clinic time zone: {e}")))?;
+        Ok(at.to_zoned(tz).date())
+    }
+
     fn check_patient(
         &self,
         details: PatientDetails,

@@ -9,9 +9,11 @@ mod commands;
 mod course_input;
 mod input;
 mod output;
+mod server;
 
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Cadence: measurement-based planning for ketamine and esketamine courses.
@@ -45,9 +47,24 @@ enum Command {
     Review(commands::review::Args),
     /// How many treatments lie ahead, and what they cost.
     Forecast(commands::forecast::Args),
+    /// Serve the JSON API over the database (SQLite by default, or PostgreSQL).
+    Serve(server::serve::Args),
+    /// Manage clinics.
+    Clinic(server::admin::ClinicArgs),
+    /// Manage staff users.
+    User(server::admin::UserArgs),
+    /// Verify the audit chain or report audit events.
+    Audit(server::audit::Args),
+    /// Take an online, verified backup of the SQLite database.
+    Backup(server::backup::BackupArgs),
+    /// Restore a verified backup into a new SQLite database.
+    Restore(server::backup::RestoreArgs),
+    /// Check database integrity and the audit chain.
+    Check(server::check::Args),
 }
 
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
@@ -62,6 +79,13 @@ fn main() -> ExitCode {
         Command::Plan(args) => commands::plan::run(args),
         Command::Review(args) => commands::review::run(args),
         Command::Forecast(args) => commands::forecast::run(args),
+        Command::Serve(args) => server::serve::run(args),
+        Command::Clinic(args) => server::admin::run_clinic(args),
+        Command::User(args) => server::admin::run_user(args),
+        Command::Audit(args) => server::audit::run(args),
+        Command::Backup(args) => server::backup::run_backup(args),
+        Command::Restore(args) => server::backup::run_restore(args),
+        Command::Check(args) => server::check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,4 +110,19 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         .unwrap_or("invalid arguments")
         .trim_start_matches("error: ");
     output::CliError::Invalid(format!("{line} (see --help)")).report()
+}
+
+/// A panic's message could carry health data (a value being formatted), so the hook prints only
+/// where it happened; the web layer answers such a request with a generic 500.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "unknown place".to_owned());
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "internal error (panic at {place}); the message is withheld because it may contain health data"
+        );
+    }));
 }

@@ -9,6 +9,8 @@
 
 mod clinical;
 mod course;
+mod http;
+mod service;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -74,15 +76,20 @@ pub fn cadence(args: &[&str], stdin: Option<&str>) -> Run {
     }
 }
 
-/// Writes a file into a fresh temporary directory and returns its path.
-pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
+/// A fresh temporary directory.
+pub fn temp_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "cadence-cli-{}-{}",
         std::process::id(),
         COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    dir
+}
+
+/// Writes a file into a fresh temporary directory and returns its path.
+pub fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
+    let path = temp_dir().join(name);
     std::fs::write(&path, contents).unwrap();
     path
 }

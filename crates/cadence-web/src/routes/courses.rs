@@ -1,0 +1,160 @@
+//! Courses: started on a protocol, read with their plan, suggestion and forecasts; booking
+//! sessions; clinicians' decisions.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::extract::{ApiJson, ApiPath};
+use crate::schema;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use cadence_app::courses::CourseView;
+use cadence_app::ids::{CourseId, PatientId};
+use cadence_app::records::{Course, DecisionRecord, TreatmentSession};
+use cadence_clinical::decision::Decision;
+use jiff::civil::Date;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A course to start.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourseBody {
+    /// A built-in protocol id: `iv-ketamine-6` or `esketamine-label`.
+    pub protocol: String,
+    /// The first day, `YYYY-MM-DD`; not in the past.
+    pub start_date: Date,
+}
+
+/// A date to book.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookingBody {
+    /// An open day of the clinic, not in the past.
+    pub date: Date,
+}
+
+/// A clinician's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    /// What was decided.
+    #[schema(value_type = schema::Decision)]
+    pub decision: Decision,
+    /// Why, for the record (at most 4000 characters).
+    pub note: Option<String>,
+}
+
+/// A patient's courses, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/patients/{id}/courses", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Patient id")),
+    responses((status = 200, description = "Courses", body = Vec<schema::Course>))
+)]
+pub(crate) async fn list_courses(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(patient): ApiPath<PatientId>,
+) -> Result<Json<Vec<Course>>, WebError> {
+    let result = state.app.list_courses(auth.actor(), patient).await;
+    Ok(Json(auth.done(&state, result).await?))
+}
+
+/// Start a course; its induction sessions are booked as planned.
+#[utoipa::path(
+    post, path = "/api/v1/patients/{id}/courses", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Patient id")),
+    request_body = CourseBody,
+    responses((status = 201, description = "Started", body = schema::Course))
+)]
+pub(crate) async fn create_course(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(patient): ApiPath<PatientId>,
+    ApiJson(body): ApiJson<CourseBody>,
+) -> Result<(StatusCode, Json<Course>), WebError> {
+    let result = state
+        .app
+        .create_course(auth.actor(), patient, &body.protocol, body.start_date)
+        .await;
+    Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
+}
+
+/// A course with its sessions, dated plan, suggestion, forecasts and decisions, as of today
+/// in the clinic.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Course id")),
+    responses((status = 200, description = "The course", body = schema::CourseView))
+)]
+pub(crate) async fn get_course(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<CourseId>,
+) -> Result<Json<CourseView>, WebError> {
+    let result = state.app.get_course(auth.actor(), id).await;
+    Ok(Json(auth.done(&state, result).await?))
+}
+
+/// Book a session in a course.
+#[utoipa::path(
+    post, path = "/api/v1/courses/{id}/sessions", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Course id")),
+    request_body = BookingBody,
+    responses((status = 201, description = "Booked", body = schema::TreatmentSession))
+)]
+pub(crate) async fn book_session(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course): ApiPath<CourseId>,
+    ApiJson(body): ApiJson<BookingBody>,
+) -> Result<(StatusCode, Json<TreatmentSession>), WebError> {
+    let result = state
+        .app
+        .book_session(auth.actor(), course, body.date)
+        .await;
+    Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
+}
+
+/// A course's decisions, in the order recorded.
+#[utoipa::path(
+    get, path = "/api/v1/courses/{id}/decisions", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Course id")),
+    responses((status = 200, description = "Decisions", body = Vec<schema::DecisionRecord>))
+)]
+pub(crate) async fn list_decisions(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course): ApiPath<CourseId>,
+) -> Result<Json<Vec<DecisionRecord>>, WebError> {
+    let result = state.app.list_decisions(auth.actor(), course).await;
+    Ok(Json(auth.done(&state, result).await?))
+}
+
+/// Record a decision (clinicians only). The engine's suggestion at that moment is stored
+/// beside it.
+#[utoipa::path(
+    post, path = "/api/v1/courses/{id}/decisions", tag = "courses",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("id" = i64, Path, description = "Course id")),
+    request_body = DecisionBody,
+    responses((status = 201, description = "Recorded", body = schema::DecisionRecord))
+)]
+pub(crate) async fn record_decision(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course): ApiPath<CourseId>,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> Result<(StatusCode, Json<DecisionRecord>), WebError> {
+    let result = state
+        .app
+        .record_decision(auth.actor(), course, body.decision, body.note.as_deref())
+        .await;
+    Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
+}

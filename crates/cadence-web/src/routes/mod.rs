@@ -1,0 +1,55 @@
+//! The API's endpoints, one module per group. Each handler is registered together with its
+//! OpenAPI description ([`utoipa_axum::routes`]), so the document lists exactly the routes
+//! the server answers, and the role-matrix test (which walks the document) cannot miss one.
+//!
+//! Handlers stay thin: read the request, call one [`cadence_app::App`] service as the acting
+//! user, shape the response. Authorization, validation and audit happen in the service.
+
+mod auth;
+mod clinical;
+mod courses;
+mod meta;
+mod patients;
+mod sessions;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::openapi::ApiDoc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Every route with its description.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(meta::healthz))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::browser_session))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(patients::list_patients, patients::create_patient))
+        .routes(routes!(patients::get_patient, patients::update_patient))
+        .routes(routes!(clinical::create_screening))
+        .routes(routes!(clinical::get_screening))
+        .routes(routes!(
+            clinical::list_assessments,
+            clinical::create_assessment
+        ))
+        .routes(routes!(courses::list_courses, courses::create_course))
+        .routes(routes!(courses::get_course))
+        .routes(routes!(courses::book_session))
+        .routes(routes!(courses::list_decisions, courses::record_decision))
+        .routes(routes!(sessions::get_session))
+        .routes(routes!(sessions::record_pre_checks))
+        .routes(routes!(sessions::record_administration))
+        .routes(routes!(sessions::add_monitoring))
+        .routes(routes!(sessions::record_discharge))
+        .routes(routes!(sessions::set_status))
+        .routes(routes!(sessions::schedule))
+        .routes(routes!(meta::research_summary))
+}
+
+/// Anything that is not a route: a JSON 404.
+pub(crate) async fn no_route() -> WebError {
+    WebError::no_route()
+}

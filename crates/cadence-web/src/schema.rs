@@ -1,0 +1,340 @@
+//! The OpenAPI shapes of what the API returns.
+//!
+//! Responses are the app's records serialized as they are (one source of truth for the
+//! bytes); these types only describe them for the document, because the records live in
+//! crates that do not depend on utoipa. The integration tests check every response they get
+//! against these descriptions (same keys), so the two cannot drift apart. Clinical objects
+//! computed by the engine (screening results, score objects, plans, suggestions, forecasts,
+//! session records) are `object`s here, documented in `docs/`.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// A staff role.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Clinician,
+    Nurse,
+    FrontDesk,
+    Researcher,
+}
+
+/// Administrative sex as recorded by the clinic.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+    Other,
+    Unknown,
+}
+
+/// A route of administration.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Route {
+    Esketamine,
+    IvKetamine,
+    ImKetamine,
+}
+
+/// An instrument id.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Instrument {
+    Phq9,
+    Gad7,
+    QidsSr16,
+    Pcl5,
+    Madrs,
+    Wsas,
+    Cadss,
+    Moaas,
+    CssrsScreen,
+}
+
+/// A clinician's decision.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Decision {
+    Continue,
+    ExtendInduction,
+    StartMaintenance,
+    LengthenInterval,
+    ShortenInterval,
+    Booster,
+    Pause,
+    Resume,
+    Discontinue,
+}
+
+/// The state of a treatment session.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Scheduled,
+    InProgress,
+    Completed,
+    Cancelled,
+    NoShow,
+    Held,
+}
+
+/// Where an assessment came from.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum AssessmentSource {
+    Clinic,
+    PatientLink,
+    Import,
+}
+
+/// An error: `{"error": {"code", "message"}}`; codes are listed in `docs/api.md`.
+#[derive(Debug, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// The error's stable code and a message for people.
+#[derive(Debug, ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+/// The screening input (as `cadence screen` reads it; `docs/screening.md`).
+#[derive(Debug, ToSchema)]
+pub struct ScreeningInput {
+    pub route: Route,
+    /// Whole years, 0-130.
+    pub age_years: u16,
+    /// Condition ids from the checklist (`docs/screening.md`).
+    #[schema(default = json!([]))]
+    pub conditions: Option<Vec<String>>,
+    /// Medication class ids (`docs/screening.md`).
+    #[schema(default = json!([]))]
+    pub medications: Option<Vec<String>>,
+    /// Pre-treatment blood pressure.
+    pub bp: Option<BloodPressure>,
+    pub failed_adequate_trials: u16,
+    /// Treatment history for a Maudsley stage: `duration_months`, `severity`,
+    /// `failed_antidepressants`, `augmentation`, `ect`.
+    pub maudsley: Option<Value>,
+    /// Esketamine only: enrolled in the SPRAVATO REMS.
+    pub rems_enrolled: Option<bool>,
+}
+
+/// A blood pressure, mmHg.
+#[derive(Debug, ToSchema)]
+pub struct BloodPressure {
+    pub systolic: u16,
+    pub diastolic: u16,
+}
+
+/// A patient.
+#[derive(Debug, ToSchema)]
+pub struct Patient {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub mrn: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Date,
+    pub sex: Sex,
+    pub weight_kg: Option<f64>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A stored screening: the input as given and the engine's result.
+#[derive(Debug, ToSchema)]
+pub struct Screening {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub patient_id: i64,
+    pub route: Route,
+    /// The screening input (`docs/screening.md`).
+    pub input: Value,
+    /// The result: decision, reasons, Maudsley stage.
+    pub result: Value,
+    /// `eligible`, `needs_review` or `not_eligible`.
+    pub decision: String,
+    pub created_by: i64,
+    pub created_at: Timestamp,
+}
+
+/// A stored assessment with its score object.
+#[derive(Debug, ToSchema)]
+pub struct Assessment {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub patient_id: i64,
+    pub course_id: Option<i64>,
+    pub instrument: Instrument,
+    pub answers: Vec<Option<u8>>,
+    pub total: Option<i64>,
+    /// The score object: total, band, flags, subscales (`docs/instruments.md`).
+    pub score: Value,
+    pub source: AssessmentSource,
+    pub taken_on: Date,
+    pub created_by: Option<i64>,
+    pub created_at: Timestamp,
+}
+
+/// A course.
+#[derive(Debug, ToSchema)]
+pub struct Course {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub patient_id: i64,
+    pub protocol_id: String,
+    pub protocol_version: u32,
+    pub start_date: Date,
+    pub created_by: i64,
+    pub created_at: Timestamp,
+}
+
+/// A course as staff see it. `suggestion` and `decisions` are present for clinical roles
+/// only; front desk sees sessions without their clinical records.
+#[derive(Debug, ToSchema)]
+pub struct CourseView {
+    pub course: Course,
+    pub protocol_title: String,
+    pub sessions: Vec<TreatmentSession>,
+    /// The dated plan from today (`docs/protocols.md`).
+    pub plan: Value,
+    /// The engine's suggestion (clinical roles only).
+    pub suggestion: Option<Value>,
+    /// Low / expected / high sessions and cost over 26 and 52 weeks.
+    pub forecasts: Vec<Value>,
+    /// Recorded decisions (clinical roles only).
+    pub decisions: Option<Vec<DecisionRecord>>,
+}
+
+/// A treatment session. The clinical records are `null` until recorded, and always `null`
+/// for front desk.
+#[derive(Debug, ToSchema)]
+pub struct TreatmentSession {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub course_id: i64,
+    pub patient_id: i64,
+    pub scheduled_on: Date,
+    pub status: SessionStatus,
+    pub pre_checks: Option<Value>,
+    pub administration: Option<Value>,
+    pub discharge: Option<Value>,
+    pub monitoring: Vec<MonitoringEntry>,
+    pub updated_at: Timestamp,
+}
+
+/// A timed monitoring entry.
+#[derive(Debug, ToSchema)]
+pub struct MonitoringEntry {
+    pub id: i64,
+    pub taken_at: Timestamp,
+    pub bp_systolic: Option<u16>,
+    pub bp_diastolic: Option<u16>,
+    pub heart_rate: Option<u16>,
+    pub spo2: Option<u8>,
+    pub moaas: Option<u8>,
+    pub cadss: Option<u8>,
+    pub adverse_effects: Vec<String>,
+    pub recorded_by: i64,
+}
+
+/// A recorded decision, with the suggestion shown when it was made.
+#[derive(Debug, ToSchema)]
+pub struct DecisionRecord {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub course_id: i64,
+    pub decision: Decision,
+    pub suggestion_shown: Option<String>,
+    pub note: Option<String>,
+    pub decided_by: i64,
+    pub decided_on: Date,
+    pub created_at: Timestamp,
+}
+
+/// Courses on one protocol.
+#[derive(Debug, ToSchema)]
+pub struct ProtocolCount {
+    pub protocol_id: String,
+    pub courses: u64,
+}
+
+/// De-identified clinic-level counts: no ids, names or dates.
+#[derive(Debug, ToSchema)]
+pub struct ResearchSummary {
+    pub patients: u64,
+    pub courses: u64,
+    pub courses_by_protocol: Vec<ProtocolCount>,
+}
+
+/// Liveness: the process answers. Says nothing else.
+#[derive(Debug, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    fn variants<T: PartialSchema>() -> Vec<String> {
+        let json = serde_json::to_value(T::schema()).unwrap();
+        json["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn strings<T: std::fmt::Display>(all: impl IntoIterator<Item = T>) -> Vec<String> {
+        all.into_iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn described_enums_match_the_real_ones() {
+        use cadence_app::records;
+        assert_eq!(variants::<super::Role>(), strings(records::Role::ALL));
+        assert_eq!(variants::<super::Sex>(), strings(records::Sex::ALL));
+        assert_eq!(
+            variants::<super::SessionStatus>(),
+            strings(records::TreatmentSessionStatus::ALL)
+        );
+        assert_eq!(
+            variants::<super::AssessmentSource>(),
+            strings(records::AssessmentSource::ALL)
+        );
+        use cadence_clinical::{decision, instrument, route};
+        assert_eq!(
+            variants::<super::Decision>(),
+            serde_names(&decision::Decision::ALL)
+        );
+        assert_eq!(variants::<super::Route>(), serde_names(&route::Route::ALL));
+        assert_eq!(
+            variants::<super::Instrument>(),
+            serde_names(&instrument::InstrumentId::ALL)
+        );
+    }
+
+    fn serde_names<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter()
+            .map(|v| {
+                serde_json::to_value(v)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+}

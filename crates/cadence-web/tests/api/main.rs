@@ -1,0 +1,25 @@
+//! HTTP-level tests of the JSON API: the real router on a fresh database per test, driven
+//! in-process, on SQLite always and on PostgreSQL when `CADENCE_TEST_DATABASE_URL` is set.
+//!
+//! Modules: `matrix` (every route as every role, against `docs/security.md`), `isolation`
+//! (clinics never see each other), `invalid` (bad input rejected, nothing stored), `csrf`,
+//! `sessions` (expiry, logout, throttling), `audit`, `headers`, `flow` (a course end to end),
+//! `docs` (the OpenAPI snapshot and the error-code table).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly on anything unexpected"
+)]
+
+mod support;
+
+mod audit;
+mod csrf;
+mod docs;
+mod flow;
+mod headers;
+mod invalid;
+mod isolation;
+mod matrix;
+mod sessions;

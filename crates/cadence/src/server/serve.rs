@@ -1,0 +1,111 @@
+//! `cadence serve`: the HTTP service over the chosen database.
+
+use super::database::{DEFAULT_DATABASE_URL, Database};
+use crate::output::{CliError, CliResult, invalid};
+use cadence_app::{App, AppConfig, SystemClock};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Where the database is (shared by every service command).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// `sqlite://path` (embedded, created on first run) or `postgres://user@host/db`.
+    #[arg(long, env = "CADENCE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+}
+
+/// Serve the JSON API (and, next, the web pages).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on. Plain HTTP is refused on a non-loopback address unless
+    /// --behind-tls-proxy says a TLS-terminating proxy is in front.
+    #[arg(long, env = "CADENCE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A TLS-terminating reverse proxy is in front: allow a non-loopback address and mark
+    /// cookies Secure.
+    #[arg(long, env = "CADENCE_BEHIND_TLS_PROXY")]
+    pub behind_tls_proxy: bool,
+    /// Minutes of inactivity after which a staff session ends.
+    #[arg(long, env = "CADENCE_IDLE_TIMEOUT_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u16).range(1..=720))]
+    pub idle_timeout_minutes: u16,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> CliResult {
+    if !args.listen.ip().is_loopback() && !args.behind_tls_proxy {
+        return Err(invalid(format!(
+            "refusing to serve plain HTTP on {}: health data must travel over TLS. Listen on \
+             127.0.0.1 or pass --behind-tls-proxy when a TLS proxy is in front",
+            args.listen
+        )));
+    }
+    init_logging();
+    super::runtime()?.block_on(serve(args))
+}
+
+/// Structured logs on stderr. Handlers log request ids, routes and statuses, never names,
+/// answers, tokens or the database URL.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CADENCE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+async fn serve(args: Args) -> CliResult {
+    let db = Database::open(&args.db.database_url).await?;
+    let config = AppConfig {
+        idle_timeout: jiff::SignedDuration::from_mins(i64::from(args.idle_timeout_minutes)),
+        ..AppConfig::default()
+    };
+    let app = App::new(db.store(), Arc::new(SystemClock), config);
+    let web = cadence_web::WebConfig {
+        secure_cookies: args.behind_tls_proxy,
+        ..cadence_web::WebConfig::default()
+    };
+    let router = cadence_web::router(app, web);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| invalid(format!("cannot listen on {}: {e}", args.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| CliError::Failed(e.into()))?;
+    tracing::info!(address = %local, "Cadence is listening on http://{local}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| CliError::Failed(e.into()))?;
+    tracing::info!("shutting down: in-flight requests finished");
+    db.close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; axum then stops accepting and finishes in-flight requests.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
