@@ -72,6 +72,13 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// The CSRF token of a browser session, derived from its session token so that a server-rendered
+/// page can embed it without the server storing either in clear (the synchronizer token bound
+/// to the session; only its hash is stored, to check API calls that send it back).
+pub fn csrf_for(session_token: &str) -> String {
+    token_hash(&format!("cadence-csrf:{session_token}"))
+}
+
 /// Checks a new password's length (no composition rules: ASVS 6.2.5).
 pub fn check_new_password(password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
@@ -220,7 +227,7 @@ impl App {
         self.throttle.clear(&account_key);
         let token = new_token()?;
         let csrf_token = match kind {
-            AuthSessionKind::Browser => Some(new_token()?),
+            AuthSessionKind::Browser => Some(csrf_for(&token)),
             AuthSessionKind::Api => None,
         };
         self.store

@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+mod pages;
 mod routes;
 pub mod schema;
 
@@ -86,7 +87,8 @@ pub fn router_with(app: App, config: WebConfig, extra: Router) -> Router {
             openapi::DOCUMENT_PATH,
             axum::routing::get(openapi::serve).with_state(openapi::render(&document)),
         )
-        .fallback(routes::no_route)
+        .merge(pages::routes())
+        .fallback(pages::no_page)
         .with_state(state)
         .merge(extra);
     // `Router::layer` wraps what is already there: the last layer added is the outermost.

@@ -13,7 +13,6 @@ mod patients;
 mod sessions;
 
 use crate::AppState;
-use crate::error::WebError;
 use crate::openapi::ApiDoc;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,9 +46,4 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::set_status))
         .routes(routes!(sessions::schedule))
         .routes(routes!(meta::research_summary))
-}
-
-/// Anything that is not a route: a JSON 404.
-pub(crate) async fn no_route() -> WebError {
-    WebError::no_route()
 }

@@ -1,0 +1,8 @@
+//! Pages: clinical_forms (being written).
+
+use crate::AppState;
+use axum::Router;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,270 @@
+//! The clinic's web pages: server-rendered HTML (askama) with htmx for partial updates, over
+//! the same [`cadence_app::App`] services as the JSON API. No SPA and no CDN: the stylesheet
+//! and htmx are served by the binary, and the Content-Security-Policy allows no inline script.
+//!
+//! Every page is behind a browser login ([`PageAuth`]); a missing or expired login redirects to
+//! `/login`. Every form carries the session's CSRF token (`csrf_token`), checked together with
+//! Fetch-Metadata and Origin before any change ([`PageAuth::check_form`]). Errors render as a
+//! page showing the stable error code ([`PageError`]).
+//!
+//! One module per page family: [`session`] (login, logout, password), `today`, `patients`,
+//! `chart`, `clinical_forms`, `sessions`, `settings`.
+
+mod assets;
+mod chart;
+mod clinical_forms;
+mod patients;
+mod session;
+mod sessions;
+mod settings;
+mod today;
+
+use crate::AppState;
+use crate::auth::{cookie_value, session_cookie_name, verify_csrf};
+use crate::error::WebError;
+use crate::extract::RequestId;
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cadence_app::auth::{Authenticated, csrf_for};
+use cadence_app::authz::{Permission, allows};
+use cadence_app::records::{AuthSessionKind, Role};
+use cadence_app::{Actor, AppError};
+
+/// Every page route, with the state applied by the caller.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(assets::routes())
+        .merge(session::routes())
+        .merge(today::routes())
+        .merge(patients::routes())
+        .merge(chart::routes())
+        .merge(clinical_forms::routes())
+        .merge(sessions::routes())
+        .merge(settings::routes())
+}
+
+/// What the layout needs on every page: who is logged in, what the menu shows, and the CSRF
+/// token forms must carry.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    /// The user's email (`None` on the login page).
+    pub user: Option<String>,
+    /// The user's role id.
+    pub role: &'static str,
+    /// The session's CSRF token for forms.
+    pub csrf_token: String,
+    /// Whether the menu shows patient pages.
+    pub sees_patients: bool,
+    /// Whether the menu shows settings.
+    pub is_admin: bool,
+}
+
+/// A logged-in browser user on a page.
+#[derive(Debug, Clone)]
+pub struct PageAuth {
+    /// The session and acting user.
+    pub authenticated: Authenticated,
+    /// The layout data.
+    pub chrome: Chrome,
+}
+
+impl PageAuth {
+    /// The acting user.
+    pub fn actor(&self) -> &Actor {
+        &self.authenticated.actor
+    }
+
+    /// Whether the user's role has a permission (to show or hide parts of a page).
+    pub fn can(&self, permission: Permission) -> bool {
+        allows(self.actor().role, permission)
+    }
+
+    /// The CSRF check for a submitted form: same origin, and its `csrf_token` field.
+    pub fn check_form(&self, headers: &HeaderMap, uri: &Uri, token: &str) -> Result<(), PageError> {
+        verify_csrf(headers, uri, &self.authenticated.session, Some(token))
+            .map_err(|e| PageError::from_web(e, self.chrome.clone()))
+    }
+}
+
+/// Why a page could not be shown to this request.
+#[derive(Debug)]
+pub enum PageRejection {
+    /// No valid login: go to the login page, then come back.
+    Login(String),
+    /// A one-time password must be changed first.
+    Password,
+    /// Anything else.
+    Error(PageError),
+}
+
+impl IntoResponse for PageRejection {
+    fn into_response(self) -> Response {
+        match self {
+            PageRejection::Login(next) => {
+                Redirect::to(&format!("/login?next={}", percent_encode(&next))).into_response()
+            }
+            PageRejection::Password => Redirect::to("/password").into_response(),
+            PageRejection::Error(e) => e.into_response(),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter (only unreserved characters and `/` pass).
+pub(crate) fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only local paths may be returned to after login (no open redirect).
+pub(crate) fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/today"
+    }
+}
+
+impl FromRequestParts<AppState> for PageAuth {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/today", |p| p.as_str())
+            .to_owned();
+        let request_id = RequestId::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let Some(token) = cookie_value(&parts.headers, session_cookie_name(&state.config)) else {
+            return Err(PageRejection::Login(next));
+        };
+        let token = token.to_owned();
+        let authenticated = match state.app.authenticate(&token, &request_id.0).await {
+            Ok(a) if a.session.kind == AuthSessionKind::Browser => a,
+            Ok(_) | Err(AppError::Unauthenticated) => return Err(PageRejection::Login(next)),
+            Err(e) => return Err(PageRejection::Error(PageError::from_app(e, Chrome::default()))),
+        };
+        let user = state
+            .app
+            .store()
+            .get_user(authenticated.actor.user_id)
+            .await
+            .map_err(|e| PageRejection::Error(PageError::from_app(e.into(), Chrome::default())))?;
+        let role = authenticated.actor.role;
+        let chrome = Chrome {
+            user: Some(user.email),
+            role: role.as_str(),
+            csrf_token: csrf_for(&token),
+            sees_patients: allows(role, Permission::ReadPatients),
+            is_admin: role == Role::Admin,
+        };
+        let must_change = authenticated.must_change_password;
+        let auth = PageAuth { authenticated, chrome };
+        if must_change && parts.uri.path() != "/password" && parts.uri.path() != "/logout" {
+            return Err(PageRejection::Password);
+        }
+        Ok(auth)
+    }
+}
+
+/// An error shown as a page, with its stable code.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    chrome: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: &'a Chrome,
+    title: &'a str,
+    message: &'a str,
+    code: &'a str,
+    status: u16,
+}
+
+impl PageError {
+    /// From a service error.
+    pub fn from_app(err: AppError, chrome: Chrome) -> PageError {
+        PageError::from_web(WebError::from(err), chrome)
+    }
+
+    /// From a web-layer error.
+    pub fn from_web(err: WebError, chrome: Chrome) -> PageError {
+        PageError {
+            status: err.status(),
+            code: err.code(),
+            message: err.message().to_owned(),
+            chrome,
+        }
+    }
+
+    /// A page-level 404.
+    pub fn not_found(chrome: Chrome) -> PageError {
+        PageError {
+            status: StatusCode::NOT_FOUND,
+            code: "not_found",
+            message: "There is no such page, or it belongs to another clinic.".into(),
+            chrome,
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let title = match self.status {
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "Please check the form",
+            StatusCode::CONFLICT => "Cannot do that now",
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            _ => "Something went wrong",
+        };
+        let page = ErrorPage {
+            chrome: &self.chrome,
+            title,
+            message: &self.message,
+            code: self.code,
+            status: self.status.as_u16(),
+        };
+        (self.status, render(&page)).into_response()
+    }
+}
+
+/// Renders a template into an HTML response body (a failed render is a generic 500 page).
+pub(crate) fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a template failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><title>Error</title><p>Something went wrong (error code internal).</p>".to_owned()),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The fallback for paths that are not routes: JSON under `/api`, a page elsewhere.
+pub(crate) async fn no_page(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        WebError::no_route().into_response()
+    } else {
+        PageError::not_found(Chrome::default()).into_response()
+    }
+}
