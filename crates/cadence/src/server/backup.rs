@@ -11,6 +11,7 @@ use crate::output::{CliError, CliResult, invalid, print_text};
 use cadence_app::audit_log::ChainCheck;
 use cadence_app::{App, AppConfig, SystemClock};
 use serde::{Deserialize, Serialize};
+use cadence_store::Store;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -106,6 +107,23 @@ pub fn run_backup(args: BackupArgs) -> CliResult {
                  pg_dump (see docs/operations.md)",
             ));
         };
+        // The copy leaves the system: record the disclosure first, so the copy holds it too.
+        let event = cadence_store::audit::AuditEvent {
+            at: cadence_app::Clock::now(&SystemClock),
+            actor_id: None,
+            actor_role: None,
+            clinic_id: None,
+            patient_id: None,
+            action: cadence_store::audit::AuditAction::Export,
+            object_type: "backup".into(),
+            object_id: args.out.file_name().map(|n| n.to_string_lossy().into_owned()),
+            outcome: cadence_store::audit::AuditOutcome::Success,
+            request_id: cadence_app::admin::OPERATOR_REQUEST_ID.into(),
+        };
+        store
+            .append_audit(event)
+            .await
+            .map_err(|e| invalid(format!("cannot record the backup in the audit log: {e}")))?;
         store
             .backup_to(&args.out)
             .await

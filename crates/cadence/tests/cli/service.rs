@@ -422,3 +422,33 @@ fn a_backup_taken_under_write_load_restores_and_verifies() {
     )
     .assert_invalid("checksum");
 }
+
+#[test]
+fn plain_http_on_a_non_loopback_address_is_refused() {
+    let dir = temp_dir();
+    let db_url = format!("sqlite://{}", dir.join("refuse.db").display());
+    cadence(&["serve", "--listen", "0.0.0.0:0", "--database-url", &db_url], None)
+        .assert_invalid("refusing to serve plain HTTP");
+    assert!(!dir.join("refuse.db").exists(), "nothing is created when refusing");
+}
+
+#[test]
+fn a_backup_is_recorded_in_the_audit_log_as_an_export() {
+    let dir = temp_dir();
+    let db_url = format!("sqlite://{}", dir.join("exported.db").display());
+    setup(&db_url);
+    let backup = dir.join("copy.db");
+    let run = cadence(&["backup", "--out", backup.to_str().unwrap(), "--database-url", &db_url], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = cadence(
+        &["audit", "report", "--from", "2000-01-01", "--to", "2100-01-01", "--database-url", &db_url],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let export = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(",export,backup,"))
+        .unwrap_or_else(|| panic!("no export row in:\n{}", run.stdout));
+    assert!(export.contains("copy.db"), "{export}");
+}
