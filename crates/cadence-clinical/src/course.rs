@@ -5,6 +5,12 @@
 //! post-induction score), so they are derived once, here, from recorded data only: sessions that
 //! took place and decisions a clinician recorded, on or before `today`. Suggestions are never
 //! inputs.
+//!
+//! The planner (`planner/course.rs`) replays the same history to book dates and warns about
+//! decisions it cannot apply; this module only summarises where the course stands. Both follow
+//! the same rules (extensions up to the protocol's maximum, interval steps clamped to its bounds,
+//! a session on a decision's day counted before the decision); the scenario tests of both pin
+//! them.
 
 use crate::decision::Decision;
 use crate::history::{CourseHistory, ScoredAssessment, SessionStatus};
@@ -143,8 +149,10 @@ pub fn course_state(protocol: &Protocol, history: &CourseHistory, today: Date) -
         }
         state.start_date = state.start_date.or(Some(s.date));
         state.last_session = Some(s.date);
+        // A session on the day maintenance was decided is the last of induction: the
+        // end-of-induction review happens at that visit (the planner orders a day the same way).
         match state.maintenance_started {
-            Some(started) if s.date >= started => state.completed_maintenance += 1,
+            Some(started) if s.date > started => state.completed_maintenance += 1,
             _ => state.completed_induction += 1,
         }
     }
