@@ -58,10 +58,14 @@ pub fn calendar_of(clinic: &Clinic) -> Result<ClinicCalendar, AppError> {
 }
 
 /// The engine's view of a stored course.
-pub fn history_of(bundle: &CourseBundle) -> CourseHistory {
+///
+/// Only what has happened by `today` is history: a booking cancelled ahead of its date frees
+/// the slot and is left out (the planner books the course's sessions anew).
+pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
     let sessions = bundle
         .sessions
         .iter()
+        .filter(|s| s.scheduled_on <= today)
         .filter_map(|s| {
             let status = match s.status {
                 TreatmentSessionStatus::Completed => SessionStatus::Completed,
@@ -103,7 +107,54 @@ pub fn history_of(bundle: &CourseBundle) -> CourseHistory {
     }
 }
 
+/// A built-in protocol's text and parsed form, or `unknown_protocol`.
+fn builtin_protocol(protocol_id: &str) -> Result<(&'static str, Protocol), AppError> {
+    let text = protocol::builtin_text(protocol_id).ok_or_else(|| {
+        AppError::invalid(
+            "unknown_protocol",
+            format!(
+                "unknown protocol `{protocol_id}`; use one of {}",
+                protocol::builtin_ids().join(", ")
+            ),
+        )
+    })?;
+    let protocol = Protocol::from_toml(text)
+        .map_err(|e| AppError::Internal(format!("built-in protocol: {e}")))?;
+    Ok((text, protocol))
+}
+
 impl App {
+    /// The plan a new course would get (protocol, start date, the clinic's calendar), without
+    /// storing anything: what the "start a course" page previews. Same checks as
+    /// [`App::create_course`]; reads no patient data.
+    pub async fn preview_course(
+        &self,
+        actor: &Actor,
+        protocol_id: &str,
+        start_date: Date,
+    ) -> Result<(Protocol, Plan), AppError> {
+        require(actor.role, Permission::CreateCourse)?;
+        let (_, protocol) = builtin_protocol(protocol_id)?;
+        let today = self.clinic_today(actor).await?;
+        if start_date < today {
+            return Err(AppError::invalid(
+                "start_in_past",
+                format!("start_date {start_date} is before today ({today})"),
+            ));
+        }
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let planned = plan(
+            &protocol,
+            &calendar_of(&clinic)?,
+            &CourseHistory::default(),
+            start_date,
+            start_date,
+            HORIZONS_WEEKS[0],
+        )
+        .map_err(|e| AppError::invalid("unplannable", e))?;
+        Ok((protocol, planned))
+    }
+
     /// Starts a course on a built-in protocol and books its induction sessions as planned.
     pub async fn create_course(
         &self,
@@ -113,17 +164,7 @@ impl App {
         start_date: Date,
     ) -> Result<Course, AppError> {
         require(actor.role, Permission::CreateCourse)?;
-        let text = protocol::builtin_text(protocol_id).ok_or_else(|| {
-            AppError::invalid(
-                "unknown_protocol",
-                format!(
-                    "unknown protocol `{protocol_id}`; use one of {}",
-                    protocol::builtin_ids().join(", ")
-                ),
-            )
-        })?;
-        let protocol = Protocol::from_toml(text)
-            .map_err(|e| AppError::Internal(format!("built-in protocol: {e}")))?;
+        let (text, protocol) = builtin_protocol(protocol_id)?;
         let today = self.clinic_today(actor).await?;
         if start_date < today {
             return Err(AppError::invalid(
@@ -194,7 +235,7 @@ impl App {
         let today = self.clinic_today(actor).await?;
         let protocol = Protocol::from_toml(&bundle.course.protocol_text)
             .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
-        let history = history_of(&bundle);
+        let history = history_of(&bundle, today);
         let plan_from = today.max(bundle.course.start_date);
         let planned = plan(
             &protocol,

@@ -24,6 +24,19 @@ impl App {
         require(actor.role, Permission::Decide)?;
         let note = validate::note("note", note, MAX_NOTE_CHARS)?;
         let view = self.get_course(actor, course).await?;
+        let today = self.clinic_today(actor).await?;
+        if today < view.course.start_date {
+            // The planner replays decisions from the start date on; one dated earlier would
+            // have no session to act on.
+            return Err(AppError::Conflict {
+                code: "course_not_started",
+                message: format!(
+                    "this course starts on {}; record decisions from that day on (change the \
+                     start by starting a new course)",
+                    view.course.start_date
+                ),
+            });
+        }
         let new = NewDecision {
             clinic_id: actor.clinic_id,
             course_id: course,
@@ -31,7 +44,7 @@ impl App {
             suggestion_shown: view.suggestion.map(|s| s.suggestion.as_str().to_owned()),
             note,
             decided_by: actor.user_id,
-            decided_on: self.clinic_today(actor).await?,
+            decided_on: today,
             created_at: self.now(),
         };
         let event = actor

@@ -8,7 +8,8 @@
 //!
 //! Reading order: [`clock`], [`error`], [`authz`], [`auth`], then the services: [`patients`],
 //! [`screenings`], [`assessments`], [`courses`], [`treatment_sessions`], [`decisions`],
-//! [`research`], [`audit_log`]; [`admin`] is the operator's (clinics and users).
+//! [`research`], [`audit_log`], [`today`] (the day's work and the patient list at a glance);
+//! [`admin`] is the operator's (clinics and users), [`settings`] the clinic admin's.
 
 pub mod admin;
 pub mod assessments;
@@ -23,6 +24,8 @@ pub mod error;
 pub mod patients;
 pub mod research;
 pub mod screenings;
+pub mod settings;
+pub mod today;
 pub mod treatment_sessions;
 mod validate;
 

@@ -28,6 +28,14 @@ impl App {
         Ok(at.to_zoned(tz).date())
     }
 
+    /// The actor's clinic's time zone (pages show session times in it). Clinic settings, not
+    /// health data: not audited.
+    pub async fn clinic_time_zone(&self, actor: &Actor) -> Result<jiff::tz::TimeZone, AppError> {
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        jiff::tz::TimeZone::get(&clinic.time_zone)
+            .map_err(|e| AppError::Internal(format!("clinic time zone: {e}")))
+    }
+
     fn check_patient(
         &self,
         details: PatientDetails,

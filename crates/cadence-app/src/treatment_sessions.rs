@@ -128,6 +128,19 @@ impl App {
             .await?;
         let protocol = Protocol::from_toml(&bundle.course.protocol_text)
             .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+        // A session is recorded on the day it takes place: a record dated ahead of its booking
+        // would be a session in the future.
+        let today = self.clinic_today(actor).await?;
+        if session.scheduled_on > today {
+            return Err(AppError::Conflict {
+                code: "session_not_today",
+                message: format!(
+                    "this session is booked for {}; record it on that day, or rebook it for \
+                     today first",
+                    session.scheduled_on
+                ),
+            });
+        }
         Ok((session, protocol))
     }
 

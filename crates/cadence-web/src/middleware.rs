@@ -70,7 +70,9 @@ pub fn security_headers(
         };
         set(headers, "content-security-policy", CONTENT_SECURITY_POLICY);
         set(headers, "x-content-type-options", "nosniff");
-        set(headers, "referrer-policy", "no-referrer");
+        // `same-origin`, not `no-referrer`: with `no-referrer` a browser sends `Origin: null` on
+        // its own form posts, which the CSRF check (rightly) refuses. No URL leaves the site.
+        set(headers, "referrer-policy", "same-origin");
         set(headers, "cross-origin-opener-policy", "same-origin");
         // Responses carry health data: no browser or proxy may keep a copy (ASVS 14.3.2).
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

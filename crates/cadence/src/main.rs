@@ -29,7 +29,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// A synthetic demo course, end to end: screening, plan, review and forecast.
+    /// Serve the demo clinic (synthetic patients, a login per role) on loopback; with
+    /// --walkthrough, a synthetic course end to end on the command line.
     Demo(commands::demo::Args),
     /// Score one completed instrument from its item answers.
     Score(commands::score::Args),

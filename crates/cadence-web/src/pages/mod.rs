@@ -137,7 +137,10 @@ pub(crate) fn safe_next(next: &str) -> &str {
 impl FromRequestParts<AppState> for PageAuth {
     type Rejection = PageRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let next = parts
             .uri
             .path_and_query()
@@ -153,7 +156,12 @@ impl FromRequestParts<AppState> for PageAuth {
         let authenticated = match state.app.authenticate(&token, &request_id.0).await {
             Ok(a) if a.session.kind == AuthSessionKind::Browser => a,
             Ok(_) | Err(AppError::Unauthenticated) => return Err(PageRejection::Login(next)),
-            Err(e) => return Err(PageRejection::Error(PageError::from_app(e, Chrome::default()))),
+            Err(e) => {
+                return Err(PageRejection::Error(PageError::from_app(
+                    e,
+                    Chrome::default(),
+                )));
+            }
         };
         let user = state
             .app
@@ -170,7 +178,10 @@ impl FromRequestParts<AppState> for PageAuth {
             is_admin: role == Role::Admin,
         };
         let must_change = authenticated.must_change_password;
-        let auth = PageAuth { authenticated, chrome };
+        let auth = PageAuth {
+            authenticated,
+            chrome,
+        };
         if must_change && parts.uri.path() != "/password" && parts.uri.path() != "/logout" {
             return Err(PageRejection::Password);
         }

@@ -5,12 +5,12 @@ use crate::AppState;
 use crate::auth::{browser_login, clear_session_cookie};
 use crate::extract::{ClientAddress, RequestId};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use cadence_app::AppError;
 use serde::Deserialize;
 
@@ -62,9 +62,23 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(&form.next).to_owned();
-    match browser_login(&state, &headers, &uri, &form.email, &form.password, &address, &request_id.0).await {
+    match browser_login(
+        &state,
+        &headers,
+        &uri,
+        &form.email,
+        &form.password,
+        &address,
+        &request_id.0,
+    )
+    .await
+    {
         Ok((login, cookie)) => {
-            let target = if login.must_change_password { "/password".to_owned() } else { next };
+            let target = if login.must_change_password {
+                "/password".to_owned()
+            } else {
+                next
+            };
             ([(SET_COOKIE, cookie)], Redirect::to(&target)).into_response()
         }
         Err(e) => {
@@ -106,7 +120,10 @@ async fn logout(
     let mut response = Redirect::to("/login").into_response();
     let h = response.headers_mut();
     h.insert(SET_COOKIE, clear_session_cookie(&state.config));
-    h.insert("clear-site-data", HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""));
+    h.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
     Ok(response)
 }
 
@@ -139,7 +156,11 @@ async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     auth.check_form(&headers, &uri, &form.csrf_token)?;
-    match state.app.change_password(&auth.authenticated, &form.current, &form.new).await {
+    match state
+        .app
+        .change_password(&auth.authenticated, &form.current, &form.new)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/today").into_response()),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let page = PasswordPage {

@@ -19,7 +19,7 @@ fn assert_headers(r: &TestResponse, what: &str) {
         "{what}"
     );
     assert_eq!(r.header("x-content-type-options"), "nosniff", "{what}");
-    assert_eq!(r.header("referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(r.header("referrer-policy"), "same-origin", "{what}");
     assert_eq!(r.header("cache-control"), "no-store", "{what}");
     let id = r.header("x-request-id");
     assert!(
@@ -94,7 +94,7 @@ async fn every_response_has_the_security_headers(backend: Backend) {
         (
             "no route",
             404,
-            t.request(Method::GET, "/nowhere", None, None).await,
+            t.request(Method::GET, "/api/v1/nowhere", None, None).await,
         ),
         (
             "no record",
@@ -139,6 +139,16 @@ async fn every_response_has_the_security_headers(backend: Backend) {
     let (_, _, wrong_method) = &cases[7];
     assert_eq!(wrong_method.code(), "method_not_allowed");
     assert!(wrong_method.header("allow").contains("GET"));
+    // Outside /api a missing page is an HTML page that shows its code, with the same headers.
+    let page = t.request(Method::GET, "/nowhere", None, None).await;
+    assert_eq!(page.status.as_u16(), 404);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(
+        page.header("content-security-policy")
+            .contains("default-src 'self'")
+    );
+    assert!(page.text.contains("not_found"), "{}", page.text);
     // The server carries on after the panic.
     t.request(Method::GET, "/api/v1/patients", Some(token), None)
         .await

@@ -22,4 +22,6 @@ mod headers;
 mod invalid;
 mod isolation;
 mod matrix;
+mod pages_admin;
+mod pages_clinical;
 mod sessions;

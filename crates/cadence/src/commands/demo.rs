@@ -1,11 +1,19 @@
-//! `cadence demo`: one synthetic patient's course, end to end, through the real engine.
+//! `cadence demo`: the README's first command. It seeds the demo clinic (synthetic patients
+//! at every stage of a course, one login per role) into a database of its own and serves it
+//! exactly like `cadence serve`, printing the address and the logins.
 //!
-//! Until the server and web app exist (issues 4 and 5) this is the quick start's first command:
-//! it screens a synthetic patient, plans an IV ketamine course, reviews the end of induction and
-//! forecasts the sessions and cost ahead, printing what each step decided. The inputs are the
-//! files in `crates/cadence/demo/`, which the same command can be pointed at by hand.
+//! Demo users share a published password, so the demo listens on loopback only, uses its own
+//! database file by default (never `CADENCE_DATABASE_URL`), and seeds only a database that holds
+//! no other clinic. `cadence demo --walkthrough` prints the older command-line tour of one
+//! synthetic course through the real engine instead (no database); its inputs are the files in
+//! `crates/cadence/demo/`.
 
-use crate::output::{CliResult, invalid, print_text};
+use crate::output::{CliError, CliResult, invalid, print_text};
+use crate::server::database::Database;
+use crate::server::serve::{init_logging, serve_with};
+use cadence_app::audit::AuditAction;
+use cadence_app::demo::{DEMO_CLINIC, DEMO_PASSWORD, DEMO_USERS};
+use cadence_app::{App, AppConfig, StoreError, SystemClock};
 use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::forecast::forecast;
 use cadence_clinical::history::CourseHistory;
@@ -17,17 +25,130 @@ use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, screen};
 use cadence_clinical::suggestion::review;
 use jiff::civil::date;
 use std::fmt::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 const SCREENING: &str = include_str!("../../demo/screening.json");
 const HISTORY: &str = include_str!("../../demo/history.json");
 const PRICES: &str = include_str!("../../demo/prices.toml");
 
-/// Walk through a synthetic demo course.
+/// The demo's own database: a separate file, so demo users never land in a real database.
+pub const DEMO_DATABASE_URL: &str = "sqlite://./cadence-demo.db";
+
+/// Audit rows read per page while looking for another clinic.
+const AUDIT_PAGE: u32 = 1000;
+
+/// Serve the demo clinic (synthetic patients, one login per role), or walk through one
+/// synthetic course on the command line.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Address to listen on: loopback only (the demo logins share a published password).
+    /// Port 0 picks a free port; the address is printed.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The demo database, seeded on first run (`sqlite://path` or `postgres://...`). Never
+    /// taken from CADENCE_DATABASE_URL, so a real database is not touched by accident.
+    #[arg(long, default_value = DEMO_DATABASE_URL)]
+    pub database_url: String,
+    /// Print a command-line walkthrough of one synthetic course instead (no database, no
+    /// server).
+    #[arg(long)]
+    pub walkthrough: bool,
+}
 
 /// Runs the command.
-pub fn run(_args: Args) -> CliResult {
+pub fn run(args: Args) -> CliResult {
+    if args.walkthrough {
+        return walkthrough();
+    }
+    if !args.listen.ip().is_loopback() {
+        return Err(invalid(format!(
+            "refusing to serve the demo on {}: its logins share a published password. Listen \
+             on a loopback address such as 127.0.0.1:8080",
+            args.listen
+        )));
+    }
+    init_logging();
+    crate::server::runtime()?.block_on(serve_demo(args))
+}
+
+async fn serve_demo(args: Args) -> CliResult {
+    let db = Database::open(&args.database_url).await?;
+    let app = App::new(db.store(), Arc::new(SystemClock), AppConfig::default());
+    prepare(&app).await?;
+    serve_with(
+        db,
+        args.listen,
+        AppConfig::default(),
+        cadence_web::WebConfig::default(),
+        |address| {
+            if let Err(e) = print_text(&logins(address)) {
+                tracing::error!(error = ?e, "could not print the demo logins");
+            }
+        },
+    )
+    .await
+}
+
+/// Seeds the demo clinic into an empty database; a database that already has it is served as
+/// it is; one with any other clinic is refused.
+async fn prepare(app: &App) -> CliResult {
+    let store = app.store();
+    match store.find_clinic_by_name(DEMO_CLINIC).await {
+        Ok(_) => return Ok(()),
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(CliError::Failed(e.into())),
+    }
+    // Every clinic's creation is in the append-only audit log.
+    let mut from = 1;
+    loop {
+        let rows = store
+            .audit_page(from, AUDIT_PAGE)
+            .await
+            .map_err(|e| CliError::Failed(e.into()))?;
+        if rows
+            .iter()
+            .any(|r| r.event.action == AuditAction::Create && r.event.object_type == "clinic")
+        {
+            return Err(invalid(
+                "this database holds other clinics: `cadence demo` seeds only a database of its \
+                 own, so demo logins never land in a real one. Leave out --database-url (the demo \
+                 uses sqlite://./cadence-demo.db) or name a new file; serve a real database with \
+                 `cadence serve`",
+            ));
+        }
+        match rows.last() {
+            Some(last) => from = last.seq + 1,
+            None => break,
+        }
+    }
+    let zone = jiff::tz::TimeZone::system()
+        .iana_name()
+        .filter(|name| jiff::tz::TimeZone::get(name).is_ok())
+        .unwrap_or("UTC")
+        .to_owned();
+    app.seed_demo_in(&zone)
+        .await
+        .map_err(|e| CliError::Failed(anyhow::anyhow!("seeding the demo clinic: {e}")))?;
+    tracing::info!("seeded the demo clinic");
+    Ok(())
+}
+
+/// What the demo prints once it listens: where to go and who to log in as.
+fn logins(address: SocketAddr) -> String {
+    let mut text = format!(
+        "Cadence demo clinic: synthetic patients only, never real data.\n\
+         Open http://{address}/login and log in as one of these (password: {DEMO_PASSWORD}):\n"
+    );
+    for (email, role) in DEMO_USERS {
+        let _ = writeln!(text, "  {email:<22} {role}");
+    }
+    text.push_str("Stop with Ctrl-C.\n");
+    text
+}
+
+/// The command-line walkthrough of one synthetic course.
+fn walkthrough() -> CliResult {
     let fail = |what: &str, e: &dyn std::fmt::Display| invalid(format!("demo {what}: {e}"));
     let input: ScreeningInput =
         serde_json::from_str(SCREENING).map_err(|e| fail("screening", &e))?;

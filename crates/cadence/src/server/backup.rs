@@ -10,8 +10,8 @@ use super::serve::DbArgs;
 use crate::output::{CliError, CliResult, invalid, print_text};
 use cadence_app::audit_log::ChainCheck;
 use cadence_app::{App, AppConfig, SystemClock};
-use serde::{Deserialize, Serialize};
 use cadence_store::Store;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -116,7 +116,10 @@ pub fn run_backup(args: BackupArgs) -> CliResult {
             patient_id: None,
             action: cadence_store::audit::AuditAction::Export,
             object_type: "backup".into(),
-            object_id: args.out.file_name().map(|n| n.to_string_lossy().into_owned()),
+            object_id: args
+                .out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
             outcome: cadence_store::audit::AuditOutcome::Success,
             request_id: cadence_app::admin::OPERATOR_REQUEST_ID.into(),
         };

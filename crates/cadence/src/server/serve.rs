@@ -63,19 +63,33 @@ async fn serve(args: Args) -> CliResult {
         idle_timeout: jiff::SignedDuration::from_mins(i64::from(args.idle_timeout_minutes)),
         ..AppConfig::default()
     };
-    let app = App::new(db.store(), Arc::new(SystemClock), config);
     let web = cadence_web::WebConfig {
         secure_cookies: args.behind_tls_proxy,
         ..cadence_web::WebConfig::default()
     };
+    serve_with(db, args.listen, config, web, |_| {}).await
+}
+
+/// Serves the API and pages over an opened database until Ctrl-C or SIGTERM, then closes it.
+/// `announce` is called with the bound address (the real port when `listen` asks for port 0)
+/// once the server accepts connections.
+pub async fn serve_with(
+    db: Database,
+    listen: SocketAddr,
+    config: AppConfig,
+    web: cadence_web::WebConfig,
+    announce: impl FnOnce(SocketAddr),
+) -> CliResult {
+    let app = App::new(db.store(), Arc::new(SystemClock), config);
     let router = cadence_web::router(app, web);
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| invalid(format!("cannot listen on {}: {e}", args.listen)))?;
+        .map_err(|e| invalid(format!("cannot listen on {listen}: {e}")))?;
     let local = listener
         .local_addr()
         .map_err(|e| CliError::Failed(e.into()))?;
     tracing::info!(address = %local, "Cadence is listening on http://{local}");
+    announce(local);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -9,6 +9,8 @@
 
 mod clinical;
 mod course;
+mod demo;
+mod e2e;
 mod http;
 mod service;
 

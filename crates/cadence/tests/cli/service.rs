@@ -427,9 +427,15 @@ fn a_backup_taken_under_write_load_restores_and_verifies() {
 fn plain_http_on_a_non_loopback_address_is_refused() {
     let dir = temp_dir();
     let db_url = format!("sqlite://{}", dir.join("refuse.db").display());
-    cadence(&["serve", "--listen", "0.0.0.0:0", "--database-url", &db_url], None)
-        .assert_invalid("refusing to serve plain HTTP");
-    assert!(!dir.join("refuse.db").exists(), "nothing is created when refusing");
+    cadence(
+        &["serve", "--listen", "0.0.0.0:0", "--database-url", &db_url],
+        None,
+    )
+    .assert_invalid("refusing to serve plain HTTP");
+    assert!(
+        !dir.join("refuse.db").exists(),
+        "nothing is created when refusing"
+    );
 }
 
 #[test]
@@ -438,10 +444,28 @@ fn a_backup_is_recorded_in_the_audit_log_as_an_export() {
     let db_url = format!("sqlite://{}", dir.join("exported.db").display());
     setup(&db_url);
     let backup = dir.join("copy.db");
-    let run = cadence(&["backup", "--out", backup.to_str().unwrap(), "--database-url", &db_url], None);
+    let run = cadence(
+        &[
+            "backup",
+            "--out",
+            backup.to_str().unwrap(),
+            "--database-url",
+            &db_url,
+        ],
+        None,
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = cadence(
-        &["audit", "report", "--from", "2000-01-01", "--to", "2100-01-01", "--database-url", &db_url],
+        &[
+            "audit",
+            "report",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+            "--database-url",
+            &db_url,
+        ],
         None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);

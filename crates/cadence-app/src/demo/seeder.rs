@@ -1,0 +1,446 @@
+//! The demo clinic's building blocks: synthetic patients, PHQ-9s, courses booked by the real
+//! planner, sessions completed or held, screenings and decisions, written straight to the store
+//! as the operator (audit rows without an actor, like `cadence clinic create`).
+
+use crate::courses::calendar_of;
+use crate::{App, AppError};
+use cadence_clinical::calendar::ClinicCalendar;
+use cadence_clinical::decision::Decision;
+use cadence_clinical::history::CourseHistory;
+use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
+use cadence_clinical::planner::{Phase, plan};
+use cadence_clinical::protocol::{self, Protocol};
+use cadence_clinical::route::Route;
+use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, screen};
+use cadence_store::audit::{AuditAction, AuditEvent};
+use cadence_store::ids::{CourseId, PatientId, TreatmentSessionId, UserId};
+use cadence_store::records::{
+    Administration, AssessmentSource, Clinic, Discharge, NewAssessment, NewCourse, NewDecision,
+    NewScreening, NewTreatmentSession, PatientDetails, PreChecks, Sex, TreatmentSessionChange,
+    TreatmentSessionStatus,
+};
+use jiff::civil::Date;
+use jiff::{Span, Timestamp};
+
+/// The demo's protocol.
+const PROTOCOL: &str = "iv-ketamine-6";
+
+/// PHQ-9 answers summing to `total` (item 9 = `item9`).
+fn phq9(total: u8, item9: u8) -> Vec<Option<u8>> {
+    let mut left = total.saturating_sub(item9);
+    let mut answers: Vec<Option<u8>> = (0..8)
+        .map(|_| {
+            let v = left.min(3);
+            left -= v;
+            Some(v)
+        })
+        .collect();
+    answers.push(Some(item9));
+    answers
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A span of `n` days.
+pub(super) fn days(n: i64) -> Span {
+    Span::new().days(n)
+}
+
+/// Writes the demo clinic's records.
+pub(super) struct Seeder<'a> {
+    pub(super) app: &'a App,
+    pub(super) clinic: Clinic,
+    pub(super) clinician: UserId,
+    pub(super) nurse: UserId,
+    pub(super) today: Date,
+}
+
+impl Seeder<'_> {
+    fn at(&self) -> Timestamp {
+        self.app.now()
+    }
+
+    fn event(&self, action: AuditAction, object_type: &str) -> AuditEvent {
+        let mut event = self.app.operator_event(action, object_type);
+        event.clinic_id = Some(self.clinic.id);
+        event
+    }
+
+    fn calendar(&self) -> Result<ClinicCalendar, AppError> {
+        calendar_of(&self.clinic)
+    }
+
+    /// `n` days before today.
+    pub(super) fn ago(&self, n: i64) -> Date {
+        self.today.saturating_sub(days(n))
+    }
+
+    /// The first open day on or after `date`.
+    pub(super) fn open_from(&self, date: Date) -> Result<Date, AppError> {
+        self.calendar()?
+            .next_open_on_or_after(date, 14)
+            .ok_or_else(|| AppError::Internal("the demo calendar has no open day".into()))
+    }
+
+    pub(super) async fn patient(
+        &self,
+        mrn: &str,
+        given: &str,
+        family: &str,
+        born: Date,
+        sex: Sex,
+    ) -> Result<PatientId, AppError> {
+        let details = PatientDetails {
+            mrn: mrn.into(),
+            given_name: given.into(),
+            family_name: family.into(),
+            birth_date: born,
+            sex,
+            weight_kg: Some(72.0),
+        };
+        let event = self.event(AuditAction::Create, "patient");
+        Ok(self
+            .app
+            .store
+            .create_patient(self.clinic.id, details, self.at(), event)
+            .await?
+            .id)
+    }
+
+    /// A PHQ-9 taken in clinic.
+    pub(super) async fn phq9(
+        &self,
+        patient: PatientId,
+        on: Date,
+        total: u8,
+        item9: u8,
+    ) -> Result<(), AppError> {
+        self.phq9_from(patient, on, total, item9, AssessmentSource::Clinic)
+            .await
+    }
+
+    /// A PHQ-9 from a given source (a between-session one comes by link).
+    pub(super) async fn phq9_from(
+        &self,
+        patient: PatientId,
+        on: Date,
+        total: u8,
+        item9: u8,
+        source: AssessmentSource,
+    ) -> Result<(), AppError> {
+        let answers = phq9(total, item9);
+        let scored = score(InstrumentId::Phq9, &answers, &ScoringConfig::default())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let new = NewAssessment {
+            clinic_id: self.clinic.id,
+            patient_id: patient,
+            course_id: None,
+            instrument: InstrumentId::Phq9,
+            answers,
+            total: scored.total.map(i64::from),
+            score: to_json(&scored)?,
+            source,
+            taken_on: on,
+            created_by: (source == AssessmentSource::Clinic).then_some(self.nurse),
+            created_at: self.at(),
+        };
+        let event = self.event(AuditAction::Create, "assessment");
+        self.app.store.create_assessment(new, event).await?;
+        Ok(())
+    }
+
+    /// The induction dates the planner books for a course starting on `start`.
+    pub(super) fn induction_dates(&self, start: Date) -> Result<Vec<Date>, AppError> {
+        let protocol = protocol::builtin(PROTOCOL).ok_or(AppError::NotFound)?;
+        let planned = plan(
+            &protocol,
+            &self.calendar()?,
+            &CourseHistory::default(),
+            start,
+            start,
+            52,
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(planned
+            .sessions
+            .iter()
+            .filter(|s| s.phase == Phase::Induction)
+            .map(|s| s.date)
+            .collect())
+    }
+
+    /// A start date whose `nth` (0-based) induction session falls today, so the demo has
+    /// sessions on today's schedule. When the clinic is closed today: the latest start whose
+    /// `nth` session is already past (`nth_past`) or still to come (otherwise), the sessions
+    /// before it past and those after it to come.
+    pub(super) fn start_for_today(&self, nth: usize, nth_past: bool) -> Result<Date, AppError> {
+        let calendar = self.calendar()?;
+        let today = self.today;
+        let mut fallback = None;
+        // From the latest start back: the first match is the most recent course.
+        for n in 1..=28 {
+            let start = self.ago(n);
+            if !calendar.is_open(start) {
+                continue;
+            }
+            let dates = self.induction_dates(start)?;
+            let Some(at) = dates.get(nth) else { continue };
+            let before_past = dates[..nth].iter().all(|d| *d < today);
+            let after_to_come = dates[nth + 1..].iter().all(|d| *d > today);
+            if !(before_past && after_to_come) {
+                continue;
+            }
+            if *at == today {
+                return Ok(start);
+            }
+            if fallback.is_none() && (*at < today) == nth_past {
+                fallback = Some(start);
+            }
+        }
+        fallback.ok_or_else(|| AppError::Internal("no demo course start fits the calendar".into()))
+    }
+
+    /// Starts an IV course on `start`, books its induction, and completes the first
+    /// `completed` sessions that fall before today.
+    pub(super) async fn course(
+        &self,
+        patient: PatientId,
+        start: Date,
+        completed: usize,
+        bp: (u16, u16),
+    ) -> Result<(CourseId, Vec<Date>), AppError> {
+        let text = protocol::builtin_text(PROTOCOL).ok_or(AppError::NotFound)?;
+        let protocol = Protocol::from_toml(text).map_err(|e| AppError::Internal(e.to_string()))?;
+        let dates = self.induction_dates(start)?;
+        let new = NewCourse {
+            clinic_id: self.clinic.id,
+            patient_id: patient,
+            protocol_id: protocol.id.clone(),
+            protocol_version: protocol.version,
+            protocol_text: text.to_owned(),
+            start_date: start,
+            created_by: self.clinician,
+            created_at: self.at(),
+        };
+        let event = self.event(AuditAction::Create, "course");
+        let course = self
+            .app
+            .store
+            .create_course(new, dates.clone(), event)
+            .await?;
+        self.complete_sessions(course.id, completed, bp).await?;
+        Ok((course.id, dates))
+    }
+
+    /// The course's booked sessions that are still scheduled, by date.
+    pub(super) async fn scheduled(
+        &self,
+        course: CourseId,
+    ) -> Result<Vec<(TreatmentSessionId, Date)>, AppError> {
+        let event = self.event(AuditAction::Read, "course");
+        let bundle = self
+            .app
+            .store
+            .get_course_bundle(self.clinic.id, course, event)
+            .await?;
+        let mut booked: Vec<(TreatmentSessionId, Date)> = bundle
+            .sessions
+            .iter()
+            .filter(|s| s.status == TreatmentSessionStatus::Scheduled)
+            .map(|s| (s.id, s.scheduled_on))
+            .collect();
+        booked.sort_by_key(|(id, date)| (*date, *id));
+        Ok(booked)
+    }
+
+    async fn complete_sessions(
+        &self,
+        course: CourseId,
+        n: usize,
+        bp: (u16, u16),
+    ) -> Result<(), AppError> {
+        let due: Vec<TreatmentSessionId> = self
+            .scheduled(course)
+            .await?
+            .into_iter()
+            .filter(|(_, date)| *date < self.today)
+            .take(n)
+            .map(|(id, _)| id)
+            .collect();
+        for id in due {
+            self.complete(id, bp).await?;
+        }
+        Ok(())
+    }
+
+    fn pre_checks(&self, bp: (u16, u16)) -> PreChecks {
+        PreChecks {
+            identity_confirmed: true,
+            fasting_confirmed: true,
+            transport_arranged: true,
+            bp_systolic: bp.0,
+            bp_diastolic: bp.1,
+            heart_rate: Some(72),
+            spo2: Some(98),
+            recorded_by: self.nurse,
+            recorded_at: self.at(),
+        }
+    }
+
+    async fn change(
+        &self,
+        id: TreatmentSessionId,
+        change: TreatmentSessionChange,
+    ) -> Result<(), AppError> {
+        let event = self.event(AuditAction::Update, "treatment_session");
+        self.app
+            .store
+            .update_treatment_session(self.clinic.id, id, change, self.at(), event)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a whole uneventful session: pre-checks, administration and discharge.
+    pub(super) async fn complete(
+        &self,
+        id: TreatmentSessionId,
+        bp: (u16, u16),
+    ) -> Result<(), AppError> {
+        let change = TreatmentSessionChange {
+            status: Some(TreatmentSessionStatus::Completed),
+            pre_checks: Some(self.pre_checks(bp)),
+            administration: Some(Administration {
+                route: Route::IvKetamine,
+                dose_ordered_mg: 36.0,
+                dose_given_mg: 36.0,
+                lot: "DEMO-LOT-1".into(),
+                started_at: self.at(),
+                recorded_by: self.nurse,
+            }),
+            discharge: Some(Discharge {
+                discharged_at: self.at(),
+                moaas: 5,
+                bp_systolic: bp.0,
+                bp_diastolic: bp.1,
+                clinically_stable: true,
+                escort_present: true,
+                ready_after_minutes: Some(75),
+                recorded_by: self.nurse,
+            }),
+        };
+        self.change(id, change).await
+    }
+
+    /// Records pre-checks with a blood pressure over the protocol's threshold: the session is
+    /// held for clinician review, as `record_pre_checks` would do.
+    pub(super) async fn hold(
+        &self,
+        id: TreatmentSessionId,
+        bp: (u16, u16),
+    ) -> Result<(), AppError> {
+        let change = TreatmentSessionChange {
+            status: Some(TreatmentSessionStatus::Held),
+            pre_checks: Some(self.pre_checks(bp)),
+            ..Default::default()
+        };
+        self.change(id, change).await
+    }
+
+    /// Books a session on the first open day on or after `date`.
+    pub(super) async fn book(
+        &self,
+        course: CourseId,
+        date: Date,
+    ) -> Result<(TreatmentSessionId, Date), AppError> {
+        let date = self.open_from(date)?;
+        let new = NewTreatmentSession {
+            clinic_id: self.clinic.id,
+            course_id: course,
+            scheduled_on: date,
+            created_at: self.at(),
+        };
+        let event = self.event(AuditAction::Create, "treatment_session");
+        let session = self.app.store.create_treatment_session(new, event).await?;
+        Ok((session.id, date))
+    }
+
+    /// A maintenance (or booster) session that took place around `date`, with the PHQ-9 taken
+    /// before it.
+    pub(super) async fn visit(
+        &self,
+        patient: PatientId,
+        course: CourseId,
+        date: Date,
+        phq9_total: u8,
+    ) -> Result<(), AppError> {
+        let (id, date) = self.book(course, date).await?;
+        self.phq9(patient, date, phq9_total, 0).await?;
+        self.complete(id, (124, 78)).await
+    }
+
+    /// An IV ketamine screening that needs review (a benzodiazepine), with Maudsley staging.
+    pub(super) async fn screening(&self, patient: PatientId) -> Result<(), AppError> {
+        let input: ScreeningInput = serde_json::from_value(serde_json::json!({
+            "route": "iv_ketamine", "age_years": 42, "conditions": [],
+            "medications": ["benzodiazepine"], "bp": {"systolic": 126, "diastolic": 80},
+            "failed_adequate_trials": 3,
+            "maudsley": {"duration_months": 20, "severity": "moderate",
+                         "failed_antidepressants": 3, "augmentation": true, "ect": false}
+        }))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let result = screen(&input, &ScreeningConfig::default())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let result_json = to_json(&result)?;
+        let new = NewScreening {
+            clinic_id: self.clinic.id,
+            patient_id: patient,
+            route: input.route,
+            input: to_json(&input)?,
+            decision: result_json["decision"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            result: result_json,
+            created_by: self.clinician,
+            created_at: self.at(),
+        };
+        let event = self.event(AuditAction::Create, "screening");
+        self.app.store.create_screening(new, event).await?;
+        Ok(())
+    }
+
+    /// The clinic's price list.
+    pub(super) async fn price_list(&self, text: &str) -> Result<(), AppError> {
+        let event = self.event(AuditAction::Update, "price_list");
+        self.app
+            .store
+            .set_price_list(self.clinic.id, text, event)
+            .await?;
+        Ok(())
+    }
+
+    /// A clinician's decision with a note.
+    pub(super) async fn decide(
+        &self,
+        course: CourseId,
+        on: Date,
+        decision: Decision,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let new = NewDecision {
+            clinic_id: self.clinic.id,
+            course_id: course,
+            decision,
+            suggestion_shown: None,
+            note: Some(note.into()),
+            decided_by: self.clinician,
+            decided_on: on,
+            created_at: self.at(),
+        };
+        let event = self.event(AuditAction::Create, "decision");
+        self.app.store.create_decision(new, event).await?;
+        Ok(())
+    }
+}

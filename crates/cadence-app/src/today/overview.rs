@@ -1,0 +1,240 @@
+//! The patient list at a glance: each patient's phase and next session, from their latest
+//! course ([`App::patient_overview`]), and the look at latest courses that `/today` shares.
+//!
+//! Per patient: their courses, then the bundle of the latest one (the one a clinician acts on),
+//! two audited reads; the list looks at [`OVERVIEW_PAGE`] patients a page. (The Store has no
+//! clinic-wide query for latest courses yet; one would make these pages a handful of queries.)
+
+use crate::authz::{Permission, require};
+use crate::courses::history_of;
+use crate::patients::SEARCH_LIMIT;
+use crate::{Actor, App, AppError, validate};
+use cadence_clinical::course::{CoursePhase, CourseState, course_state};
+use cadence_clinical::instrument::ScoringConfig;
+use cadence_clinical::protocol::Protocol;
+use cadence_clinical::suggestion::{Review, review};
+use cadence_store::audit::AuditAction;
+use cadence_store::ids::CourseId;
+use cadence_store::records::{CourseBundle, Patient, TreatmentSessionStatus};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// Where a patient stands, from their latest course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PatientPhase {
+    /// No course yet (registered, screening).
+    Screening,
+    /// Induction (including the end-of-induction review).
+    Induction,
+    /// Maintenance.
+    Maintenance,
+    /// Paused by a clinician.
+    Paused,
+    /// Discontinued by a clinician.
+    Discontinued,
+}
+
+impl PatientPhase {
+    /// Every phase, in course order.
+    pub const ALL: [PatientPhase; 5] = [
+        PatientPhase::Screening,
+        PatientPhase::Induction,
+        PatientPhase::Maintenance,
+        PatientPhase::Paused,
+        PatientPhase::Discontinued,
+    ];
+
+    /// The stable id (the `phase` filter's value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PatientPhase::Screening => "screening",
+            PatientPhase::Induction => "induction",
+            PatientPhase::Maintenance => "maintenance",
+            PatientPhase::Paused => "paused",
+            PatientPhase::Discontinued => "discontinued",
+        }
+    }
+
+    /// The phase with this id.
+    pub fn parse(id: &str) -> Option<PatientPhase> {
+        PatientPhase::ALL.into_iter().find(|p| p.as_str() == id)
+    }
+
+    fn of(phase: CoursePhase) -> PatientPhase {
+        match phase {
+            CoursePhase::Induction => PatientPhase::Induction,
+            CoursePhase::Maintenance => PatientPhase::Maintenance,
+            CoursePhase::Paused => PatientPhase::Paused,
+            CoursePhase::Discontinued => PatientPhase::Discontinued,
+        }
+    }
+}
+
+/// One patient in the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientOverview {
+    /// The patient.
+    pub patient: Patient,
+    /// Their phase.
+    pub phase: PatientPhase,
+    /// Their latest course.
+    pub course_id: Option<CourseId>,
+    /// The next booked session, today or later.
+    pub next_session: Option<Date>,
+}
+
+/// Patients the list looks at per page.
+pub const OVERVIEW_PAGE: usize = 50;
+
+/// A page of the patient list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OverviewPage {
+    /// The patients of this page in the phase asked for, by family name.
+    pub rows: Vec<PatientOverview>,
+    /// Where this page started among the matches.
+    pub from: usize,
+    /// Where the next page starts, when there are more matches.
+    pub next_from: Option<usize>,
+    /// Patients matching the search (at most [`SEARCH_LIMIT`]).
+    pub matches: usize,
+    /// The search hit [`SEARCH_LIMIT`]: narrow it to see the others.
+    pub at_limit: bool,
+}
+
+/// A patient's latest course as the engine sees it today.
+pub(super) struct CourseLook {
+    pub(super) bundle: CourseBundle,
+    pub(super) state: CourseState,
+    pub(super) review: Option<Review>,
+}
+
+impl CourseLook {
+    fn next_session(&self, today: Date) -> Option<Date> {
+        self.bundle
+            .sessions
+            .iter()
+            .filter(|s| {
+                s.scheduled_on >= today
+                    && matches!(
+                        s.status,
+                        TreatmentSessionStatus::Scheduled
+                            | TreatmentSessionStatus::InProgress
+                            | TreatmentSessionStatus::Held
+                    )
+            })
+            .map(|s| s.scheduled_on)
+            .min()
+    }
+
+    pub(super) fn decided_since(&self, date: Date) -> bool {
+        self.state.last_decision.is_some_and(|d| d >= date)
+    }
+}
+
+impl App {
+    /// Looks at the latest course of every listed patient (two audited reads each).
+    pub(super) async fn look(
+        &self,
+        actor: &Actor,
+        patients: &[Patient],
+        today: Date,
+    ) -> Result<Vec<Option<CourseLook>>, AppError> {
+        let scoring = ScoringConfig::default();
+        let mut protocols: HashMap<String, Protocol> = HashMap::new();
+        let mut looks = Vec::with_capacity(patients.len());
+        for p in patients {
+            let event = actor
+                .event(self, AuditAction::Read, "course_list")
+                .with_patient(p.id);
+            let courses = self
+                .store
+                .list_courses(actor.clinic_id, p.id, event)
+                .await?;
+            let Some(latest) = courses.first() else {
+                looks.push(None);
+                continue;
+            };
+            let event = actor
+                .event(self, AuditAction::Read, "course")
+                .with_patient(p.id)
+                .with_object_id(latest.id);
+            let bundle = self
+                .store
+                .get_course_bundle(actor.clinic_id, latest.id, event)
+                .await?;
+            let text = bundle.course.protocol_text.clone();
+            let protocol = match protocols.get(&text) {
+                Some(p) => p,
+                None => {
+                    let parsed = Protocol::from_toml(&text)
+                        .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+                    protocols.entry(text).or_insert(parsed)
+                }
+            };
+            let history = history_of(&bundle, today);
+            let state = course_state(protocol, &history, today);
+            // A course whose records do not score is shown without a suggestion rather than
+            // failing the whole list; its own page reports the problem.
+            let review = review(protocol, &history, today, &scoring).ok();
+            looks.push(Some(CourseLook {
+                bundle,
+                state,
+                review,
+            }));
+        }
+        Ok(looks)
+    }
+
+    /// One page of the patient list: patients whose name or MRN contains `search` (by family
+    /// name), from position `from` of the matches, each with their phase and next session;
+    /// with `phase`, only patients in it. Looks at most [`OVERVIEW_PAGE`] patients beyond
+    /// `from` (two reads each), so a page costs a bounded number of reads.
+    pub async fn patient_overview(
+        &self,
+        actor: &Actor,
+        search: Option<&str>,
+        phase: Option<PatientPhase>,
+        from: usize,
+    ) -> Result<OverviewPage, AppError> {
+        require(actor.role, Permission::ReadPatients)?;
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        if let Some(s) = search {
+            validate::text("search", s, 100)?;
+        }
+        let today = self.clinic_today(actor).await?;
+        let event = actor.event(self, AuditAction::Read, "patient_list");
+        let patients = self
+            .store
+            .list_patients(actor.clinic_id, search, SEARCH_LIMIT, event)
+            .await?;
+        let matches = patients.len();
+        let window: Vec<Patient> = patients
+            .into_iter()
+            .skip(from)
+            .take(OVERVIEW_PAGE)
+            .collect();
+        let looked = window.len();
+        let looks = self.look(actor, &window, today).await?;
+        let rows = window
+            .into_iter()
+            .zip(looks)
+            .map(|(patient, look)| PatientOverview {
+                phase: look
+                    .as_ref()
+                    .map_or(PatientPhase::Screening, |l| PatientPhase::of(l.state.phase)),
+                course_id: look.as_ref().map(|l| l.bundle.course.id),
+                next_session: look.as_ref().and_then(|l| l.next_session(today)),
+                patient,
+            })
+            .filter(|row| phase.is_none_or(|p| row.phase == p))
+            .collect();
+        let next = from.saturating_add(looked);
+        Ok(OverviewPage {
+            rows,
+            from,
+            next_from: (next < matches).then_some(next),
+            matches,
+            at_limit: matches >= SEARCH_LIMIT as usize,
+        })
+    }
+}

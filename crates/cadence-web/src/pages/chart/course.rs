@@ -1,0 +1,276 @@
+//! The latest course as the chart shows it: booked sessions, the plan, review points, the
+//! engine's suggestion with its reasons, the forecasts and the recorded decisions, built from
+//! the service's [`CourseView`]; and the options of the decision form.
+
+use super::labels::{
+    course_phase_label, decision_for, decision_label, instrument_name, plan_phase_label,
+    review_label, status_label, suggestion_label,
+};
+use cadence_app::courses::{CourseView, history_of};
+use cadence_app::records::{Assessment, Course, CourseBundle, TreatmentSessionStatus};
+use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_clinical::decision::Decision;
+use cadence_clinical::planner::SessionState;
+use cadence_clinical::protocol::Protocol;
+use cadence_clinical::suggestion::Suggestion;
+use jiff::civil::Date;
+
+/// A booked session on the chart.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionRow {
+    pub id: i64,
+    pub date: Date,
+    pub status: &'static str,
+    pub held: bool,
+}
+
+/// A dated line of the plan.
+#[derive(Debug, Clone)]
+pub(crate) struct PlanRow {
+    pub number: u32,
+    pub date: Date,
+    pub phase: &'static str,
+    pub completed: bool,
+}
+
+/// A reason behind the suggestion.
+#[derive(Debug, Clone)]
+pub(crate) struct ReasonRow {
+    pub message: String,
+    pub rule: &'static str,
+}
+
+/// The engine's suggestion.
+#[derive(Debug, Clone)]
+pub(crate) struct SuggestionView {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub hold: bool,
+    pub reasons: Vec<ReasonRow>,
+    pub outcome: Option<String>,
+}
+
+/// A forecast over one horizon.
+#[derive(Debug, Clone)]
+pub(crate) struct ForecastRow {
+    pub weeks: u16,
+    pub total: String,
+    pub induction: String,
+    pub maintenance: String,
+    pub cost: Option<String>,
+    pub assumptions: Vec<String>,
+}
+
+/// A recorded decision.
+#[derive(Debug, Clone)]
+pub(crate) struct DecisionRow {
+    pub date: Date,
+    pub label: &'static str,
+    pub suggestion_shown: String,
+    pub note: String,
+}
+
+/// An option of the decision form.
+#[derive(Debug, Clone)]
+pub(crate) struct DecisionOption {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The latest course, as the chart shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct CourseBlock {
+    pub id: i64,
+    pub protocol_title: String,
+    pub protocol_id: String,
+    pub start_date: Date,
+    /// `None` for roles that see no clinical data (the phase follows decisions).
+    pub phase: Option<&'static str>,
+    pub active: bool,
+    pub sessions: Vec<SessionRow>,
+    pub plan: Vec<PlanRow>,
+    pub reviews: Vec<(Date, &'static str)>,
+    pub warnings: Vec<String>,
+    pub suggestion: Option<SuggestionView>,
+    pub forecasts: Vec<ForecastRow>,
+    pub decisions: Vec<DecisionRow>,
+    pub next_session: Option<String>,
+}
+
+fn range(r: cadence_clinical::forecast::Range) -> String {
+    if r.low == r.high {
+        r.expected.to_string()
+    } else {
+        format!("{} (range {}-{})", r.expected, r.low, r.high)
+    }
+}
+
+/// The protocol frozen with a course (`None` if it no longer parses, which the services
+/// already report as an internal error when they plan).
+pub(crate) fn protocol_of(course: &Course) -> Option<Protocol> {
+    Protocol::from_toml(&course.protocol_text).ok()
+}
+
+/// Builds the course block from the service's view. `assessments` is `None` for roles that
+/// see no clinical data.
+pub(crate) fn course_block(
+    view: &CourseView,
+    assessments: Option<&[Assessment]>,
+    today: Date,
+) -> CourseBlock {
+    let protocol = protocol_of(&view.course);
+    let phase = match (&protocol, assessments, &view.decisions) {
+        (Some(p), Some(assessments), Some(decisions)) => {
+            let bundle = CourseBundle {
+                course: view.course.clone(),
+                sessions: view.sessions.clone(),
+                assessments: assessments.to_vec(),
+                decisions: decisions.clone(),
+            };
+            Some(course_state(p, &history_of(&bundle, today), today).phase)
+        }
+        _ => None,
+    };
+    let sessions: Vec<SessionRow> = view
+        .sessions
+        .iter()
+        .map(|s| SessionRow {
+            id: s.id.0,
+            date: s.scheduled_on,
+            status: status_label(s.status),
+            held: s.status == TreatmentSessionStatus::Held,
+        })
+        .collect();
+    let booked_next = view
+        .sessions
+        .iter()
+        .filter(|s| {
+            s.scheduled_on >= today
+                && matches!(
+                    s.status,
+                    TreatmentSessionStatus::Scheduled
+                        | TreatmentSessionStatus::InProgress
+                        | TreatmentSessionStatus::Held
+                )
+        })
+        .map(|s| s.scheduled_on)
+        .min();
+    let next_session = match (booked_next, view.plan.next_session()) {
+        (Some(d), _) => Some(format!("{d} (booked)")),
+        (None, Some(p)) => Some(format!("{} (planned, not yet booked)", p.date)),
+        (None, None) => None,
+    };
+    let suggestion = view.suggestion.as_ref().map(|r| SuggestionView {
+        id: r.suggestion.as_str(),
+        label: suggestion_label(r.suggestion),
+        hold: r.suggestion == Suggestion::HoldForReview,
+        reasons: r
+            .reasons
+            .iter()
+            .map(|x| ReasonRow {
+                message: x.message.clone(),
+                rule: x.rule,
+            })
+            .collect(),
+        outcome: r.outcome.as_ref().map(|o| {
+            let change = o
+                .percent_change
+                .map(|p| format!(" ({p:+.1}% from baseline)"))
+                .unwrap_or_default();
+            format!(
+                "{} {} at baseline, {} now{change}: {}",
+                instrument_name(o.instrument),
+                o.baseline,
+                o.current,
+                o.status.as_str().replace('_', " ")
+            )
+        }),
+    });
+    let forecasts = view
+        .forecasts
+        .iter()
+        .map(|f| ForecastRow {
+            weeks: f.horizon_weeks,
+            total: range(f.total),
+            induction: range(f.remaining_induction),
+            maintenance: range(f.maintenance),
+            cost: f.cost.as_ref().map(|c| {
+                if c.low == c.high {
+                    format!("{} {}", c.currency, c.expected)
+                } else {
+                    format!(
+                        "{cur} {} (range {cur} {} - {cur} {})",
+                        c.expected,
+                        c.low,
+                        c.high,
+                        cur = c.currency
+                    )
+                }
+            }),
+            assumptions: f.assumptions.clone(),
+        })
+        .collect();
+    let decisions = view
+        .decisions
+        .iter()
+        .flatten()
+        .map(|d| DecisionRow {
+            date: d.decided_on,
+            label: decision_label(d.decision),
+            suggestion_shown: d
+                .suggestion_shown
+                .as_deref()
+                .unwrap_or("-")
+                .replace('_', " "),
+            note: d.note.clone().unwrap_or_default(),
+        })
+        .collect();
+    CourseBlock {
+        id: view.course.id.0,
+        protocol_title: view.protocol_title.clone(),
+        protocol_id: view.course.protocol_id.clone(),
+        start_date: view.course.start_date,
+        phase: phase.map(course_phase_label),
+        active: phase != Some(CoursePhase::Discontinued),
+        sessions,
+        plan: view
+            .plan
+            .sessions
+            .iter()
+            .map(|s| PlanRow {
+                number: s.number,
+                date: s.date,
+                phase: plan_phase_label(s.phase),
+                completed: s.status == SessionState::Completed,
+            })
+            .collect(),
+        reviews: view
+            .plan
+            .reviews
+            .iter()
+            .map(|r| (r.date, review_label(r.kind)))
+            .collect(),
+        warnings: view.plan.warnings.clone(),
+        suggestion,
+        forecasts,
+        decisions,
+        next_session,
+    }
+}
+
+/// The decision form's options, the suggestion (or the clinician's last choice) selected.
+pub(crate) fn decision_options(
+    suggestion: Option<Suggestion>,
+    chosen: Option<Decision>,
+) -> Vec<DecisionOption> {
+    let selected = chosen.or(suggestion.map(decision_for));
+    Decision::ALL
+        .iter()
+        .map(|d| DecisionOption {
+            id: d.as_str(),
+            label: decision_label(*d),
+            selected: Some(*d) == selected,
+        })
+        .collect()
+}

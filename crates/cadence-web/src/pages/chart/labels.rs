@@ -1,0 +1,160 @@
+//! Words for the stable ids the clinical pages show (instruments, decisions, suggestions,
+//! statuses, flags), so every page says the same thing the same way. Ids stay the contract;
+//! these labels are for people.
+
+use cadence_app::records::TreatmentSessionStatus;
+use cadence_clinical::course::CoursePhase;
+use cadence_clinical::decision::Decision;
+use cadence_clinical::instrument::InstrumentId;
+use cadence_clinical::planner::{Phase, ReviewKind};
+use cadence_clinical::screening::{Eligibility, ReasonClass};
+use cadence_clinical::suggestion::Suggestion;
+
+/// The instrument's usual short name.
+pub(crate) fn instrument_name(id: InstrumentId) -> &'static str {
+    match id {
+        InstrumentId::Phq9 => "PHQ-9",
+        InstrumentId::Gad7 => "GAD-7",
+        InstrumentId::QidsSr16 => "QIDS-SR16",
+        InstrumentId::Pcl5 => "PCL-5",
+        InstrumentId::Madrs => "MADRS",
+        InstrumentId::Wsas => "WSAS",
+        InstrumentId::Cadss => "CADSS",
+        InstrumentId::Moaas => "MOAA/S",
+        InstrumentId::CssrsScreen => "C-SSRS screener",
+    }
+}
+
+/// A decision in words.
+pub(crate) fn decision_label(d: Decision) -> &'static str {
+    match d {
+        Decision::Continue => "Continue as planned",
+        Decision::ExtendInduction => "Extend induction",
+        Decision::StartMaintenance => "Start maintenance",
+        Decision::LengthenInterval => "Lengthen the interval",
+        Decision::ShortenInterval => "Shorten the interval",
+        Decision::Booster => "Book a booster session",
+        Decision::Pause => "Pause the course",
+        Decision::Resume => "Resume the course",
+        Decision::Discontinue => "Discontinue the course",
+    }
+}
+
+/// A suggestion in words.
+pub(crate) fn suggestion_label(s: Suggestion) -> &'static str {
+    match s {
+        Suggestion::Continue => "Continue as planned",
+        Suggestion::HoldForReview => "Hold for clinician review (safety)",
+        Suggestion::ExtendInduction => "Extend induction",
+        Suggestion::StartMaintenance => "Start maintenance",
+        Suggestion::Discontinue => "Discontinue the course",
+        Suggestion::LengthenInterval => "Lengthen the interval",
+        Suggestion::ShortenInterval => "Shorten the interval",
+        Suggestion::Booster => "Book a booster session",
+    }
+}
+
+/// The decision a suggestion corresponds to, to pre-select in the decision form (a hold is
+/// cleared by `continue` once reviewed, or the course is paused: the clinician chooses).
+pub(crate) fn decision_for(s: Suggestion) -> Decision {
+    match s {
+        Suggestion::Continue | Suggestion::HoldForReview => Decision::Continue,
+        Suggestion::ExtendInduction => Decision::ExtendInduction,
+        Suggestion::StartMaintenance => Decision::StartMaintenance,
+        Suggestion::Discontinue => Decision::Discontinue,
+        Suggestion::LengthenInterval => Decision::LengthenInterval,
+        Suggestion::ShortenInterval => Decision::ShortenInterval,
+        Suggestion::Booster => Decision::Booster,
+    }
+}
+
+/// A treatment session's status in words.
+pub(crate) fn status_label(s: TreatmentSessionStatus) -> &'static str {
+    match s {
+        TreatmentSessionStatus::Scheduled => "Scheduled",
+        TreatmentSessionStatus::InProgress => "In progress",
+        TreatmentSessionStatus::Completed => "Completed",
+        TreatmentSessionStatus::Cancelled => "Cancelled",
+        TreatmentSessionStatus::NoShow => "Did not attend",
+        TreatmentSessionStatus::Held => "Held for clinician review",
+    }
+}
+
+/// A course phase in words.
+pub(crate) fn course_phase_label(p: CoursePhase) -> &'static str {
+    match p {
+        CoursePhase::Induction => "Induction",
+        CoursePhase::Maintenance => "Maintenance",
+        CoursePhase::Paused => "Paused",
+        CoursePhase::Discontinued => "Discontinued",
+    }
+}
+
+/// A plan phase in words.
+pub(crate) fn plan_phase_label(p: Phase) -> &'static str {
+    match p {
+        Phase::Induction => "Induction",
+        Phase::Maintenance => "Maintenance",
+        Phase::Booster => "Booster",
+    }
+}
+
+/// A review point in words.
+pub(crate) fn review_label(k: ReviewKind) -> &'static str {
+    match k {
+        ReviewKind::EarlyCheck => "Early check",
+        ReviewKind::EndOfInductionReview => "End-of-induction review",
+        ReviewKind::Reassessment => "Full reassessment",
+    }
+}
+
+/// A screening outcome in words.
+pub(crate) fn eligibility_label(e: Eligibility) -> &'static str {
+    match e {
+        Eligibility::Eligible => "Eligible",
+        Eligibility::NeedsReview => "Needs clinician review",
+        Eligibility::NotEligible => "Not eligible",
+    }
+}
+
+/// A screening reason's class in words.
+pub(crate) fn reason_class_label(c: ReasonClass) -> &'static str {
+    match c {
+        ReasonClass::Absolute => "Absolute contraindication",
+        ReasonClass::Relative => "Relative: weigh benefit and risk",
+        ReasonClass::Programme => "Programme rule",
+    }
+}
+
+/// A score flag id in words (unknown ids are shown as they are).
+pub(crate) fn flag_label(flag: &str) -> String {
+    match flag {
+        "suicide_risk" => "Suicide risk: same-day clinician review".to_owned(),
+        "probable_ptsd" => "Probable PTSD".to_owned(),
+        "dissociation" => "Dissociation".to_owned(),
+        "sedation" => "Sedation".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_suggestion_maps_to_a_decision_a_clinician_can_record() {
+        for s in [
+            Suggestion::Continue,
+            Suggestion::HoldForReview,
+            Suggestion::ExtendInduction,
+            Suggestion::StartMaintenance,
+            Suggestion::Discontinue,
+            Suggestion::LengthenInterval,
+            Suggestion::ShortenInterval,
+            Suggestion::Booster,
+        ] {
+            assert!(Decision::ALL.contains(&decision_for(s)));
+            assert!(!suggestion_label(s).is_empty());
+        }
+    }
+}

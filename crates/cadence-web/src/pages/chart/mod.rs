@@ -1,0 +1,280 @@
+//! The patient's chart (`GET /patients/{id}`) and the clinician's decision form on it
+//! (`POST /patients/{id}/courses/{course_id}/decisions`).
+//!
+//! The chart reads four services: the patient, their assessments (clinical roles only), their
+//! courses, and the latest course's view (plan, suggestion, forecasts, decisions). Front desk
+//! sees demographics, the plan's dates and booked sessions: no scores, suggestion or
+//! decisions. A positive suicide-risk item since the last recorded decision, or a safety-hold
+//! suggestion, opens the page with a `role="alert"` banner.
+//!
+//! Files: [`view`] (scores and alerts), [`course`] (plan, suggestion, forecasts, decisions),
+//! [`trajectory`] (the score chart), [`labels`] (words for ids, shared with the other clinical
+//! pages).
+
+mod course;
+pub(in crate::pages) mod labels;
+mod trajectory;
+mod view;
+
+use super::clinical_forms::support::{Fields, age_on, fail};
+use super::{Chrome, PageAuth, PageError, render};
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use cadence_app::AppError;
+use cadence_app::authz::Permission;
+use cadence_app::ids::{CourseId, PatientId};
+use cadence_clinical::decision::Decision;
+use cadence_clinical::instrument::InstrumentId;
+use course::{CourseBlock, DecisionOption};
+use jiff::civil::Date;
+use serde::Deserialize;
+use trajectory::Trajectory;
+use view::ScoreRow;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/patients/{id}", get(chart))
+        .route("/patients/{id}/courses/{course_id}/decisions", post(decide))
+}
+
+/// A record id from the path; anything else is the page-level 404.
+pub(in crate::pages) fn path_id(text: &str, chrome: &Chrome) -> Result<i64, PageError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::not_found(chrome.clone()))
+}
+
+#[derive(Template)]
+#[template(path = "chart.html")]
+struct ChartPage {
+    chrome: Chrome,
+    patient_id: i64,
+    name: String,
+    mrn: String,
+    birth_date: Date,
+    age: i16,
+    sex: &'static str,
+    clinical: bool,
+    alerts: Vec<String>,
+    saved: Option<ScoreRow>,
+    latest: Vec<ScoreRow>,
+    rows: Vec<ScoreRow>,
+    trajectory: Option<Trajectory>,
+    course: Option<CourseBlock>,
+    earlier_courses: Vec<(i64, String, Date)>,
+    instruments: Vec<(&'static str, &'static str)>,
+    can_screen: bool,
+    can_start_course: bool,
+    can_decide: bool,
+    decision_options: Vec<DecisionOption>,
+    note: String,
+    problem: Option<String>,
+}
+
+/// What a re-rendered chart keeps from a refused decision form.
+#[derive(Debug, Default)]
+struct DecisionDraft {
+    chosen: Option<Decision>,
+    note: String,
+    problem: Option<String>,
+}
+
+async fn build(
+    state: &AppState,
+    auth: &PageAuth,
+    route: &str,
+    patient_id: PatientId,
+    saved: Option<i64>,
+    draft: DecisionDraft,
+) -> Result<ChartPage, PageError> {
+    let app = &state.app;
+    let actor = auth.actor();
+    let patient = match app.get_patient(actor, patient_id).await {
+        Ok(p) => p,
+        Err(e) => return Err(fail(state, auth, route, e).await),
+    };
+    let today = app
+        .clinic_today(actor)
+        .await
+        .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?;
+    let clinical = auth.can(Permission::ReadClinical);
+    let assessments = if clinical {
+        app.list_assessments(actor, patient_id)
+            .await
+            .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?
+    } else {
+        Vec::new()
+    };
+    let courses = app
+        .list_courses(actor, patient_id)
+        .await
+        .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?;
+    let latest_view = match courses.first() {
+        Some(c) => Some(
+            app.get_course(actor, c.id)
+                .await
+                .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?,
+        ),
+        None => None,
+    };
+    let course = latest_view
+        .as_ref()
+        .map(|v| course::course_block(v, clinical.then_some(assessments.as_slice()), today));
+
+    let mut alerts = Vec::new();
+    if clinical {
+        let decisions = latest_view
+            .as_ref()
+            .and_then(|v| v.decisions.clone())
+            .unwrap_or_default();
+        for date in view::open_suicide_findings(&assessments, &decisions) {
+            alerts.push(format!(
+                "Suicide-risk item positive on {date}: same-day clinician review."
+            ));
+        }
+        if let Some(s) = course.as_ref().and_then(|c| c.suggestion.as_ref()) {
+            if s.hold {
+                let why: Vec<&str> = s.reasons.iter().map(|r| r.message.as_str()).collect();
+                alerts.push(format!(
+                    "Safety hold: the next session waits for a clinician's review. {}",
+                    why.join(" ")
+                ));
+            }
+        }
+    }
+    let mut rows: Vec<ScoreRow> = assessments.iter().map(view::score_row).collect();
+    rows.reverse();
+    let saved = saved.and_then(|id| rows.iter().find(|r| r.id == id).cloned());
+    let trajectory = clinical.then(|| view::chart_of(&assessments, latest_view.as_ref(), today));
+    let suggestion = latest_view
+        .as_ref()
+        .and_then(|v| v.suggestion.as_ref())
+        .map(|r| r.suggestion);
+    let instruments = if auth.can(Permission::RecordAssessment) {
+        InstrumentId::ALL
+            .iter()
+            .map(|i| (i.as_str(), labels::instrument_name(*i)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ChartPage {
+        chrome: auth.chrome.clone(),
+        patient_id: patient.id.0,
+        name: format!(
+            "{} {}",
+            patient.details.given_name, patient.details.family_name
+        ),
+        mrn: patient.details.mrn.clone(),
+        birth_date: patient.details.birth_date,
+        age: age_on(patient.details.birth_date, today),
+        sex: patient.details.sex.as_str(),
+        clinical,
+        alerts,
+        saved,
+        latest: view::latest_scores(&assessments),
+        rows,
+        trajectory,
+        can_start_course: auth.can(Permission::CreateCourse)
+            && course.as_ref().is_none_or(|c| !c.active),
+        earlier_courses: courses
+            .iter()
+            .skip(1)
+            .map(|c| (c.id.0, c.protocol_id.clone(), c.start_date))
+            .collect(),
+        course,
+        instruments,
+        can_screen: auth.can(Permission::Screen),
+        can_decide: auth.can(Permission::Decide),
+        decision_options: course::decision_options(suggestion, draft.chosen),
+        note: draft.note,
+        problem: draft.problem,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct ChartQuery {
+    saved: Option<String>,
+}
+
+async fn chart(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<String>,
+    Query(q): Query<ChartQuery>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id, &auth.chrome)?;
+    let saved = q.saved.and_then(|s| s.parse().ok());
+    let page = build(
+        &state,
+        &auth,
+        "GET /patients/{id}",
+        PatientId(id),
+        saved,
+        DecisionDraft::default(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((id, course_id)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let fields = Fields(fields);
+    auth.check_form(&headers, &uri, fields.csrf())?;
+    let route = "POST /patients/{id}/courses/{course_id}/decisions";
+    let patient = PatientId(path_id(&id, &auth.chrome)?);
+    let course = CourseId(path_id(&course_id, &auth.chrome)?);
+    if !auth.can(Permission::Decide) {
+        let err = AppError::Forbidden(Permission::Decide.phrase());
+        return Err(fail(&state, &auth, route, err).await);
+    }
+    // The course must be this patient's (ids in the path must agree).
+    let courses = match state.app.list_courses(auth.actor(), patient).await {
+        Ok(c) => c,
+        Err(e) => return Err(fail(&state, &auth, route, e).await),
+    };
+    if !courses.iter().any(|c| c.id == course) {
+        return Err(PageError::not_found(auth.chrome.clone()));
+    }
+    let note = fields.text("note");
+    let chosen = fields
+        .get("decision")
+        .and_then(|d| d.parse::<Decision>().ok());
+    let result = match chosen {
+        Some(decision) => {
+            state
+                .app
+                .record_decision(auth.actor(), course, decision, Some(&note))
+                .await
+        }
+        None => Err(AppError::invalid(
+            "unknown_decision",
+            "choose one of the decisions in the list",
+        )),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/patients/{}#decisions", patient.0)).into_response()),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let draft = DecisionDraft {
+                chosen,
+                note,
+                problem: Some(format!("{e} (error code {})", e.code())),
+            };
+            let page = build(&state, &auth, route, patient, None, draft).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(fail(&state, &auth, route, e).await),
+    }
+}

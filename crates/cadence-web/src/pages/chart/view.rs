@@ -1,0 +1,172 @@
+//! The chart's scores: the assessment table, the latest score of each instrument, open
+//! suicide-risk findings, and the trajectory's input. Pure functions of what the services
+//! returned, so the page needs no further queries (the course part is in [`super::course`]).
+
+use super::course::protocol_of;
+use super::labels::{decision_label, flag_label, instrument_name};
+use super::trajectory::{SessionMark, Trajectory, TrajectoryInput, trajectory};
+use cadence_app::courses::CourseView;
+use cadence_app::records::{Assessment, DecisionRecord};
+use cadence_clinical::instrument::{Flag, InstrumentId};
+use cadence_clinical::outcome::OutcomeConfig;
+use cadence_clinical::planner::SessionState;
+use jiff::civil::Date;
+use serde::Deserialize;
+
+/// Planned sessions further ahead than this are left off the trajectory (they would squeeze
+/// the scores into a corner); the plan table lists them all.
+const CHART_LOOKAHEAD_DAYS: i64 = 28;
+
+/// The parts of a stored score object the chart reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct StoredScore {
+    pub total: Option<u16>,
+    pub max: Option<u16>,
+    pub band: Option<String>,
+    pub flags: Vec<String>,
+    pub risk: Option<String>,
+}
+
+impl StoredScore {
+    /// Reads an assessment's stored score (an unreadable one shows as empty, never fails).
+    pub(crate) fn of(a: &Assessment) -> StoredScore {
+        serde_json::from_value(a.score.clone()).unwrap_or_default()
+    }
+
+    /// Whether the suicide-risk flag was raised.
+    pub(crate) fn suicide_risk(&self) -> bool {
+        self.flags.iter().any(|f| f == Flag::SuicideRisk.as_str())
+    }
+}
+
+/// One row of the assessment table (and of the latest scores).
+#[derive(Debug, Clone)]
+pub(crate) struct ScoreRow {
+    pub id: i64,
+    pub date: Date,
+    pub instrument: &'static str,
+    /// "12 / 27", or the C-SSRS risk category.
+    pub result: String,
+    pub band: String,
+    pub flags: Vec<String>,
+    pub alert: bool,
+}
+
+pub(crate) fn score_row(a: &Assessment) -> ScoreRow {
+    let s = StoredScore::of(a);
+    let def = a.instrument.definition();
+    let result = match (s.total, s.max, &s.risk) {
+        (Some(t), Some(m), _) => format!("{t} / {m}"),
+        (Some(t), None, _) => t.to_string(),
+        (None, _, Some(risk)) => format!("risk: {risk}"),
+        _ => "-".to_owned(),
+    };
+    let band = s
+        .total
+        .and_then(|t| def.band_for(t))
+        .map(|b| b.label.to_owned())
+        .or_else(|| s.band.clone())
+        .unwrap_or_default();
+    ScoreRow {
+        id: a.id.0,
+        date: a.taken_on,
+        instrument: instrument_name(a.instrument),
+        result,
+        band,
+        alert: s.suicide_risk(),
+        flags: s.flags.iter().map(|f| flag_label(f)).collect(),
+    }
+}
+
+/// The latest score of each instrument the patient has, in catalogue order.
+pub(crate) fn latest_scores(assessments: &[Assessment]) -> Vec<ScoreRow> {
+    InstrumentId::ALL
+        .iter()
+        .filter_map(|id| {
+            assessments
+                .iter()
+                .filter(|a| a.instrument == *id)
+                .max_by_key(|a| (a.taken_on, a.id))
+                .map(score_row)
+        })
+        .collect()
+}
+
+/// Dates of suicide-risk findings not yet followed by a recorded decision (a decision on or
+/// after a finding's date means a clinician has seen it, as the suggestion engine reads it).
+pub(crate) fn open_suicide_findings(
+    assessments: &[Assessment],
+    decisions: &[DecisionRecord],
+) -> Vec<Date> {
+    let last_decision = decisions.iter().map(|d| d.decided_on).max();
+    let mut dates: Vec<Date> = assessments
+        .iter()
+        .filter(|a| last_decision.is_none_or(|d| a.taken_on > d))
+        .filter(|a| StoredScore::of(a).suicide_risk())
+        .map(|a| a.taken_on)
+        .collect();
+    dates.sort();
+    dates.dedup();
+    dates
+}
+
+/// The trajectory of the course's outcome instrument (PHQ-9 without a course).
+pub(crate) fn chart_of(
+    assessments: &[Assessment],
+    view: Option<&CourseView>,
+    today: Date,
+) -> Trajectory {
+    let protocol = view.and_then(|v| protocol_of(&v.course));
+    let instrument = protocol
+        .as_ref()
+        .map_or(InstrumentId::Phq9, |p| p.end_of_induction.instrument);
+    let scores: Vec<(Date, u16)> = assessments
+        .iter()
+        .filter(|a| a.instrument == instrument)
+        .filter_map(|a| StoredScore::of(a).total.map(|t| (a.taken_on, t)))
+        .collect();
+    let baseline = match view {
+        // The engine's rule: the first score on or before the course start.
+        Some(v) => scores
+            .iter()
+            .find(|(d, _)| *d <= v.course.start_date)
+            .map(|(_, t)| *t),
+        None => scores.first().map(|(_, t)| *t),
+    };
+    let horizon = today
+        .checked_add(jiff::Span::new().days(CHART_LOOKAHEAD_DAYS))
+        .unwrap_or(today);
+    let sessions = view
+        .map(|v| {
+            v.plan
+                .sessions
+                .iter()
+                .filter(|s| s.date <= horizon)
+                .map(|s| SessionMark {
+                    date: s.date,
+                    completed: s.status == SessionState::Completed,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let decisions = view
+        .and_then(|v| v.decisions.as_ref())
+        .map(|ds| {
+            ds.iter()
+                .map(|d| (d.decided_on, decision_label(d.decision).to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    trajectory(&TrajectoryInput {
+        definition: instrument.definition(),
+        scores,
+        baseline,
+        response_percent: protocol
+            .as_ref()
+            .map_or(50, |p| p.end_of_induction.response_percent),
+        remission_at_most: OutcomeConfig::default().remission_at_most(instrument),
+        sessions,
+        decisions,
+    })
+}

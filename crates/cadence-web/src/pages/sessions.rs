@@ -1,8 +1,0 @@
-//! Pages: sessions (being written).
-
-use crate::AppState;
-use axum::Router;
-
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-}
