@@ -1,4 +1,4 @@
-//! Cadence over HTTP: the JSON API under `/api/v1` (and, next, the HTML pages), calling the
+//! Cadence over HTTP: the JSON API under `/api/v1` and the clinic's HTML pages, calling the
 //! same [`cadence_app::App`] services as the command line, so the interfaces cannot drift.
 //!
 //! Conventions (ids, errors, auth, limits) are in `docs/api.md`; who may call what is the
@@ -8,7 +8,7 @@
 //! Reading order: [`WebConfig`] and [`router`] (here), [`middleware`] (what wraps every
 //! request), [`error`] (the one error type and its codes), [`extract`] and [`auth`] (who is
 //! asking, cookies and CSRF), then `routes/` (one module per group of endpoints), [`openapi`]
-//! and [`schema`] (the document).
+//! and [`schema`] (the document), then `pages/` (the HTML pages over the same services).
 
 pub mod auth;
 pub mod error;

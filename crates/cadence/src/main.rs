@@ -48,7 +48,7 @@ enum Command {
     Review(commands::review::Args),
     /// How many treatments lie ahead, and what they cost.
     Forecast(commands::forecast::Args),
-    /// Serve the JSON API over the database (SQLite by default, or PostgreSQL).
+    /// Serve the clinic web app and the JSON API (SQLite by default, or PostgreSQL).
     Serve(server::serve::Args),
     /// Manage clinics.
     Clinic(server::admin::ClinicArgs),

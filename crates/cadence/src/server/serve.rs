@@ -14,7 +14,7 @@ pub struct DbArgs {
     pub database_url: String,
 }
 
-/// Serve the JSON API (and, next, the web pages).
+/// Serve the clinic web app and the JSON API.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on. Plain HTTP is refused on a non-loopback address unless
