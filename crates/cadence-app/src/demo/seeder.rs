@@ -62,6 +62,16 @@ impl Seeder<'_> {
         self.app.now()
     }
 
+    /// A time of day on `date` in the clinic's time zone, never later than now: a past
+    /// session's record carries its own day's times, not the seeding moment.
+    fn on(&self, date: Date, hour: i8, minute: i8) -> Timestamp {
+        let now = self.at();
+        jiff::tz::TimeZone::get(&self.clinic.time_zone)
+            .ok()
+            .and_then(|tz| date.at(hour, minute, 0, 0).to_zoned(tz).ok())
+            .map_or(now, |z| z.timestamp().min(now))
+    }
+
     fn event(&self, action: AuditAction, object_type: &str) -> AuditEvent {
         let mut event = self.app.operator_event(action, object_type);
         event.clinic_id = Some(self.clinic.id);
@@ -261,21 +271,20 @@ impl Seeder<'_> {
         n: usize,
         bp: (u16, u16),
     ) -> Result<(), AppError> {
-        let due: Vec<TreatmentSessionId> = self
+        let due: Vec<(TreatmentSessionId, Date)> = self
             .scheduled(course)
             .await?
             .into_iter()
             .filter(|(_, date)| *date < self.today)
             .take(n)
-            .map(|(id, _)| id)
             .collect();
-        for id in due {
-            self.complete(id, bp).await?;
+        for (id, date) in due {
+            self.complete(id, date, bp).await?;
         }
         Ok(())
     }
 
-    fn pre_checks(&self, bp: (u16, u16)) -> PreChecks {
+    fn pre_checks(&self, bp: (u16, u16), recorded_at: Timestamp) -> PreChecks {
         PreChecks {
             identity_confirmed: true,
             fasting_confirmed: true,
@@ -285,7 +294,7 @@ impl Seeder<'_> {
             heart_rate: Some(72),
             spo2: Some(98),
             recorded_by: self.nurse,
-            recorded_at: self.at(),
+            recorded_at,
         }
     }
 
@@ -306,21 +315,22 @@ impl Seeder<'_> {
     pub(super) async fn complete(
         &self,
         id: TreatmentSessionId,
+        date: Date,
         bp: (u16, u16),
     ) -> Result<(), AppError> {
         let change = TreatmentSessionChange {
             status: Some(TreatmentSessionStatus::Completed),
-            pre_checks: Some(self.pre_checks(bp)),
+            pre_checks: Some(self.pre_checks(bp, self.on(date, 9, 0))),
             administration: Some(Administration {
                 route: Route::IvKetamine,
                 dose_ordered_mg: 36.0,
                 dose_given_mg: 36.0,
                 lot: "DEMO-LOT-1".into(),
-                started_at: self.at(),
+                started_at: self.on(date, 9, 10),
                 recorded_by: self.nurse,
             }),
             discharge: Some(Discharge {
-                discharged_at: self.at(),
+                discharged_at: self.on(date, 11, 15),
                 moaas: 5,
                 bp_systolic: bp.0,
                 bp_diastolic: bp.1,
@@ -342,7 +352,7 @@ impl Seeder<'_> {
     ) -> Result<(), AppError> {
         let change = TreatmentSessionChange {
             status: Some(TreatmentSessionStatus::Held),
-            pre_checks: Some(self.pre_checks(bp)),
+            pre_checks: Some(self.pre_checks(bp, self.at())),
             ..Default::default()
         };
         self.change(id, change).await
@@ -377,7 +387,7 @@ impl Seeder<'_> {
     ) -> Result<(), AppError> {
         let (id, date) = self.book(course, date).await?;
         self.phq9(patient, date, phq9_total, 0).await?;
-        self.complete(id, (124, 78)).await
+        self.complete(id, date, (124, 78)).await
     }
 
     /// An IV ketamine screening that needs review (a benzodiazepine), with Maudsley staging.
