@@ -181,8 +181,18 @@ async fn a_course_end_to_end(backend: Backend) {
     assert!(fd_course.json["sessions"][0]["pre_checks"].is_null());
     assert_documented("GET", "/api/v1/courses/{id}", 200, &fd_course.json);
 
-    // Session 2: a blood pressure over the protocol's limit holds it for the clinician.
-    let s2 = format!("/api/v1/sessions/{}", sessions[1]);
+    // Session 2, booked for today too (sessions are recorded on their day): a blood pressure
+    // over the protocol's limit holds it for the clinician.
+    let extra = t
+        .request(
+            Method::POST,
+            &format!("/api/v1/courses/{course}/sessions"),
+            Some(&f),
+            Some(json!({ "date": t.today().to_string() })),
+        )
+        .await;
+    let extra = extra.expect(201).id();
+    let s2 = format!("/api/v1/sessions/{extra}");
     let high = json!({
         "identity_confirmed": true, "fasting_confirmed": true, "transport_arranged": true,
         "bp_systolic": 185, "bp_diastolic": 112
@@ -248,7 +258,7 @@ async fn a_course_end_to_end(backend: Backend) {
         .iter()
         .map(|s| s["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(ids, [sessions[0]]);
+    assert_eq!(ids, [sessions[0], extra]);
     assert_documented("GET", "/api/v1/schedule", 200, &today.json);
 }
 

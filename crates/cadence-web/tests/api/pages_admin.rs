@@ -569,8 +569,8 @@ async fn the_demo_clinic_is_complete_on_every_weekday() {
             reviews.contains(&ReviewKind::EndOfInduction),
             "day {day}: {reviews:?}"
         );
-        let open = day < 5; // the kit starts on a Monday
-        assert_eq!(!view.sessions.is_empty(), open, "day {day}");
+        // The demo clinic opens every day, so a session is booked today whatever the day.
+        assert!(!view.sessions.is_empty(), "day {day}: a session booked today");
         let page = t.app.patient_overview(&actor, None, None, 0).await.unwrap();
         for phase in [
             PatientPhase::Screening,
