@@ -1,17 +1,18 @@
-//! Courses (booked with their first sessions), course bundles, clinicians' decisions and
-//! price lists.
+//! Courses (booked with their first sessions), course bundles (one, or a whole clinic's),
+//! clinicians' decisions and price lists.
 
 use crate::audit;
 use crate::convert::{date, date_text, get, parsed, timestamp};
 use crate::error;
-use crate::patients::{about, fetch_assessments, fetch_patient};
-use crate::sessions::{insert_session, sessions_of};
+use crate::patients::{about, clinic_assessments, fetch_assessments, fetch_patient};
+use crate::sessions::{clinic_sessions, insert_session, sessions_of};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
 use cadence_store::records::*;
 use jiff::civil::Date;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
+use std::collections::HashMap;
 
 /// The courses columns in record order.
 macro_rules! course_columns {
@@ -121,6 +122,57 @@ pub(crate) async fn get_course_bundle(
         assessments,
         decisions,
     })
+}
+
+pub(crate) async fn list_course_bundles(
+    pool: &PgPool,
+    clinic: ClinicId,
+    event: AuditEvent,
+) -> Result<Vec<CourseBundle>, StoreError> {
+    // One query per table, grouped here, so the cost does not grow in queries with the clinic.
+    // Parents are read before children and a child whose parent was not read is left out, so
+    // a course booked while this runs (READ COMMITTED) shows either whole or not at all.
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        course_columns!(),
+        " FROM courses WHERE clinic_id = $1 ORDER BY patient_id, start_date DESC, id DESC"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let courses = rows.iter().map(course).collect::<Result<Vec<_>, _>>()?;
+    let mut sessions = clinic_sessions(&mut tx, clinic).await?;
+    let assessments = clinic_assessments(&mut tx, clinic).await?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        decision_columns!(),
+        " FROM decisions WHERE clinic_id = $1 ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let mut decisions: HashMap<CourseId, Vec<DecisionRecord>> = HashMap::new();
+    for row in &rows {
+        let found = decision(row)?;
+        decisions.entry(found.course_id).or_default().push(found);
+    }
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(courses
+        .into_iter()
+        .map(|course| CourseBundle {
+            sessions: sessions.remove(&course.id).unwrap_or_default(),
+            assessments: assessments
+                .get(&course.patient_id)
+                .cloned()
+                .unwrap_or_default(),
+            decisions: decisions.remove(&course.id).unwrap_or_default(),
+            course,
+        })
+        .collect())
 }
 
 pub(crate) async fn create_decision(

@@ -13,6 +13,7 @@ use cadence_store::records::{
 };
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
+use std::collections::HashMap;
 
 /// The patients columns in record order.
 macro_rules! patient_columns {
@@ -304,6 +305,29 @@ pub(crate) async fn fetch_assessments(
     .await
     .map_err(error::map)?;
     rows.iter().map(assessment).collect()
+}
+
+/// Every assessment of the clinic, grouped by patient, each patient's by date taken then id
+/// (inside a transaction).
+pub(crate) async fn clinic_assessments(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+) -> Result<HashMap<PatientId, Vec<Assessment>>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        assessment_columns!(),
+        " FROM assessments WHERE clinic_id = $1 ORDER BY patient_id, taken_on, id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    let mut by_patient: HashMap<PatientId, Vec<Assessment>> = HashMap::new();
+    for row in &rows {
+        let found = assessment(row)?;
+        by_patient.entry(found.patient_id).or_default().push(found);
+    }
+    Ok(by_patient)
 }
 
 fn patient(row: &PgRow) -> Result<Patient, StoreError> {

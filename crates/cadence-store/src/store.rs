@@ -174,6 +174,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: CourseId,
         audit: AuditEvent,
     ) -> Result<CourseBundle, StoreError>;
+    /// Every course of the clinic as a bundle (each exactly what [`Store::get_course_bundle`]
+    /// returns for it), by patient id, each patient's newest first (the order of
+    /// [`Store::list_courses`]).
+    ///
+    /// For clinic-wide pages (today's work, the patient list, research counts): read in one
+    /// transaction with a fixed number of queries, whatever the number of courses, and
+    /// audited by one row, the caller's event as given (it names no single patient).
+    async fn list_course_bundles(
+        &self,
+        clinic: ClinicId,
+        audit: AuditEvent,
+    ) -> Result<Vec<CourseBundle>, StoreError>;
     /// Books a treatment session in a course.
     async fn create_treatment_session(
         &self,

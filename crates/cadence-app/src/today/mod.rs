@@ -1,11 +1,13 @@
 //! The day's work ([`App::today`]): sessions booked today, safety alerts and reviews due; and
 //! the patient list at a glance ([`App::patient_overview`], in [`overview`]).
 //!
-//! Built from a bounded number of store reads: the clinic, the day's sessions, the patient list
-//! (at most [`SEARCH_LIMIT`]), then per patient their courses and the bundle of their latest
-//! course. Each read is audited like any other. The engine's suggestion for each course is
-//! computed once, exactly as [`App::get_course`] does; front desk gets the schedule and
-//! "review due" without the suggestion, scores or reasons.
+//! Built from four store reads whatever the clinic's size: the clinic, the day's sessions, the
+//! patient list (at most [`SEARCH_LIMIT`]; it names the patients) and the clinic's course
+//! bundles, of which each listed patient's latest course is looked at (plus a patient read for a
+//! session booked for someone beyond the list's limit). Each read is audited like any other,
+//! one row each. The engine's suggestion for each course is computed once, exactly as
+//! [`App::get_course`] does; front desk gets the schedule and "review due" without the
+//! suggestion, scores or reasons.
 
 mod overview;
 

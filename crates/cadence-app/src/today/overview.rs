@@ -1,9 +1,9 @@
 //! The patient list at a glance: each patient's phase and next session, from their latest
 //! course ([`App::patient_overview`]), and the look at latest courses that `/today` shares.
 //!
-//! Per patient: their courses, then the bundle of the latest one (the one a clinician acts on),
-//! two audited reads; the list looks at [`OVERVIEW_PAGE`] patients a page. (The Store has no
-//! clinic-wide query for latest courses yet; one would make these pages a handful of queries.)
+//! The clinic's course bundles come from one audited store read (a fixed number of queries,
+//! however many patients); each listed patient's latest course (the one a clinician acts on) is
+//! looked at. The list shows [`OVERVIEW_PAGE`] patients a page.
 
 use crate::authz::{Permission, require};
 use crate::courses::history_of;
@@ -14,7 +14,7 @@ use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::suggestion::{Review, review};
 use cadence_store::audit::AuditAction;
-use cadence_store::ids::CourseId;
+use cadence_store::ids::{CourseId, PatientId};
 use cadence_store::records::{CourseBundle, Patient, TreatmentSessionStatus};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -132,36 +132,32 @@ impl CourseLook {
 }
 
 impl App {
-    /// Looks at the latest course of every listed patient (two audited reads each).
+    /// Looks at the latest course of every listed patient, from one audited read of the
+    /// clinic's course bundles (a fixed number of queries, whatever the number of patients).
     pub(super) async fn look(
         &self,
         actor: &Actor,
         patients: &[Patient],
         today: Date,
     ) -> Result<Vec<Option<CourseLook>>, AppError> {
+        let event = actor.event(self, AuditAction::Read, "course_list");
+        let bundles = self
+            .store
+            .list_course_bundles(actor.clinic_id, event)
+            .await?;
+        // Each patient's newest course comes first: that is the one a clinician acts on.
+        let mut latest: HashMap<PatientId, CourseBundle> = HashMap::new();
+        for bundle in bundles {
+            latest.entry(bundle.course.patient_id).or_insert(bundle);
+        }
         let scoring = ScoringConfig::default();
         let mut protocols: HashMap<String, Protocol> = HashMap::new();
         let mut looks = Vec::with_capacity(patients.len());
         for p in patients {
-            let event = actor
-                .event(self, AuditAction::Read, "course_list")
-                .with_patient(p.id);
-            let courses = self
-                .store
-                .list_courses(actor.clinic_id, p.id, event)
-                .await?;
-            let Some(latest) = courses.first() else {
+            let Some(bundle) = latest.remove(&p.id) else {
                 looks.push(None);
                 continue;
             };
-            let event = actor
-                .event(self, AuditAction::Read, "course")
-                .with_patient(p.id)
-                .with_object_id(latest.id);
-            let bundle = self
-                .store
-                .get_course_bundle(actor.clinic_id, latest.id, event)
-                .await?;
             let text = bundle.course.protocol_text.clone();
             let protocol = match protocols.get(&text) {
                 Some(p) => p,
@@ -188,7 +184,7 @@ impl App {
     /// One page of the patient list: patients whose name or MRN contains `search` (by family
     /// name), from position `from` of the matches, each with their phase and next session;
     /// with `phase`, only patients in it. Looks at most [`OVERVIEW_PAGE`] patients beyond
-    /// `from` (two reads each), so a page costs a bounded number of reads.
+    /// `from`; a page costs the same few store reads however many patients there are.
     pub async fn patient_overview(
         &self,
         actor: &Actor,

@@ -1,7 +1,8 @@
-//! Courses (with their first sessions), course bundles and clinicians' decisions.
+//! Courses (with their first sessions), course bundles (one, or a whole clinic's) and
+//! clinicians' decisions.
 
-use super::patients::{assessments_of, require_patient};
-use super::sessions::{course_patient, insert_session, sessions_of};
+use super::patients::{assessments_of, clinic_assessments, require_patient};
+use super::sessions::{clinic_sessions, course_patient, insert_session, sessions_of};
 use crate::audit::{about_patient, append, begin, commit, created};
 use crate::codec::{date, db, get, parsed, ts};
 use cadence_store::StoreError;
@@ -11,6 +12,7 @@ use cadence_store::records::*;
 use jiff::civil::Date;
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
+use std::collections::HashMap;
 
 macro_rules! course_columns {
     () => {
@@ -165,6 +167,59 @@ pub(crate) async fn get_course_bundle(
         assessments,
         decisions,
     })
+}
+
+pub(crate) async fn list_course_bundles(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    audit: AuditEvent,
+) -> Result<Vec<CourseBundle>, StoreError> {
+    // One transaction (holding the writer lock), so the parts are a consistent snapshot; one
+    // query per table, grouped here, so the cost does not grow in queries with the clinic.
+    let mut tx = begin(pool).await?;
+    let courses = sqlx::query(concat!(
+        "SELECT ",
+        course_columns!(),
+        " FROM courses WHERE clinic_id = ? ORDER BY patient_id, start_date DESC, id DESC"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(course)
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut sessions = clinic_sessions(&mut tx, clinic).await?;
+    let assessments = clinic_assessments(&mut tx, clinic).await?;
+    let mut decisions: HashMap<CourseId, Vec<DecisionRecord>> = HashMap::new();
+    for row in sqlx::query(concat!(
+        "SELECT ",
+        decision_columns!(),
+        " FROM decisions WHERE clinic_id = ? ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?
+    .iter()
+    {
+        let found = decision(row)?;
+        decisions.entry(found.course_id).or_default().push(found);
+    }
+    append(&mut tx, audit).await?;
+    commit(tx).await?;
+    Ok(courses
+        .into_iter()
+        .map(|course| CourseBundle {
+            sessions: sessions.remove(&course.id).unwrap_or_default(),
+            assessments: assessments
+                .get(&course.patient_id)
+                .cloned()
+                .unwrap_or_default(),
+            decisions: decisions.remove(&course.id).unwrap_or_default(),
+            course,
+        })
+        .collect())
 }
 
 pub(crate) async fn create_decision(

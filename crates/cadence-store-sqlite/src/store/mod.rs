@@ -216,6 +216,14 @@ impl Store for SqliteStore {
         courses::get_course_bundle(&self.pool, clinic, id, audit).await
     }
 
+    async fn list_course_bundles(
+        &self,
+        clinic: ClinicId,
+        audit: AuditEvent,
+    ) -> Result<Vec<CourseBundle>, StoreError> {
+        courses::list_course_bundles(&self.pool, clinic, audit).await
+    }
+
     async fn create_treatment_session(
         &self,
         new: NewTreatmentSession,

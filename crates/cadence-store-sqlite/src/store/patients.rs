@@ -10,6 +10,7 @@ use cadence_store::records::*;
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
+use std::collections::HashMap;
 
 macro_rules! patient_columns {
     () => {
@@ -334,6 +335,29 @@ pub(crate) async fn assessments_of(
     .iter()
     .map(assessment)
     .collect()
+}
+
+/// Every assessment of the clinic, grouped by patient, each patient's by date taken then id
+/// (inside the caller's transaction).
+pub(crate) async fn clinic_assessments(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+) -> Result<HashMap<PatientId, Vec<Assessment>>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        assessment_columns!(),
+        " FROM assessments WHERE clinic_id = ? ORDER BY patient_id, taken_on, id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?;
+    let mut by_patient: HashMap<PatientId, Vec<Assessment>> = HashMap::new();
+    for row in &rows {
+        let found = assessment(row)?;
+        by_patient.entry(found.patient_id).or_default().push(found);
+    }
+    Ok(by_patient)
 }
 
 pub(crate) async fn list_assessments(

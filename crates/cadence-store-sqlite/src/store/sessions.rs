@@ -2,7 +2,8 @@
 //!
 //! A session's patient is its course's patient, read through a join rather than stored twice.
 //! Monitoring entries for several sessions are loaded in one query by binding the session ids
-//! as one JSON array (`json_each`), so no SQL is ever assembled from values.
+//! as one JSON array (`json_each`), so no SQL is ever assembled from values; a whole clinic's
+//! in one query by its clinic id.
 
 use crate::audit::{about_patient, append, begin, commit, created};
 use crate::codec::{date, db, get, json, json_opt, parsed, small, to_json, ts};
@@ -113,6 +114,45 @@ pub(crate) async fn sessions_of(
     .map_err(db)?;
     let sessions = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
     with_monitoring(conn, sessions).await
+}
+
+/// Every session of the clinic with its monitoring entries, grouped by course, each course's
+/// by date (inside the caller's transaction): two queries whatever the clinic's size.
+pub(crate) async fn clinic_sessions(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+) -> Result<HashMap<CourseId, Vec<TreatmentSession>>, StoreError> {
+    let rows = sqlx::query(concat!(
+        session_select!(),
+        "WHERE s.clinic_id = ? ORDER BY s.scheduled_on, s.id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    // Through the sessions, so the clinic's index on them finds the entries.
+    let entries = sqlx::query(concat!(
+        "SELECT m.id, m.treatment_session_id, m.taken_at, m.bp_systolic, m.bp_diastolic, ",
+        "m.heart_rate, m.spo2, m.moaas, m.cadss, m.adverse_effects, m.recorded_by ",
+        "FROM monitoring_entries m JOIN treatment_sessions s ON s.id = m.treatment_session_id ",
+        "WHERE s.clinic_id = ?1 AND m.clinic_id = ?1 ORDER BY m.taken_at, m.id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut by_session: HashMap<i64, Vec<MonitoringEntry>> = HashMap::new();
+    for row in &entries {
+        let (session, entry) = monitoring(row)?;
+        by_session.entry(session).or_default().push(entry);
+    }
+    let mut by_course: HashMap<CourseId, Vec<TreatmentSession>> = HashMap::new();
+    for row in &rows {
+        let mut found = session(row)?;
+        found.monitoring = by_session.remove(&found.id.0).unwrap_or_default();
+        by_course.entry(found.course_id).or_default().push(found);
+    }
+    Ok(by_course)
 }
 
 /// One session with monitoring, or `NotFound` outside the clinic.

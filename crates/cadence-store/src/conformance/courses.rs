@@ -117,7 +117,12 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
     assert_eq!(day_list.len(), 1, "the refused course booked nothing");
 }
 
-fn new_decision(site: &Site, course: &Course, decision: Decision, on: &str) -> NewDecision {
+pub(crate) fn new_decision(
+    site: &Site,
+    course: &Course,
+    decision: Decision,
+    on: &str,
+) -> NewDecision {
     NewDecision {
         clinic_id: site.clinic.id,
         course_id: course.id,
@@ -301,7 +306,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     no_new_audit(s, before).await;
 }
 
-fn phq9(
+pub(crate) fn phq9(
     site: &Site,
     patient: &Patient,
     course: Option<CourseId>,

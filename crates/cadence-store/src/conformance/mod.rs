@@ -38,6 +38,7 @@
 
 mod audit_log;
 mod auth;
+mod bundles;
 mod clinical;
 mod courses;
 mod isolation;
@@ -49,6 +50,7 @@ mod support;
 
 pub use audit_log::*;
 pub use auth::*;
+pub use bundles::*;
 pub use clinical::*;
 pub use courses::*;
 pub use isolation::*;
@@ -81,6 +83,7 @@ macro_rules! conformance_tests {
             assessment_round_trip,
             course_books_initial_sessions_in_one_transaction,
             course_bundle_contents,
+            clinic_course_bundles,
             treatment_session_update_and_monitoring,
             decisions_round_trip,
             price_list_round_trip,

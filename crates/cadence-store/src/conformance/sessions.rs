@@ -7,7 +7,7 @@ use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::route::Route;
 
-fn pre_checks(by: UserId) -> PreChecks {
+pub(crate) fn pre_checks(by: UserId) -> PreChecks {
     PreChecks {
         identity_confirmed: true,
         fasting_confirmed: true,
