@@ -570,7 +570,10 @@ async fn the_demo_clinic_is_complete_on_every_weekday() {
             "day {day}: {reviews:?}"
         );
         // The demo clinic opens every day, so a session is booked today whatever the day.
-        assert!(!view.sessions.is_empty(), "day {day}: a session booked today");
+        assert!(
+            !view.sessions.is_empty(),
+            "day {day}: a session booked today"
+        );
         let page = t.app.patient_overview(&actor, None, None, 0).await.unwrap();
         for phase in [
             PatientPhase::Screening,
