@@ -1,0 +1,213 @@
+//! Screenings, assessments, courses and decisions, and a course's bundle.
+
+use super::{AssessmentSource, TreatmentSession};
+use crate::ids::*;
+use cadence_clinical::decision::Decision;
+use cadence_clinical::instrument::InstrumentId;
+use cadence_clinical::route::Route;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// A screening to store: the input and the clinical crate's result, both as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewScreening {
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The route screened for.
+    pub route: Route,
+    /// The screening input.
+    pub input: serde_json::Value,
+    /// The screening result.
+    pub result: serde_json::Value,
+    /// The decision id (`eligible`, `needs_review`, `not_eligible`).
+    pub decision: String,
+    /// Who screened.
+    pub created_by: UserId,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A stored screening.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screening {
+    /// Id.
+    pub id: ScreeningId,
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The route screened for.
+    pub route: Route,
+    /// The input.
+    pub input: serde_json::Value,
+    /// The result.
+    pub result: serde_json::Value,
+    /// The decision id.
+    pub decision: String,
+    /// Who screened.
+    pub created_by: UserId,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// An assessment to store: the answers and the derived score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAssessment {
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The course it belongs to, if any.
+    pub course_id: Option<CourseId>,
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Item answers (`None` for an item the flow skips).
+    pub answers: Vec<Option<u8>>,
+    /// The total (`None` for the C-SSRS).
+    pub total: Option<i64>,
+    /// The full score object as JSON (band, flags, subscales...).
+    pub score: serde_json::Value,
+    /// Where it came from.
+    pub source: AssessmentSource,
+    /// The date it was taken, in the clinic's time zone.
+    pub taken_on: Date,
+    /// Who entered it (`None` for a patient link).
+    pub created_by: Option<UserId>,
+    /// When stored.
+    pub created_at: Timestamp,
+}
+
+/// A stored assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// Id.
+    pub id: AssessmentId,
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The course, if any.
+    pub course_id: Option<CourseId>,
+    /// The instrument.
+    pub instrument: InstrumentId,
+    /// Item answers.
+    pub answers: Vec<Option<u8>>,
+    /// The total.
+    pub total: Option<i64>,
+    /// The score object.
+    pub score: serde_json::Value,
+    /// Where it came from.
+    pub source: AssessmentSource,
+    /// The date taken.
+    pub taken_on: Date,
+    /// Who entered it.
+    pub created_by: Option<UserId>,
+    /// When stored.
+    pub created_at: Timestamp,
+}
+
+/// A course to create. The protocol file's text and version are frozen with the course, so a
+/// later edit of the clinic's protocol never changes a running course.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCourse {
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The protocol id.
+    pub protocol_id: String,
+    /// The protocol version.
+    pub protocol_version: u32,
+    /// The protocol file text, frozen.
+    pub protocol_text: String,
+    /// The start date.
+    pub start_date: Date,
+    /// Who created it.
+    pub created_by: UserId,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A stored course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Course {
+    /// Id.
+    pub id: CourseId,
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The patient.
+    pub patient_id: PatientId,
+    /// The protocol id.
+    pub protocol_id: String,
+    /// The protocol version.
+    pub protocol_version: u32,
+    /// The frozen protocol text.
+    #[serde(skip)]
+    pub protocol_text: String,
+    /// The start date.
+    pub start_date: Date,
+    /// Who created it.
+    pub created_by: UserId,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A clinician's decision to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDecision {
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The course.
+    pub course_id: CourseId,
+    /// What was decided.
+    pub decision: Decision,
+    /// The engine's suggestion shown at the time.
+    pub suggestion_shown: Option<String>,
+    /// The clinician's note.
+    pub note: Option<String>,
+    /// Who decided (a clinician).
+    pub decided_by: UserId,
+    /// The date, in the clinic's time zone.
+    pub decided_on: Date,
+    /// When stored.
+    pub created_at: Timestamp,
+}
+
+/// A stored decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionRecord {
+    /// Id.
+    pub id: DecisionId,
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// The course.
+    pub course_id: CourseId,
+    /// What was decided.
+    pub decision: Decision,
+    /// The suggestion shown.
+    pub suggestion_shown: Option<String>,
+    /// The note.
+    pub note: Option<String>,
+    /// Who decided.
+    pub decided_by: UserId,
+    /// The date.
+    pub decided_on: Date,
+    /// When stored.
+    pub created_at: Timestamp,
+}
+
+/// Everything about one course the engine needs, read in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseBundle {
+    /// The course.
+    pub course: Course,
+    /// Its treatment sessions, by date.
+    pub sessions: Vec<TreatmentSession>,
+    /// The patient's assessments, by date (baseline may predate the course).
+    pub assessments: Vec<Assessment>,
+    /// Its decisions, in the order recorded.
+    pub decisions: Vec<DecisionRecord>,
+}

@@ -1,0 +1,138 @@
+//! Clinics, staff users, login sessions and patients.
+
+use super::{AuthSessionKind, Role, Sex};
+use crate::ids::*;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A clinic to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClinic {
+    /// Display name, unique.
+    pub name: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A clinic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clinic {
+    /// Id.
+    pub id: ClinicId,
+    /// Display name.
+    pub name: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Open weekdays, e.g. `mon,tue,wed,thu,fri`.
+    pub open_days: String,
+    /// Closed dates.
+    pub closed_dates: Vec<Date>,
+    /// When created.
+    pub created_at: Timestamp,
+}
+
+/// A staff user to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// Login email, lower-cased; unique across the installation.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// PHC-format argon2id hash.
+    pub password_hash: String,
+    /// Whether the password is a one-time password to change at first login.
+    pub must_change_password: bool,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+/// A staff user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// Login email.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// PHC-format argon2id hash (never serialized).
+    pub password_hash: String,
+    /// One-time password still in force.
+    pub must_change_password: bool,
+    /// Disabled users cannot log in; their sessions are ended.
+    pub disabled: bool,
+    /// When created.
+    pub created_at: Timestamp,
+}
+
+/// A login session to create. The token itself is never stored: only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuthSession {
+    /// Hex SHA-256 of the session token.
+    pub token_hash: String,
+    /// The user.
+    pub user_id: UserId,
+    /// Browser or API.
+    pub kind: AuthSessionKind,
+    /// Hex SHA-256 of the CSRF token (browser sessions).
+    pub csrf_hash: Option<String>,
+    /// When created.
+    pub created_at: Timestamp,
+}
+
+/// A login session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSession {
+    /// Hex SHA-256 of the session token.
+    pub token_hash: String,
+    /// The user.
+    pub user_id: UserId,
+    /// Browser or API.
+    pub kind: AuthSessionKind,
+    /// Hex SHA-256 of the CSRF token.
+    pub csrf_hash: Option<String>,
+    /// When created (for the absolute timeout).
+    pub created_at: Timestamp,
+    /// Last request (for the idle timeout).
+    pub last_seen_at: Timestamp,
+}
+
+/// Patient demographics as entered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatientDetails {
+    /// Medical record number, unique within the clinic.
+    pub mrn: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub birth_date: Date,
+    /// Administrative sex.
+    pub sex: Sex,
+    /// Weight in kg, if recorded.
+    pub weight_kg: Option<f64>,
+}
+
+/// A patient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Patient {
+    /// Id.
+    pub id: PatientId,
+    /// The clinic.
+    pub clinic_id: ClinicId,
+    /// Demographics.
+    #[serde(flatten)]
+    pub details: PatientDetails,
+    /// When created.
+    pub created_at: Timestamp,
+    /// When last changed.
+    pub updated_at: Timestamp,
+}
