@@ -19,7 +19,8 @@ const DISSOCIATION_CADSS_ABOVE: u8 = 4;
 /// The REMS minimum monitoring time, minutes [PI-2019-P3] [FDA-REMS].
 const MIN_MONITORING_MINUTES: i64 = 120;
 /// The post-dose BP re-check falls at about 40 minutes [JNJ-BP]; a reading in this window
-/// counts (closest to 40 wins).
+/// counts (closest to 40 wins). The window's edges are a display choice of Cadence's, not a
+/// clinical rule: the label says only "~40 min".
 const BP_40_WINDOW: (i64, i64) = (30, 55);
 
 /// Adverse-effect codes the monitoring form offers for the REMS event questions.

@@ -11,7 +11,8 @@ use jiff::{SignedDuration, Timestamp};
 
 /// The post-dose blood-pressure re-check, minutes after administration starts [JNJ-BP].
 pub(crate) const BP_CHECK_MINUTES: i64 = 40;
-/// A reading from this many minutes on counts as the post-dose re-check.
+/// A reading from this many minutes on counts as the post-dose re-check (a display choice of
+/// Cadence's, not a clinical rule).
 const BP_CHECK_FROM: i64 = 30;
 
 /// A check that falls due at a time.
