@@ -160,6 +160,16 @@ pub struct Item {
     pub loinc: Option<&'static str>,
     /// When the item is asked.
     pub asked: Asked,
+    /// Response labels for this item when they differ from the instrument's (PHQ-9 item 10
+    /// asks about difficulty, not frequency).
+    pub options: Option<&'static [&'static str]>,
+}
+
+impl Item {
+    /// The response labels shown for this item, indexed by value.
+    pub fn option_labels(&self, definition: &Definition) -> &'static [&'static str] {
+        self.options.unwrap_or(definition.options)
+    }
 }
 
 /// A severity band: an inclusive range of totals with a stable id.

@@ -34,6 +34,7 @@ pub(super) const fn item(key: &'static str, label: &'static str) -> Item {
         text: None,
         loinc: None,
         asked: Asked::Always,
+        options: None,
     }
 }
 
@@ -49,6 +50,7 @@ pub(super) const fn worded(
         text: Some(text),
         loinc,
         asked: Asked::Always,
+        options: None,
     }
 }
 

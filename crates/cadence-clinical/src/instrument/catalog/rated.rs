@@ -137,6 +137,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::Always,
+            options: None,
         },
         Item {
             key: "q2",
@@ -144,6 +145,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::Always,
+            options: None,
         },
         Item {
             key: "q3",
@@ -151,6 +153,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::WhenYes(2),
+            options: None,
         },
         Item {
             key: "q4",
@@ -158,6 +161,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::WhenYes(2),
+            options: None,
         },
         Item {
             key: "q5",
@@ -165,6 +169,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::WhenYes(2),
+            options: None,
         },
         Item {
             key: "q6",
@@ -172,6 +177,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::Always,
+            options: None,
         },
         Item {
             key: "q6a",
@@ -179,6 +185,7 @@ pub(super) static CSSRS: Definition = Definition {
             text: None,
             loinc: None,
             asked: Asked::WhenYes(6),
+            options: None,
         },
     ],
     item_min: 0,

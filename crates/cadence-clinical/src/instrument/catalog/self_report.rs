@@ -81,11 +81,17 @@ pub(super) static PHQ9: Definition = Definition {
             key: "item10",
             label: "Difficulty (not scored)",
             text: Some(
-                "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people? (0 Not difficult at all, 1 Somewhat difficult, 2 Very difficult, 3 Extremely difficult)",
+                "If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?",
             ),
             // 69722-7 is seen only in a secondary source [S]; not shipped.
             loinc: None,
             asked: Asked::OptionalUnscored,
+            options: Some(&[
+                "Not difficult at all",
+                "Somewhat difficult",
+                "Very difficult",
+                "Extremely difficult",
+            ]),
         },
     ],
     item_min: 0,

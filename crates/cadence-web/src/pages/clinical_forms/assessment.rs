@@ -95,8 +95,8 @@ fn items(def: &Definition, answers: &Fields) -> Vec<ItemView> {
             };
             let options = (def.item_min..=def.item_max)
                 .map(|value| {
-                    let label = def
-                        .options
+                    let label = item
+                        .option_labels(def)
                         .get(usize::from(value - def.item_min))
                         .filter(|l| !l.is_empty())
                         .map_or_else(|| value.to_string(), |l| format!("{l} ({value})"));
@@ -304,6 +304,9 @@ mod tests {
         let values: Vec<u8> = items[0].options.iter().map(|o| o.value).collect();
         assert_eq!(values, [0, 1, 2, 3]);
         assert_eq!(items[0].options[0].label, "Not at all (0)");
+        // Item 10 asks about difficulty, so its answers are about difficulty, not frequency.
+        assert_eq!(items[9].options[0].label, "Not difficult at all (0)");
+        assert_eq!(items[9].options[3].label, "Extremely difficult (3)");
         assert!(items[0].required && !items[9].required);
     }
 
