@@ -10,7 +10,10 @@ mod catalog;
 mod score;
 
 pub use catalog::definition;
-pub use score::{AnswerError, CssrsRisk, Flag, Score, ScoringConfig, score};
+pub use score::{
+    AnswerError, CssrsRisk, Flag, Score, ScoringConfig, dissociation_present, score,
+    sedation_present,
+};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

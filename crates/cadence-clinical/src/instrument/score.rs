@@ -256,10 +256,10 @@ pub fn score(
         (InstrumentId::Pcl5, Some(t)) if t >= config.pcl5_probable_cutoff => {
             flags.push(Flag::ProbablePtsd);
         }
-        // CADSS total > 4 marks dissociative / perceptual change [JNJ-DISSOC].
-        (InstrumentId::Cadss, Some(t)) if t > 4 => flags.push(Flag::Dissociation),
-        // MOAA/S <= 3 is moderate or deeper sedation [JNJ-SEDATION].
-        (InstrumentId::Moaas, Some(t)) if t <= 3 => flags.push(Flag::Sedation),
+        (InstrumentId::Cadss, Some(t)) if dissociation_present(t) => {
+            flags.push(Flag::Dissociation);
+        }
+        (InstrumentId::Moaas, Some(t)) if sedation_present(t) => flags.push(Flag::Sedation),
         _ => {}
     }
     flags.sort();
@@ -275,6 +275,17 @@ pub fn score(
         risk,
         provisional_ptsd,
     })
+}
+
+/// Whether a CADSS total marks dissociative / perceptual change: total > 4, the threshold of
+/// the esketamine programme [JNJ-DISSOC].
+pub fn dissociation_present(cadss_total: u16) -> bool {
+    cadss_total > 4
+}
+
+/// Whether a MOAA/S level is moderate or deeper sedation: level <= 3 [JNJ-SEDATION].
+pub fn sedation_present(moaas_level: u16) -> bool {
+    moaas_level <= 3
 }
 
 /// Checks count, range, required items and the skip flow.

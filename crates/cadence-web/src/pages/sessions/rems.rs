@@ -9,13 +9,10 @@
 
 use cadence_app::records::{MonitoringEntry, TreatmentSession};
 use cadence_clinical::history::BloodPressure;
+use cadence_clinical::instrument::{dissociation_present, sedation_present};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-/// MOAA/S at or below this is moderate or deeper sedation [JNJ-SEDATION].
-const SEDATION_MOAAS_AT_MOST: u8 = 3;
-/// A CADSS total above this is dissociative change [JNJ-DISSOC].
-const DISSOCIATION_CADSS_ABOVE: u8 = 4;
 /// The REMS minimum monitoring time, minutes [PI-2019-P3] [FDA-REMS].
 const MIN_MONITORING_MINUTES: i64 = 120;
 /// The post-dose BP re-check falls at about 40 minutes [JNJ-BP]; a reading in this window
@@ -139,10 +136,10 @@ pub(crate) fn rems_summary(
             .map(|(_, s, d, m)| format!("{} (at {m} min)", bp(s, d)))
     });
     let sedation = event(entries, SEDATION, |e| {
-        e.entry.moaas.map(|m| m <= SEDATION_MOAAS_AT_MOST)
+        e.entry.moaas.map(|m| sedation_present(u16::from(m)))
     });
     let dissociation = event(entries, DISSOCIATION, |e| {
-        e.entry.cadss.map(|c| c > DISSOCIATION_CADSS_ABOVE)
+        e.entry.cadss.map(|c| dissociation_present(u16::from(c)))
     });
     // Answered "no" once pulse oximetry was recorded without the event being noted.
     let respiratory = event(entries, RESPIRATORY_DEPRESSION, |e| {
