@@ -15,6 +15,8 @@
 //! 7. [`calendar`] and [`planner`]: the dated plan of sessions and review points.
 //! 8. [`suggestion`]: the one next step the engine suggests, with its reasons.
 //! 9. [`forecast`] and [`price`]: how many treatments lie ahead, and what they cost.
+//! 10. [`safety`]: findings that hold sessions, the gates before a dose, dose-record checks and
+//!     discharge criteria.
 
 pub mod calendar;
 pub mod course;
@@ -28,5 +30,6 @@ pub mod planner;
 pub mod price;
 pub mod protocol;
 pub mod route;
+pub mod safety;
 pub mod screening;
 pub mod suggestion;

@@ -80,6 +80,21 @@ impl InstrumentId {
         }
     }
 
+    /// The instrument's usual short name, as clinicians write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            InstrumentId::Phq9 => "PHQ-9",
+            InstrumentId::Gad7 => "GAD-7",
+            InstrumentId::QidsSr16 => "QIDS-SR16",
+            InstrumentId::Pcl5 => "PCL-5",
+            InstrumentId::Madrs => "MADRS",
+            InstrumentId::Wsas => "WSAS",
+            InstrumentId::Cadss => "CADSS",
+            InstrumentId::Moaas => "MOAA/S",
+            InstrumentId::CssrsScreen => "C-SSRS screener",
+        }
+    }
+
     /// This instrument's description.
     pub fn definition(self) -> &'static Definition {
         definition(self)

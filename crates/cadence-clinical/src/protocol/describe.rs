@@ -3,6 +3,7 @@
 
 use super::{Collect, Protocol, SymptomTrigger};
 use crate::instrument::InstrumentId;
+use crate::outcome::ReliableChangeRule;
 use std::fmt::Write;
 
 fn weeks(n: u16) -> String {
@@ -153,7 +154,112 @@ pub(super) fn describe(p: &Protocol) -> String {
     if let Some(min) = f.observation_minutes {
         let _ = writeln!(s, "  observation of at least {min} minutes after dosing");
     }
+    if let Some(level) = f.madrs_item10_alert {
+        let _ = writeln!(s, "  MADRS item 10 (suicidal thoughts) at {level} or more");
+    }
+    if !f.suicide_screens.is_empty() {
+        let _ = writeln!(
+            s,
+            "  no suicide screen taken on the session day (one of: {})",
+            list(&f.suicide_screens)
+        );
+    }
+    if f.fasting_required {
+        let _ = writeln!(s, "  dosing needs fasting confirmed at pre-checks");
+    }
+    if f.escort_required {
+        let _ = writeln!(s, "  discharge needs a responsible adult escort");
+    }
     let _ = writeln!(s, "  source: {}", f.source);
+    match &f.in_session {
+        Some(l) => {
+            let _ = writeln!(s, "\nIn-session alerts (a finding a clinician reviews)");
+            if let Some(x) = l.spo2_below {
+                let _ = writeln!(s, "  SpO2 below {x}%");
+            }
+            if let Some(bp) = l.bp_above {
+                let _ = writeln!(
+                    s,
+                    "  blood pressure above {}/{} mmHg",
+                    bp.systolic, bp.diastolic
+                );
+            }
+            if let Some(x) = l.moaas_at_or_below {
+                let _ = writeln!(s, "  MOAA/S at {x} or below");
+            }
+            if let Some(x) = l.respiratory_rate_below {
+                let _ = writeln!(s, "  respiratory rate below {x} a minute");
+            }
+            if let Some(x) = l.respiratory_rate_above {
+                let _ = writeln!(s, "  respiratory rate above {x} a minute");
+            }
+            let _ = writeln!(s, "  source: {}", l.source);
+        }
+        None => {
+            let _ = writeln!(s, "\nIn-session alerts: none set");
+        }
+    }
+
+    let o = p.outcome_config();
+    let _ = writeln!(s, "\nOutcomes");
+    let madrs = o
+        .remission_at_most(InstrumentId::Madrs)
+        .map_or_else(String::new, |cut| cut.to_string());
+    let _ = writeln!(s, "  MADRS remission at {madrs} or below");
+    for id in InstrumentId::ALL {
+        match o.reliable_change_rule(id) {
+            Some(ReliableChangeRule::Points { points }) => {
+                let _ = writeln!(s, "  {id}: reliable change at {points} points");
+            }
+            Some(ReliableChangeRule::JacobsonTruax { sd, reliability }) => {
+                let _ = writeln!(
+                    s,
+                    "  {id}: reliable change by the Jacobson-Truax index (SD {sd}, r {reliability})"
+                );
+            }
+            None => {}
+        }
+    }
+    if let Some(days) = p.baseline_window_days() {
+        let _ = writeln!(
+            s,
+            "  baseline: the last score at most {days} days before the first dose"
+        );
+    }
+    if let Some(o) = &p.outcomes {
+        let _ = writeln!(s, "  source: {}", o.source);
+    }
+    if let Some(sc) = &p.screening {
+        let _ = writeln!(s, "\nScreening");
+        if let Some(bp) = sc.bp_max {
+            let _ = writeln!(
+                s,
+                "  blood pressure above {}/{} mmHg needs review",
+                bp.systolic, bp.diastolic
+            );
+        }
+        if let Some(days) = sc.valid_days {
+            let _ = writeln!(
+                s,
+                "  a course starts on a screening at most {days} days old"
+            );
+        }
+        let _ = writeln!(s, "  source: {}", sc.source);
+    }
+    if let Some(d) = &p.dose_check {
+        let _ = writeln!(s, "\nDose-record checks (never a dose suggestion)");
+        if !d.allowed_mg.is_empty() {
+            let doses: Vec<String> = d.allowed_mg.iter().map(|m| format!("{m} mg")).collect();
+            let _ = writeln!(s, "  doses: {}", doses.join(" or "));
+        }
+        if let Some(mg) = d.first_session_max_mg {
+            let _ = writeln!(s, "  first session at most {mg} mg");
+        }
+        if d.per_kg {
+            let _ = writeln!(s, "  shown per kg of body weight");
+        }
+        let _ = writeln!(s, "  source: {}", d.source);
+    }
 
     if !p.collect.is_empty() {
         let _ = writeln!(s, "\nCollected");
@@ -177,7 +283,12 @@ mod tests {
     fn describe_names_every_rule() {
         let text = builtin("iv-ketamine-6").unwrap().describe();
         for needle in [
-            "iv-ketamine-6 (version 1)",
+            "iv-ketamine-6 (version 2)",
+            "MADRS item 10 (suicidal thoughts) at 4 or more",
+            "MOAA/S at 3 or below",
+            "phq9: reliable change at 6 points",
+            "MADRS remission at 10 or below",
+            "shown per kg of body weight",
             "Route: IV ketamine (iv_ketamine)",
             "6 sessions, at most 2 in any 7 days, at least 2 days apart, within 3 weeks",
             "early check after session 4",

@@ -16,13 +16,17 @@
 mod check;
 mod describe;
 mod locate;
+mod settings;
 
 pub use locate::{Problem, ProtocolErrors};
+pub use settings::{DoseCheck, InSessionLimits, Outcomes, ReliableChangeEntry, ScreeningRules};
 
 use crate::decision::Decision;
 use crate::history::BloodPressure;
-use crate::instrument::{CssrsRisk, InstrumentId};
+use crate::instrument::{CssrsRisk, InstrumentId, ScoringConfig};
+use crate::outcome::OutcomeConfig;
 use crate::route::Route;
+use crate::screening::ScreeningConfig;
 use serde::{Deserialize, Serialize};
 
 /// The built-in protocol files, embedded so the binary needs no data directory.
@@ -51,6 +55,15 @@ pub fn builtin_text(id: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
+/// The built-in protocol for a route, if Cadence ships one (what screening for that route
+/// checks against until the clinic has protocols of its own).
+pub fn builtin_for_route(route: Route) -> Option<Protocol> {
+    builtin_ids()
+        .iter()
+        .filter_map(|id| builtin(id))
+        .find(|p| p.route == route)
+}
+
 /// A built-in protocol by id (see [`builtin_ids`]); `None` for any other id.
 pub fn builtin(id: &str) -> Option<Protocol> {
     builtin_text(id).and_then(|text| Protocol::from_toml(text).ok())
@@ -60,7 +73,7 @@ pub fn builtin(id: &str) -> Option<Protocol> {
 ///
 /// Build one with [`Protocol::from_toml`] or [`builtin`], which check it; a value built by hand
 /// can be checked with [`Protocol::check`] (the planner does so before it plans).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {
     /// Stable id: lowercase letters, digits, `-` and `_`.
@@ -86,6 +99,15 @@ pub struct Protocol {
     /// Which instruments are collected when.
     #[serde(default)]
     pub collect: Vec<Collect>,
+    /// How outcomes are judged (remission cut-offs, reliable change, the baseline window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<Outcomes>,
+    /// What screening checks for this route before a course starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening: Option<ScreeningRules>,
+    /// Checks on the dose a nurse records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose_check: Option<DoseCheck>,
 }
 
 /// The induction phase: a fixed number of sessions at a fixed rhythm.
@@ -232,6 +254,22 @@ pub struct Safety {
     /// Minimum observation after dosing, in minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observation_minutes: Option<u16>,
+    /// Hold when MADRS item 10 (suicidal thoughts) is at or above this level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub madrs_item10_alert: Option<u8>,
+    /// Before each session at least one of these instruments must be taken that day, or a
+    /// clinician releases the session without it. Empty: no such gate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suicide_screens: Vec<InstrumentId>,
+    /// Discharge needs a responsible adult to escort the patient home.
+    #[serde(default)]
+    pub escort_required: bool,
+    /// Dosing needs the pre-checks to confirm fasting as instructed.
+    #[serde(default)]
+    pub fasting_required: bool,
+    /// Limits that raise an in-session alert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_session: Option<InSessionLimits>,
     /// Where these come from.
     pub source: String,
 }
@@ -319,6 +357,53 @@ impl Protocol {
                 .extension_sessions
                 .saturating_mul(self.induction.max_extensions),
         )
+    }
+
+    /// How outcomes are judged: the end-of-induction thresholds with the `[outcomes]` rules
+    /// (or, without that section, Cadence's defaults: PHQ-9 6 and GAD-7 4 points of reliable
+    /// change [IAPT-NCT05134103], MADRS remission at most 10).
+    pub fn outcome_config(&self) -> OutcomeConfig {
+        let (response, partial) = (
+            self.end_of_induction.response_percent,
+            self.end_of_induction.partial_percent,
+        );
+        match &self.outcomes {
+            Some(o) => o.config(response, partial),
+            None => OutcomeConfig {
+                response_percent: response,
+                partial_percent: partial,
+                ..OutcomeConfig::default()
+            },
+        }
+    }
+
+    /// How answers are scored under this protocol (the MADRS item-10 alert level).
+    pub fn scoring_config(&self) -> ScoringConfig {
+        ScoringConfig {
+            madrs_item10_alert: self.safety.madrs_item10_alert,
+            ..ScoringConfig::default()
+        }
+    }
+
+    /// What screening checks for this protocol's route: the built-in defaults with the
+    /// `[screening]` threshold and Maudsley points, when set.
+    pub fn screening_config(&self) -> ScreeningConfig {
+        let base = ScreeningConfig::default();
+        match &self.screening {
+            None => base,
+            Some(rules) => {
+                let threshold = rules.bp_max.or(base.bp_threshold(self.route));
+                ScreeningConfig {
+                    maudsley: rules.maudsley.clone().unwrap_or(base.maudsley.clone()),
+                    ..base.with_bp_threshold(self.route, threshold)
+                }
+            }
+        }
+    }
+
+    /// The baseline window in days, when the protocol sets one.
+    pub fn baseline_window_days(&self) -> Option<u16> {
+        self.outcomes.as_ref().and_then(|o| o.baseline_window_days)
     }
 
     /// A readable summary for `cadence protocol show`.

@@ -408,7 +408,7 @@ fn collect_rules() {
 #[test]
 fn every_problem_is_reported_at_once_in_file_order() {
     let text = iv_text()
-        .replace("version = 1\n", "version = 0\n")
+        .replace("version = 2\n", "version = 0\n")
         .replace("max_weeks = 3\n", "max_weeks = 1\n")
         .replace("partial_percent = 25\n", "partial_percent = 60\n")
         .replace("every_weeks = 12\n", "every_weeks = 0\n")

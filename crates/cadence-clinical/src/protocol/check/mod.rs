@@ -8,6 +8,7 @@
 
 mod care;
 mod induction;
+mod settings;
 
 use super::{Problem, Protocol};
 
@@ -27,7 +28,10 @@ pub(super) fn check(p: &Protocol) -> Vec<Problem> {
     care::maintenance(p, &mut out);
     care::reassessment(p, &mut out);
     care::safety(p, &mut out);
+    settings::safety(p, &mut out);
     care::collect(p, &mut out);
+    settings::outcomes(p, &mut out);
+    settings::screening_and_doses(p, &mut out);
     out
 }
 fn source(path: &str, text: &str, out: &mut Vec<Problem>) {
