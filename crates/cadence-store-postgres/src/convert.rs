@@ -52,16 +52,6 @@ pub(crate) fn json<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|_| invalid(column))
 }
 
-/// A nullable JSON text column, deserialized.
-pub(crate) fn json_opt<T: DeserializeOwned>(
-    row: &PgRow,
-    column: &'static str,
-) -> Result<Option<T>, StoreError> {
-    let text: Option<String> = get(row, column)?;
-    text.map(|t| serde_json::from_str(&t).map_err(|_| invalid(column)))
-        .transpose()
-}
-
 /// A nullable integer column narrowed to a smaller type (vital signs, scale levels).
 pub(crate) fn small_opt<T: TryFrom<i32>>(
     row: &PgRow,
@@ -76,11 +66,6 @@ pub(crate) fn small_opt<T: TryFrom<i32>>(
 /// A value as JSON text for a TEXT column.
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|_| StoreError::Other("cannot encode a JSON value".into()))
-}
-
-/// An optional value as JSON text.
-pub(crate) fn to_json_opt<T: Serialize>(value: Option<&T>) -> Result<Option<String>, StoreError> {
-    value.map(to_json).transpose()
 }
 
 /// A date as `YYYY-MM-DD`.

@@ -5,6 +5,7 @@ use crate::audit;
 use crate::convert::{date, date_text, get, parsed, timestamp};
 use crate::error;
 use crate::patients::{about, clinic_assessments, fetch_assessments, fetch_patient};
+use crate::safety::{finding, finding_select, findings_of, release_of_patient, rems, rems_of};
 use crate::sessions::{clinic_sessions, insert_session, sessions_of};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 macro_rules! course_columns {
     () => {
         "id, clinic_id, patient_id, protocol_id, protocol_version, protocol_text, start_date, \
-         created_by, created_at"
+         screening_id, screening_override, created_by, created_at"
     };
 }
 
@@ -40,8 +41,8 @@ pub(crate) async fn create_course(
     fetch_patient(&mut tx, new.clinic_id, new.patient_id).await?;
     let row = sqlx::query(concat!(
         "INSERT INTO courses (clinic_id, patient_id, protocol_id, protocol_version, \
-         protocol_text, start_date, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ",
+         protocol_text, start_date, screening_id, screening_override, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ",
         course_columns!()
     ))
     .bind(new.clinic_id.0)
@@ -50,6 +51,8 @@ pub(crate) async fn create_course(
     .bind(i64::from(new.protocol_version))
     .bind(&new.protocol_text)
     .bind(date_text(new.start_date))
+    .bind(new.screening_id.map(|s| s.0))
+    .bind(new.screening_override.as_deref())
     .bind(new.created_by.0)
     .bind(new.created_at.as_millisecond())
     .fetch_one(&mut *tx)
@@ -57,7 +60,15 @@ pub(crate) async fn create_course(
     .map_err(error::map)?;
     let course = course(&row)?;
     for day in sessions {
-        insert_session(&mut tx, course.clinic_id, course.id, day, new.created_at).await?;
+        insert_session(
+            &mut tx,
+            course.clinic_id,
+            course.id,
+            day,
+            None,
+            new.created_at,
+        )
+        .await?;
     }
     audit::append(
         &mut tx,
@@ -114,6 +125,8 @@ pub(crate) async fn get_course_bundle(
     .await
     .map_err(error::map)?;
     let decisions = rows.iter().map(decision).collect::<Result<Vec<_>, _>>()?;
+    let findings = findings_of(&mut tx, clinic, course.patient_id).await?;
+    let rems = rems_of(&mut tx, clinic, course.patient_id).await?;
     audit::append(&mut tx, about(event, course.patient_id)).await?;
     tx.commit().await.map_err(error::map)?;
     Ok(CourseBundle {
@@ -121,6 +134,8 @@ pub(crate) async fn get_course_bundle(
         sessions,
         assessments,
         decisions,
+        findings,
+        rems,
     })
 }
 
@@ -159,11 +174,44 @@ pub(crate) async fn list_course_bundles(
         let found = decision(row)?;
         decisions.entry(found.course_id).or_default().push(found);
     }
+    let mut findings: HashMap<PatientId, Vec<Finding>> = HashMap::new();
+    for row in sqlx::query(concat!(
+        finding_select!(),
+        "WHERE f.clinic_id = $1 ORDER BY f.found_at, f.id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?
+    .iter()
+    {
+        let found = finding(row)?;
+        findings.entry(found.patient_id).or_default().push(found);
+    }
+    let mut enrolments: HashMap<PatientId, RemsEnrolment> = HashMap::new();
+    for row in sqlx::query(
+        "SELECT patient_id, rems_patient_id, enrolled_on, recorded_by, recorded_at \
+         FROM rems_enrolments WHERE clinic_id = $1",
+    )
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?
+    .iter()
+    {
+        let found = rems(row)?;
+        enrolments.insert(found.patient_id, found);
+    }
     audit::append(&mut tx, event).await?;
     tx.commit().await.map_err(error::map)?;
     Ok(courses
         .into_iter()
         .map(|course| CourseBundle {
+            findings: findings
+                .get(&course.patient_id)
+                .cloned()
+                .unwrap_or_default(),
+            rems: enrolments.get(&course.patient_id).cloned(),
             sessions: sessions.remove(&course.id).unwrap_or_default(),
             assessments: assessments
                 .get(&course.patient_id)
@@ -178,6 +226,7 @@ pub(crate) async fn list_course_bundles(
 pub(crate) async fn create_decision(
     pool: &PgPool,
     new: NewDecision,
+    releases: Vec<FindingId>,
     event: AuditEvent,
 ) -> Result<DecisionRecord, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
@@ -200,6 +249,15 @@ pub(crate) async fn create_decision(
     .await
     .map_err(error::map)?;
     let stored = decision(&row)?;
+    for finding in releases {
+        let release = NewRelease {
+            note: stored.note.clone().unwrap_or_default(),
+            decision_id: Some(stored.id),
+            released_by: stored.decided_by,
+            released_at: stored.created_at,
+        };
+        release_of_patient(&mut tx, new.clinic_id, course.patient_id, finding, &release).await?;
+    }
     audit::append(
         &mut tx,
         about(event.with_object_id(stored.id), course.patient_id),
@@ -275,6 +333,8 @@ fn course(row: &PgRow) -> Result<Course, StoreError> {
             .map_err(|_| StoreError::Other("stored value of protocol_version is invalid".into()))?,
         protocol_text: get(row, "protocol_text")?,
         start_date: date(row, "start_date")?,
+        screening_id: get::<Option<i64>>(row, "screening_id")?.map(ScreeningId),
+        screening_override: get(row, "screening_override")?,
         created_by: UserId(get(row, "created_by")?),
         created_at: timestamp(row, "created_at")?,
     })

@@ -44,6 +44,8 @@ pub(crate) fn unique_rule(constraint: Option<&str>, table: Option<&str>) -> Stri
         Some("price_lists_pkey") => "price_lists.clinic_id".into(),
         Some("audit_log_pkey") => "audit_log.seq".into(),
         Some("audit_head_pkey") => "audit_head.id".into(),
+        Some("session_entries_once" | "session_entries_end") => "session_entries.once".into(),
+        Some("rems_enrolments_pkey") => "rems_enrolments.patient_id".into(),
         // A constraint added later and not listed above: `<table>_[clinic_id_]<column>_key`
         // still reads as `table.column`.
         Some(name) => match table {

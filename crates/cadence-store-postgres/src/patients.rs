@@ -5,11 +5,13 @@ use crate::audit;
 use crate::clinics::require;
 use crate::convert::{date, date_text, get, json, parsed, timestamp, to_json};
 use crate::error;
+use crate::safety::{Origin, insert_findings};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::{AssessmentId, ClinicId, CourseId, PatientId, ScreeningId, UserId};
 use cadence_store::records::{
-    Assessment, NewAssessment, NewScreening, Patient, PatientDetails, Screening,
+    Assessment, FindingSource, NewAssessment, NewFinding, NewScreening, Patient, PatientDetails,
+    Screening,
 };
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
@@ -178,6 +180,7 @@ pub(crate) async fn update_patient(
 pub(crate) async fn create_screening(
     pool: &PgPool,
     new: NewScreening,
+    findings: Vec<NewFinding>,
     event: AuditEvent,
 ) -> Result<Screening, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
@@ -199,6 +202,16 @@ pub(crate) async fn create_screening(
     .await
     .map_err(error::map)?;
     let screening = screening(&row)?;
+    let origin = Origin {
+        clinic: screening.clinic_id,
+        patient: screening.patient_id,
+        session: None,
+        source: FindingSource::Screening,
+        source_id: Some(screening.id.0),
+        at: screening.created_at,
+        by: Some(screening.created_by),
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
     let event = about(event.with_object_id(screening.id), new.patient_id);
     audit::append(&mut tx, event).await?;
     tx.commit().await.map_err(error::map)?;
@@ -229,9 +242,37 @@ pub(crate) async fn get_screening(
     Ok(screening)
 }
 
+pub(crate) async fn list_screenings(
+    pool: &PgPool,
+    clinic: ClinicId,
+    patient: PatientId,
+    event: AuditEvent,
+) -> Result<Vec<Screening>, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    fetch_patient(&mut tx, clinic, patient).await?;
+    let found = sqlx::query(concat!(
+        "SELECT ",
+        screening_columns!(),
+        " FROM screenings WHERE clinic_id = $1 AND patient_id = $2 \
+         ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(clinic.0)
+    .bind(patient.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?
+    .iter()
+    .map(screening)
+    .collect::<Result<Vec<_>, _>>()?;
+    audit::append(&mut tx, about(event, patient)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(found)
+}
+
 pub(crate) async fn create_assessment(
     pool: &PgPool,
     new: NewAssessment,
+    findings: Vec<NewFinding>,
     event: AuditEvent,
 ) -> Result<Assessment, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
@@ -268,6 +309,16 @@ pub(crate) async fn create_assessment(
     .await
     .map_err(error::map)?;
     let assessment = assessment(&row)?;
+    let origin = Origin {
+        clinic: assessment.clinic_id,
+        patient: assessment.patient_id,
+        session: None,
+        source: FindingSource::Assessment,
+        source_id: Some(assessment.id.0),
+        at: assessment.created_at,
+        by: assessment.created_by,
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
     let event = about(event.with_object_id(assessment.id), new.patient_id);
     audit::append(&mut tx, event).await?;
     tx.commit().await.map_err(error::map)?;

@@ -1,13 +1,14 @@
-//! Treatment sessions and their monitoring entries. A session's patient is its course's
-//! patient, read through a join rather than stored twice.
+//! Treatment sessions, their record (append-only entries) and monitoring entries. A session's
+//! patient is its course's patient, read through a join rather than stored twice. The fields
+//! in force are folded from the entries by [`TreatmentSession::fold_entries`], shared with the
+//! SQLite backend.
 
 use crate::audit;
-use crate::convert::{
-    date, date_text, get, json, json_opt, parsed, small_opt, timestamp, to_json, to_json_opt,
-};
+use crate::convert::{date, date_text, get, json, parsed, small_opt, timestamp, to_json};
 use crate::courses::fetch_course;
 use crate::error;
 use crate::patients::about;
+use crate::safety::{Origin, insert_findings, require_no_open_findings};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
@@ -20,16 +21,16 @@ use std::collections::HashMap;
 /// The treatment_sessions columns, with the patient from the course (`s` and `c`).
 macro_rules! session_columns {
     () => {
-        "s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.status, s.pre_checks, \
-         s.administration, s.discharge, s.updated_at"
+        "s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.status, \
+         s.booking_reason, s.updated_at"
     };
 }
 
 /// The monitoring_entries columns in record order.
 macro_rules! monitoring_columns {
     () => {
-        "id, treatment_session_id, taken_at, bp_systolic, bp_diastolic, heart_rate, spo2, moaas, \
-         cadss, adverse_effects, recorded_by"
+        "id, treatment_session_id, taken_at, bp_systolic, bp_diastolic, heart_rate, spo2, \
+         respiratory_rate, moaas, cadss, adverse_effects, recorded_by"
     };
 }
 
@@ -45,6 +46,7 @@ pub(crate) async fn create_treatment_session(
         new.clinic_id,
         new.course_id,
         new.scheduled_on,
+        new.booking_reason.as_deref(),
         new.created_at,
     )
     .await?;
@@ -87,36 +89,29 @@ pub(crate) async fn list_treatment_sessions_on(
     .map_err(error::map)?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in &rows {
-        sessions.push(with_monitoring(&mut tx, row).await?);
+        sessions.push(with_records(&mut tx, row).await?);
     }
     audit::append(&mut tx, event).await?;
     tx.commit().await.map_err(error::map)?;
     Ok(sessions)
 }
 
-pub(crate) async fn update_treatment_session(
+pub(crate) async fn set_treatment_session_status(
     pool: &PgPool,
     clinic: ClinicId,
     id: TreatmentSessionId,
-    change: TreatmentSessionChange,
-    at: Timestamp,
+    change: StatusChange,
     event: AuditEvent,
 ) -> Result<TreatmentSession, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
     let updated = sqlx::query(
-        "UPDATE treatment_sessions SET status = COALESCE($3, status), \
-         pre_checks = COALESCE($4, pre_checks), \
-         administration = COALESCE($5, administration), \
-         discharge = COALESCE($6, discharge), updated_at = $7 \
+        "UPDATE treatment_sessions SET status = $3, updated_at = $4 \
          WHERE id = $1 AND clinic_id = $2",
     )
     .bind(id.0)
     .bind(clinic.0)
-    .bind(change.status.map(|s| s.as_str()))
-    .bind(to_json_opt(change.pre_checks.as_ref())?)
-    .bind(to_json_opt(change.administration.as_ref())?)
-    .bind(to_json_opt(change.discharge.as_ref())?)
-    .bind(at.as_millisecond())
+    .bind(change.status.as_str())
+    .bind(change.at.as_millisecond())
     .execute(&mut *tx)
     .await
     .map_err(error::map)?;
@@ -129,11 +124,110 @@ pub(crate) async fn update_treatment_session(
     Ok(session)
 }
 
+/// The unique rules of `session_entries`, named as the Store trait documents them.
+fn entry_conflict(err: StoreError) -> StoreError {
+    match err {
+        StoreError::Conflict { constraint } if constraint.contains("corrects") => {
+            StoreError::Conflict {
+                constraint: "session_entries.corrects".to_owned(),
+            }
+        }
+        StoreError::Conflict { constraint } if constraint.starts_with("session_entries") => {
+            StoreError::Conflict {
+                constraint: "session_entries.once".to_owned(),
+            }
+        }
+        other => other,
+    }
+}
+
+pub(crate) async fn append_session_entry(
+    pool: &PgPool,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+    new: NewSessionEntry,
+    guard: EntryGuard,
+    findings: Vec<NewFinding>,
+    event: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let body = to_json(&new.body)?;
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    // The session row lock serialises entries of one session (so `not_signed` cannot race a
+    // signature); the guard takes the patient's lock for the findings check.
+    sqlx::query("SELECT 1 FROM treatment_sessions WHERE id = $1 AND clinic_id = $2 FOR UPDATE")
+        .bind(id.0)
+        .bind(clinic.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(error::map)?
+        .ok_or(StoreError::NotFound)?;
+    let current = fetch_session(&mut tx, clinic, id).await?;
+    if guard.no_open_findings {
+        require_no_open_findings(&mut tx, clinic, current.patient_id).await?;
+    }
+    if guard.not_signed && current.signature.is_some() {
+        return Err(StoreError::Conflict {
+            constraint: "session_entries.signed".to_owned(),
+        });
+    }
+    if let Some(corrected) = new.corrects {
+        if !current
+            .entries
+            .iter()
+            .any(|e| e.id == corrected && e.kind == new.kind)
+        {
+            return Err(StoreError::NotFound);
+        }
+    }
+    let row = sqlx::query(
+        "INSERT INTO session_entries (clinic_id, treatment_session_id, kind, body, corrects, \
+         reason, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(clinic.0)
+    .bind(id.0)
+    .bind(new.kind.as_str())
+    .bind(body)
+    .bind(new.corrects.map(|c| c.0))
+    .bind(new.reason.as_deref())
+    .bind(new.recorded_by.0)
+    .bind(new.recorded_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| entry_conflict(error::map(e)))?;
+    let entry_id: i64 = get(&row, "id")?;
+    sqlx::query(
+        "UPDATE treatment_sessions SET status = COALESCE($3, status), updated_at = $4 \
+         WHERE id = $1 AND clinic_id = $2",
+    )
+    .bind(id.0)
+    .bind(clinic.0)
+    .bind(new.status.map(|s| s.as_str()))
+    .bind(new.recorded_at.as_millisecond())
+    .execute(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let origin = Origin {
+        clinic,
+        patient: current.patient_id,
+        session: Some(id),
+        source: FindingSource::PreChecks,
+        source_id: Some(entry_id),
+        at: new.recorded_at,
+        by: Some(new.recorded_by),
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
+    let session = fetch_session(&mut tx, clinic, id).await?;
+    audit::append(&mut tx, about(event.with_object_id(id), session.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(session)
+}
+
 pub(crate) async fn add_monitoring_entry(
     pool: &PgPool,
     clinic: ClinicId,
     session: TreatmentSessionId,
     entry: NewMonitoringEntry,
+    findings: Vec<NewFinding>,
     event: AuditEvent,
 ) -> Result<MonitoringEntry, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
@@ -150,8 +244,9 @@ pub(crate) async fn add_monitoring_entry(
     let patient = PatientId(get(&patient, "patient_id")?);
     let row = sqlx::query(concat!(
         "INSERT INTO monitoring_entries (clinic_id, treatment_session_id, taken_at, \
-         bp_systolic, bp_diastolic, heart_rate, spo2, moaas, cadss, adverse_effects, \
-         recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ",
+         bp_systolic, bp_diastolic, heart_rate, spo2, respiratory_rate, moaas, cadss, \
+         adverse_effects, recorded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ",
         monitoring_columns!()
     ))
     .bind(clinic.0)
@@ -161,6 +256,7 @@ pub(crate) async fn add_monitoring_entry(
     .bind(entry.bp_diastolic.map(i32::from))
     .bind(entry.heart_rate.map(i32::from))
     .bind(entry.spo2.map(i32::from))
+    .bind(entry.respiratory_rate.map(i32::from))
     .bind(entry.moaas.map(i32::from))
     .bind(entry.cadss.map(i32::from))
     .bind(to_json(&entry.adverse_effects)?)
@@ -169,6 +265,16 @@ pub(crate) async fn add_monitoring_entry(
     .await
     .map_err(error::map)?;
     let stored = monitoring_entry(&row)?;
+    let origin = Origin {
+        clinic,
+        patient,
+        session: Some(session),
+        source: FindingSource::MonitoringEntry,
+        source_id: Some(stored.id.0),
+        at: stored.entry.taken_at,
+        by: Some(stored.entry.recorded_by),
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
     audit::append(&mut tx, about(event.with_object_id(stored.id), patient)).await?;
     tx.commit().await.map_err(error::map)?;
     Ok(stored)
@@ -180,16 +286,18 @@ pub(crate) async fn insert_session(
     clinic: ClinicId,
     course: CourseId,
     day: Date,
+    reason: Option<&str>,
     at: Timestamp,
 ) -> Result<TreatmentSessionId, StoreError> {
     let row = sqlx::query(
         "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, status, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+         booking_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(clinic.0)
     .bind(course.0)
     .bind(date_text(day))
     .bind(TreatmentSessionStatus::Scheduled.as_str())
+    .bind(reason)
     .bind(at.as_millisecond())
     .fetch_one(&mut *conn)
     .await
@@ -216,7 +324,7 @@ pub(crate) async fn sessions_of(
     .map_err(error::map)?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in &rows {
-        sessions.push(with_monitoring(conn, row).await?);
+        sessions.push(with_records(conn, row).await?);
     }
     Ok(sessions)
 }
@@ -238,16 +346,35 @@ async fn fetch_session(
     .await
     .map_err(error::map)?
     .ok_or(StoreError::NotFound)?;
-    with_monitoring(conn, &row).await
+    with_records(conn, &row).await
 }
 
-/// A session row with its monitoring entries in time order.
-async fn with_monitoring(
+/// The session_entries columns.
+macro_rules! entry_columns {
+    () => {
+        "id, treatment_session_id, kind, body, corrects, reason, recorded_by, recorded_at"
+    };
+}
+
+fn entry(row: &PgRow) -> Result<SessionEntry, StoreError> {
+    Ok(SessionEntry {
+        id: SessionEntryId(get(row, "id")?),
+        kind: parsed(row, "kind")?,
+        body: json(row, "body")?,
+        corrects: get::<Option<i64>>(row, "corrects")?.map(SessionEntryId),
+        reason: get(row, "reason")?,
+        recorded_by: UserId(get(row, "recorded_by")?),
+        recorded_at: timestamp(row, "recorded_at")?,
+    })
+}
+
+/// A session row with its record entries (in order) and monitoring entries (in time order).
+async fn with_records(
     conn: &mut PgConnection,
     row: &PgRow,
 ) -> Result<TreatmentSession, StoreError> {
     let id = TreatmentSessionId(get(row, "id")?);
-    let entries = sqlx::query(concat!(
+    let monitoring = sqlx::query(concat!(
         "SELECT ",
         monitoring_columns!(),
         " FROM monitoring_entries WHERE treatment_session_id = $1 ORDER BY taken_at, id"
@@ -255,29 +382,50 @@ async fn with_monitoring(
     .bind(id.0)
     .fetch_all(&mut *conn)
     .await
-    .map_err(error::map)?;
-    let monitoring = entries
-        .iter()
-        .map(monitoring_entry)
-        .collect::<Result<_, _>>()?;
-    session(row, monitoring)
+    .map_err(error::map)?
+    .iter()
+    .map(monitoring_entry)
+    .collect::<Result<_, _>>()?;
+    let entries = sqlx::query(concat!(
+        "SELECT ",
+        entry_columns!(),
+        " FROM session_entries WHERE treatment_session_id = $1 ORDER BY id"
+    ))
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?
+    .iter()
+    .map(entry)
+    .collect::<Result<_, _>>()?;
+    session(row, monitoring, entries)
 }
 
-/// A session row, with its monitoring entries read separately.
-fn session(row: &PgRow, monitoring: Vec<MonitoringEntry>) -> Result<TreatmentSession, StoreError> {
-    Ok(TreatmentSession {
+/// A session row, with its monitoring and record entries read separately.
+fn session(
+    row: &PgRow,
+    monitoring: Vec<MonitoringEntry>,
+    entries: Vec<SessionEntry>,
+) -> Result<TreatmentSession, StoreError> {
+    let mut s = TreatmentSession {
         id: TreatmentSessionId(get(row, "id")?),
         clinic_id: ClinicId(get(row, "clinic_id")?),
         course_id: CourseId(get(row, "course_id")?),
         patient_id: PatientId(get(row, "patient_id")?),
         scheduled_on: date(row, "scheduled_on")?,
         status: parsed(row, "status")?,
-        pre_checks: json_opt(row, "pre_checks")?,
-        administration: json_opt(row, "administration")?,
-        discharge: json_opt(row, "discharge")?,
+        booking_reason: get(row, "booking_reason")?,
+        pre_checks: None,
+        administration: None,
+        discharge: None,
+        exceptional_end: None,
+        signature: None,
+        entries,
         monitoring,
         updated_at: timestamp(row, "updated_at")?,
-    })
+    };
+    s.fold_entries();
+    Ok(s)
 }
 
 /// Every session of the clinic with its monitoring entries, grouped by course, each course's
@@ -303,7 +451,8 @@ pub(crate) async fn clinic_sessions(
     // Through the sessions, so the clinic's index on them finds the entries.
     let entries = sqlx::query(
         "SELECT m.id, m.treatment_session_id, m.taken_at, m.bp_systolic, m.bp_diastolic, \
-         m.heart_rate, m.spo2, m.moaas, m.cadss, m.adverse_effects, m.recorded_by \
+         m.heart_rate, m.spo2, m.respiratory_rate, m.moaas, m.cadss, m.adverse_effects, \
+         m.recorded_by \
          FROM monitoring_entries m JOIN treatment_sessions s ON s.id = m.treatment_session_id \
          WHERE s.clinic_id = $1 AND m.clinic_id = $1 ORDER BY m.taken_at, m.id",
     )
@@ -319,10 +468,29 @@ pub(crate) async fn clinic_sessions(
             .or_default()
             .push(monitoring_entry(row)?);
     }
+    let mut by_entry: HashMap<TreatmentSessionId, Vec<SessionEntry>> = HashMap::new();
+    for row in sqlx::query(concat!(
+        "SELECT ",
+        entry_columns!(),
+        " FROM session_entries WHERE clinic_id = $1 ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?
+    .iter()
+    {
+        let session = TreatmentSessionId(get(row, "treatment_session_id")?);
+        by_entry.entry(session).or_default().push(entry(row)?);
+    }
     let mut by_course: HashMap<CourseId, Vec<TreatmentSession>> = HashMap::new();
     for row in &rows {
         let id = TreatmentSessionId(get(row, "id")?);
-        let found = session(row, by_session.remove(&id).unwrap_or_default())?;
+        let found = session(
+            row,
+            by_session.remove(&id).unwrap_or_default(),
+            by_entry.remove(&id).unwrap_or_default(),
+        )?;
         by_course.entry(found.course_id).or_default().push(found);
     }
     Ok(by_course)
@@ -337,6 +505,7 @@ fn monitoring_entry(row: &PgRow) -> Result<MonitoringEntry, StoreError> {
             bp_diastolic: small_opt(row, "bp_diastolic")?,
             heart_rate: small_opt(row, "heart_rate")?,
             spo2: small_opt(row, "spo2")?,
+            respiratory_rate: small_opt(row, "respiratory_rate")?,
             moaas: small_opt(row, "moaas")?,
             cadss: small_opt(row, "cadss")?,
             adverse_effects: json(row, "adverse_effects")?,

@@ -95,15 +95,6 @@ pub(crate) fn json<T: DeserializeOwned>(
     from_json(&text, column)
 }
 
-/// An optional JSON text column.
-pub(crate) fn json_opt<T: DeserializeOwned>(
-    row: &SqliteRow,
-    column: &'static str,
-) -> Result<Option<T>, StoreError> {
-    let text: Option<String> = get(row, column)?;
-    text.map(|t| from_json(&t, column)).transpose()
-}
-
 fn from_json<T: DeserializeOwned>(text: &str, column: &'static str) -> Result<T, StoreError> {
     serde_json::from_str(text)
         .map_err(|_| StoreError::Other(format!("column {column} holds invalid JSON")))

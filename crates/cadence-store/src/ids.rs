@@ -62,3 +62,11 @@ id_type!(
     /// A recorded clinician decision.
     DecisionId
 );
+id_type!(
+    /// A safety finding (what holds a patient's sessions until a clinician releases it).
+    FindingId
+);
+id_type!(
+    /// An entry of a treatment session's record (pre-checks, administration, discharge...).
+    SessionEntryId
+);

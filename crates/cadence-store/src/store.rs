@@ -124,10 +124,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // --- screenings and assessments ---------------------------------------------------------
 
-    /// Stores a screening.
+    /// Stores a screening, with the findings it raises (a screening during a course).
     async fn create_screening(
         &self,
         new: NewScreening,
+        findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<Screening, StoreError>;
     /// A screening.
@@ -137,10 +138,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: ScreeningId,
         audit: AuditEvent,
     ) -> Result<Screening, StoreError>;
-    /// Stores an assessment.
+    /// A patient's screenings, newest first.
+    async fn list_screenings(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Screening>, StoreError>;
+    /// Stores an assessment, with the findings it raises.
     async fn create_assessment(
         &self,
         new: NewAssessment,
+        findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<Assessment, StoreError>;
     /// A patient's assessments, by date taken then id.
@@ -150,6 +159,48 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         patient: PatientId,
         audit: AuditEvent,
     ) -> Result<Vec<Assessment>, StoreError>;
+
+    // --- safety findings and REMS -------------------------------------------------------------
+
+    /// A patient's findings, oldest first, with their releases.
+    async fn list_findings(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Finding>, StoreError>;
+    /// The clinic's open findings (no release yet), oldest first: what `/today` alerts on.
+    async fn list_open_findings(
+        &self,
+        clinic: ClinicId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Finding>, StoreError>;
+    /// Records a clinician's release of a finding. A finding released already is
+    /// `Conflict{"finding_releases.finding_id"}`.
+    async fn release_finding(
+        &self,
+        clinic: ClinicId,
+        id: FindingId,
+        release: NewRelease,
+        audit: AuditEvent,
+    ) -> Result<Finding, StoreError>;
+    /// Stores a gate of one session as a finding and its release together (a clinician
+    /// releases a session without, e.g., its suicide screen).
+    async fn release_gate(
+        &self,
+        clinic: ClinicId,
+        session: TreatmentSessionId,
+        gate: NewFinding,
+        release: NewRelease,
+        audit: AuditEvent,
+    ) -> Result<Finding, StoreError>;
+    /// Records (or replaces) a patient's REMS enrolment.
+    async fn set_rems_enrolment(
+        &self,
+        clinic: ClinicId,
+        enrolment: RemsEnrolment,
+        audit: AuditEvent,
+    ) -> Result<RemsEnrolment, StoreError>;
 
     // --- courses, sessions, decisions -------------------------------------------------------
 
@@ -206,27 +257,45 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         date: jiff::civil::Date,
         audit: AuditEvent,
     ) -> Result<Vec<TreatmentSession>, StoreError>;
-    /// Changes a treatment session: each field present in `change` replaces the stored one.
-    async fn update_treatment_session(
+    /// Changes a session's booking status (cancelled, not attended, scheduled again).
+    async fn set_treatment_session_status(
         &self,
         clinic: ClinicId,
         id: TreatmentSessionId,
-        change: TreatmentSessionChange,
-        at: Timestamp,
+        change: StatusChange,
         audit: AuditEvent,
     ) -> Result<TreatmentSession, StoreError>;
-    /// Adds a monitoring entry to a treatment session.
+    /// Appends an entry to a session's record, with the findings it raises, after checking
+    /// `guard` inside the same transaction. Refusals: a guard that no longer holds is
+    /// `Conflict{"findings.open"}` or `Conflict{"session_entries.signed"}`; a second entry of a
+    /// once-only kind that corrects nothing is `Conflict{"session_entries.once"}`; a second
+    /// correction of the same entry is `Conflict{"session_entries.corrects"}`.
+    async fn append_session_entry(
+        &self,
+        clinic: ClinicId,
+        session: TreatmentSessionId,
+        entry: NewSessionEntry,
+        guard: EntryGuard,
+        findings: Vec<NewFinding>,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError>;
+    /// Adds a monitoring entry to a treatment session, with the in-session alerts it raises.
     async fn add_monitoring_entry(
         &self,
         clinic: ClinicId,
         session: TreatmentSessionId,
         entry: NewMonitoringEntry,
+        findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<MonitoringEntry, StoreError>;
-    /// Records a clinician's decision.
+    /// Records a clinician's decision, releasing the named findings with it (the decision's
+    /// note, clinician and time; each release names the decision) in the same transaction. A
+    /// finding released already is `Conflict{"finding_releases.finding_id"}`; one of another
+    /// patient or clinic is `NotFound`.
     async fn create_decision(
         &self,
         new: NewDecision,
+        releases: Vec<FindingId>,
         audit: AuditEvent,
     ) -> Result<DecisionRecord, StoreError>;
 

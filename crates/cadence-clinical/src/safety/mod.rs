@@ -9,9 +9,13 @@
 //! enrolment); they end when the record arrives. Rules and sources: `docs/protocols.md`,
 //! "Safety findings and holds".
 
+mod effects;
 mod finding;
 mod session;
 
+pub use effects::{
+    ADVERSE_EFFECTS, DISSOCIATION, RESPIRATORY_DEPRESSION, SEDATION, adverse_effect_label,
+};
 pub use finding::{
     FindingDraft, FindingKind, Severity, Vitals, assessment_findings, monitoring_findings,
     pre_dose_finding, screening_finding,

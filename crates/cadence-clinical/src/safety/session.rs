@@ -84,7 +84,7 @@ pub fn unconfirmed(c: Confirmations, safety: &Safety) -> Vec<&'static str> {
 
 /// A recorded dose that departs from the order or the label: it needs an explicit
 /// confirmation with a reason, and stays flagged on the record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum DoseFlag {
     /// The dose given differs from the dose ordered.

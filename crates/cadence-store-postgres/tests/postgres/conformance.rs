@@ -38,6 +38,13 @@ impl Backend for PgBackend {
         conn.close().await.ok();
         result.map(|r| r.rows_affected()).map_err(|e| e.to_string())
     }
+
+    async fn raw_sql(&self, sql: &'static str) -> Result<u64, String> {
+        let mut conn = self.db.raw().await;
+        let result = sqlx::query(sql).execute(&mut conn).await;
+        conn.close().await.ok();
+        result.map(|r| r.rows_affected()).map_err(|e| e.to_string())
+    }
 }
 
 async fn fresh(_case: &'static str) -> Option<PgBackend> {

@@ -152,6 +152,8 @@ async fn a_reference_to_a_missing_user_is_a_foreign_key_conflict() {
                 protocol_version: 1,
                 protocol_text: "id = \"esketamine-standard\"".into(),
                 start_date: date(2027, 1, 4),
+                screening_id: None,
+                screening_override: None,
                 created_by: UserId(999),
                 created_at: at(),
             },
@@ -282,6 +284,8 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 protocol_version: 3,
                 protocol_text: "frozen text".into(),
                 start_date: date(2027, 1, 4),
+                screening_id: None,
+                screening_override: None,
                 created_by: nurse,
                 created_at: at(),
             },
@@ -308,15 +312,20 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
         recorded_at: at(),
     };
     let updated = store
-        .update_treatment_session(
+        .append_session_entry(
             c,
             first,
-            TreatmentSessionChange {
+            NewSessionEntry {
+                kind: SessionEntryKind::PreChecks,
+                body: serde_json::to_value(&checks).unwrap(),
+                corrects: None,
+                reason: None,
+                recorded_by: nurse,
+                recorded_at: at(),
                 status: Some(TreatmentSessionStatus::InProgress),
-                pre_checks: Some(checks.clone()),
-                ..TreatmentSessionChange::default()
             },
-            at(),
+            EntryGuard::default(),
+            Vec::new(),
             event("treatment_session", T0),
         )
         .await
@@ -328,25 +337,31 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
         bp_diastolic: None,
         heart_rate: Some(72),
         spo2: Some(255),
+        respiratory_rate: Some(12),
         moaas: Some(5),
         cadss: Some(0),
         adverse_effects: vec!["nausea".into()],
         recorded_by: nurse,
     };
     store
-        .add_monitoring_entry(c, first, entry.clone(), event("monitoring_entry", T0))
-        .await
-        .unwrap();
-    // A change without pre-checks keeps the stored ones.
-    let later = store
-        .update_treatment_session(
+        .add_monitoring_entry(
             c,
             first,
-            TreatmentSessionChange {
-                status: Some(TreatmentSessionStatus::Completed),
-                ..TreatmentSessionChange::default()
+            entry.clone(),
+            Vec::new(),
+            event("monitoring_entry", T0),
+        )
+        .await
+        .unwrap();
+    // A status change keeps the record.
+    let later = store
+        .set_treatment_session_status(
+            c,
+            first,
+            StatusChange {
+                status: TreatmentSessionStatus::Completed,
+                at: at(),
             },
-            at(),
             event("treatment_session", T0),
         )
         .await
@@ -369,6 +384,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 decided_on: date(2027, 1, 7),
                 created_at: at(),
             },
+            Vec::new(),
             event("decision", T0),
         )
         .await

@@ -2,6 +2,7 @@
 //! clinicians' decisions.
 
 use super::patients::{assessments_of, clinic_assessments, require_patient};
+use super::safety::{finding, finding_select, findings_of, release_of_patient, rems_of};
 use super::sessions::{clinic_sessions, course_patient, insert_session, sessions_of};
 use crate::audit::{about_patient, append, begin, commit, created};
 use crate::codec::{date, db, get, parsed, ts};
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 macro_rules! course_columns {
     () => {
         "id, clinic_id, patient_id, protocol_id, protocol_version, protocol_text, start_date, \
-         created_by, created_at"
+         screening_id, screening_override, created_by, created_at"
     };
 }
 
@@ -39,6 +40,8 @@ fn course(row: &SqliteRow) -> Result<Course, StoreError> {
             .map_err(|_| StoreError::other("column protocol_version is out of range"))?,
         protocol_text: get(row, "protocol_text")?,
         start_date: date(row, "start_date")?,
+        screening_id: get::<Option<i64>>(row, "screening_id")?.map(ScreeningId),
+        screening_override: get(row, "screening_override")?,
         created_by: UserId(get(row, "created_by")?),
         created_at: ts(row, "created_at")?,
     })
@@ -68,8 +71,8 @@ pub(crate) async fn create_course(
     require_patient(&mut tx, new.clinic_id, new.patient_id).await?;
     let row = sqlx::query(concat!(
         "INSERT INTO courses (clinic_id, patient_id, protocol_id, protocol_version, ",
-        "protocol_text, start_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ",
-        "RETURNING ",
+        "protocol_text, start_date, screening_id, screening_override, created_by, created_at) ",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
         course_columns!()
     ))
     .bind(new.clinic_id.0)
@@ -78,6 +81,8 @@ pub(crate) async fn create_course(
     .bind(i64::from(new.protocol_version))
     .bind(&new.protocol_text)
     .bind(new.start_date.to_string())
+    .bind(new.screening_id.map(|s| s.0))
+    .bind(new.screening_override.as_deref())
     .bind(new.created_by.0)
     .bind(new.created_at.as_millisecond())
     .fetch_one(&mut *tx)
@@ -85,7 +90,15 @@ pub(crate) async fn create_course(
     .map_err(db)?;
     let stored = course(&row)?;
     for on in sessions {
-        insert_session(&mut tx, stored.clinic_id, stored.id, on, new.created_at).await?;
+        insert_session(
+            &mut tx,
+            stored.clinic_id,
+            stored.id,
+            on,
+            None,
+            new.created_at,
+        )
+        .await?;
     }
     append(&mut tx, created(audit, stored.id, Some(stored.patient_id))).await?;
     commit(tx).await?;
@@ -159,6 +172,8 @@ pub(crate) async fn get_course_bundle(
     let sessions = sessions_of(&mut tx, clinic, id).await?;
     let assessments = assessments_of(&mut tx, clinic, course.patient_id).await?;
     let decisions = decisions_of(&mut tx, clinic, id).await?;
+    let findings = findings_of(&mut tx, clinic, course.patient_id).await?;
+    let rems = rems_of(&mut tx, clinic, course.patient_id).await?;
     append(&mut tx, about_patient(audit, Some(course.patient_id))).await?;
     commit(tx).await?;
     Ok(CourseBundle {
@@ -166,6 +181,8 @@ pub(crate) async fn get_course_bundle(
         sessions,
         assessments,
         decisions,
+        findings,
+        rems,
     })
 }
 
@@ -206,11 +223,53 @@ pub(crate) async fn list_course_bundles(
         let found = decision(row)?;
         decisions.entry(found.course_id).or_default().push(found);
     }
+    let mut findings: HashMap<PatientId, Vec<Finding>> = HashMap::new();
+    for row in sqlx::query(concat!(
+        finding_select!(),
+        "WHERE f.clinic_id = ? ORDER BY f.found_at, f.id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?
+    .iter()
+    {
+        let found = finding(row)?;
+        findings.entry(found.patient_id).or_default().push(found);
+    }
+    let mut rems: HashMap<PatientId, RemsEnrolment> = HashMap::new();
+    for row in sqlx::query(concat!(
+        "SELECT patient_id, rems_patient_id, enrolled_on, recorded_by, recorded_at ",
+        "FROM rems_enrolments WHERE clinic_id = ?"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?
+    .iter()
+    {
+        let patient = PatientId(get(row, "patient_id")?);
+        rems.insert(
+            patient,
+            RemsEnrolment {
+                patient_id: patient,
+                rems_patient_id: get(row, "rems_patient_id")?,
+                enrolled_on: date(row, "enrolled_on")?,
+                recorded_by: UserId(get(row, "recorded_by")?),
+                recorded_at: ts(row, "recorded_at")?,
+            },
+        );
+    }
     append(&mut tx, audit).await?;
     commit(tx).await?;
     Ok(courses
         .into_iter()
         .map(|course| CourseBundle {
+            findings: findings
+                .get(&course.patient_id)
+                .cloned()
+                .unwrap_or_default(),
+            rems: rems.get(&course.patient_id).cloned(),
             sessions: sessions.remove(&course.id).unwrap_or_default(),
             assessments: assessments
                 .get(&course.patient_id)
@@ -225,6 +284,7 @@ pub(crate) async fn list_course_bundles(
 pub(crate) async fn create_decision(
     pool: &SqlitePool,
     new: NewDecision,
+    releases: Vec<FindingId>,
     audit: AuditEvent,
 ) -> Result<DecisionRecord, StoreError> {
     let mut tx = begin(pool).await?;
@@ -246,6 +306,15 @@ pub(crate) async fn create_decision(
     .await
     .map_err(db)?;
     let stored = decision(&row)?;
+    for finding in releases {
+        let release = NewRelease {
+            note: stored.note.clone().unwrap_or_default(),
+            decision_id: Some(stored.id),
+            released_by: stored.decided_by,
+            released_at: stored.created_at,
+        };
+        release_of_patient(&mut tx, new.clinic_id, patient, finding, &release).await?;
+    }
     append(&mut tx, created(audit, stored.id, Some(patient))).await?;
     commit(tx).await?;
     Ok(stored)

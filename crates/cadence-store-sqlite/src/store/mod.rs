@@ -9,6 +9,7 @@ mod courses;
 mod patients;
 mod people;
 mod records;
+mod safety;
 mod sessions;
 
 use crate::SqliteStore;
@@ -158,9 +159,19 @@ impl Store for SqliteStore {
     async fn create_screening(
         &self,
         new: NewScreening,
+        findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<Screening, StoreError> {
-        patients::create_screening(&self.pool, new, audit).await
+        patients::create_screening(&self.pool, new, findings, audit).await
+    }
+
+    async fn list_screenings(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Screening>, StoreError> {
+        patients::list_screenings(&self.pool, clinic, patient, audit).await
     }
 
     async fn get_screening(
@@ -175,9 +186,57 @@ impl Store for SqliteStore {
     async fn create_assessment(
         &self,
         new: NewAssessment,
+        findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<Assessment, StoreError> {
-        patients::create_assessment(&self.pool, new, audit).await
+        patients::create_assessment(&self.pool, new, findings, audit).await
+    }
+
+    async fn list_findings(
+        &self,
+        clinic: ClinicId,
+        patient: PatientId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Finding>, StoreError> {
+        safety::list_findings(&self.pool, clinic, patient, audit).await
+    }
+
+    async fn list_open_findings(
+        &self,
+        clinic: ClinicId,
+        audit: AuditEvent,
+    ) -> Result<Vec<Finding>, StoreError> {
+        safety::list_open_findings(&self.pool, clinic, audit).await
+    }
+
+    async fn release_finding(
+        &self,
+        clinic: ClinicId,
+        id: FindingId,
+        release: NewRelease,
+        audit: AuditEvent,
+    ) -> Result<Finding, StoreError> {
+        safety::release_finding(&self.pool, clinic, id, release, audit).await
+    }
+
+    async fn release_gate(
+        &self,
+        clinic: ClinicId,
+        session: TreatmentSessionId,
+        gate: NewFinding,
+        release: NewRelease,
+        audit: AuditEvent,
+    ) -> Result<Finding, StoreError> {
+        safety::release_gate(&self.pool, clinic, session, gate, release, audit).await
+    }
+
+    async fn set_rems_enrolment(
+        &self,
+        clinic: ClinicId,
+        enrolment: RemsEnrolment,
+        audit: AuditEvent,
+    ) -> Result<RemsEnrolment, StoreError> {
+        safety::set_rems_enrolment(&self.pool, clinic, enrolment, audit).await
     }
 
     async fn list_assessments(
@@ -250,15 +309,27 @@ impl Store for SqliteStore {
         sessions::list_treatment_sessions_on(&self.pool, clinic, date, audit).await
     }
 
-    async fn update_treatment_session(
+    async fn set_treatment_session_status(
         &self,
         clinic: ClinicId,
         id: TreatmentSessionId,
-        change: TreatmentSessionChange,
-        at: Timestamp,
+        change: StatusChange,
         audit: AuditEvent,
     ) -> Result<TreatmentSession, StoreError> {
-        sessions::update_treatment_session(&self.pool, clinic, id, change, at, audit).await
+        sessions::set_treatment_session_status(&self.pool, clinic, id, change, audit).await
+    }
+
+    async fn append_session_entry(
+        &self,
+        clinic: ClinicId,
+        session: TreatmentSessionId,
+        entry: NewSessionEntry,
+        guard: EntryGuard,
+        findings: Vec<NewFinding>,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError> {
+        sessions::append_session_entry(&self.pool, clinic, session, entry, guard, findings, audit)
+            .await
     }
 
     async fn add_monitoring_entry(
@@ -266,17 +337,19 @@ impl Store for SqliteStore {
         clinic: ClinicId,
         session: TreatmentSessionId,
         entry: NewMonitoringEntry,
+        findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<MonitoringEntry, StoreError> {
-        sessions::add_monitoring_entry(&self.pool, clinic, session, entry, audit).await
+        sessions::add_monitoring_entry(&self.pool, clinic, session, entry, findings, audit).await
     }
 
     async fn create_decision(
         &self,
         new: NewDecision,
+        releases: Vec<FindingId>,
         audit: AuditEvent,
     ) -> Result<DecisionRecord, StoreError> {
-        courses::create_decision(&self.pool, new, audit).await
+        courses::create_decision(&self.pool, new, releases, audit).await
     }
 
     async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {

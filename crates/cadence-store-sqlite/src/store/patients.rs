@@ -1,6 +1,7 @@
 //! Patients, safety screenings and assessments.
 
 use super::people::require_clinic;
+use super::safety::{Origin, insert_findings};
 use crate::audit::{about_patient, append, begin, commit, created};
 use crate::codec::{date, db, get, json, parsed, to_json, ts};
 use cadence_store::StoreError;
@@ -218,6 +219,7 @@ pub(crate) async fn update_patient(
 pub(crate) async fn create_screening(
     pool: &SqlitePool,
     new: NewScreening,
+    findings: Vec<NewFinding>,
     audit: AuditEvent,
 ) -> Result<Screening, StoreError> {
     let input = to_json(&new.input, "screening input")?;
@@ -241,6 +243,16 @@ pub(crate) async fn create_screening(
     .await
     .map_err(db)?;
     let stored = screening(&row)?;
+    let origin = Origin {
+        clinic: stored.clinic_id,
+        patient: stored.patient_id,
+        session: None,
+        source: FindingSource::Screening,
+        source_id: Some(stored.id.0),
+        at: stored.created_at,
+        by: Some(stored.created_by),
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
     append(&mut tx, created(audit, stored.id, Some(stored.patient_id))).await?;
     commit(tx).await?;
     Ok(stored)
@@ -270,9 +282,36 @@ pub(crate) async fn get_screening(
     Ok(found)
 }
 
+pub(crate) async fn list_screenings(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    patient: PatientId,
+    audit: AuditEvent,
+) -> Result<Vec<Screening>, StoreError> {
+    let mut tx = begin(pool).await?;
+    require_patient(&mut tx, clinic, patient).await?;
+    let found = sqlx::query(concat!(
+        "SELECT ",
+        screening_columns!(),
+        " FROM screenings WHERE clinic_id = ? AND patient_id = ? ORDER BY created_at DESC, id DESC"
+    ))
+    .bind(clinic.0)
+    .bind(patient.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(screening)
+    .collect::<Result<Vec<_>, _>>()?;
+    append(&mut tx, about_patient(audit, Some(patient))).await?;
+    commit(tx).await?;
+    Ok(found)
+}
+
 pub(crate) async fn create_assessment(
     pool: &SqlitePool,
     new: NewAssessment,
+    findings: Vec<NewFinding>,
     audit: AuditEvent,
 ) -> Result<Assessment, StoreError> {
     let answers = to_json(&new.answers, "assessment answers")?;
@@ -311,6 +350,16 @@ pub(crate) async fn create_assessment(
     .await
     .map_err(db)?;
     let stored = assessment(&row)?;
+    let origin = Origin {
+        clinic: stored.clinic_id,
+        patient: stored.patient_id,
+        session: None,
+        source: FindingSource::Assessment,
+        source_id: Some(stored.id.0),
+        at: stored.created_at,
+        by: stored.created_by,
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
     append(&mut tx, created(audit, stored.id, Some(stored.patient_id))).await?;
     commit(tx).await?;
     Ok(stored)

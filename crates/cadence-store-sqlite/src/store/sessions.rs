@@ -1,12 +1,15 @@
-//! Treatment sessions and their monitoring entries.
+//! Treatment sessions, their record (append-only entries) and their monitoring entries.
 //!
 //! A session's patient is its course's patient, read through a join rather than stored twice.
-//! Monitoring entries for several sessions are loaded in one query by binding the session ids
-//! as one JSON array (`json_each`), so no SQL is ever assembled from values; a whole clinic's
-//! in one query by its clinic id.
+//! Entries and monitoring entries for several sessions are loaded in one query each by binding
+//! the session ids as one JSON array (`json_each`), so no SQL is ever assembled from values; a
+//! whole clinic's in one query each by its clinic id. The fields in force (latest pre-checks,
+//! the administration not corrected since...) are folded from the entries by
+//! [`TreatmentSession::fold_entries`], shared with the PostgreSQL backend.
 
+use super::safety::{Origin, insert_findings, require_no_open_findings};
 use crate::audit::{about_patient, append, begin, commit, created};
-use crate::codec::{date, db, get, json, json_opt, parsed, small, to_json, ts};
+use crate::codec::{date, db, get, json, parsed, small, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
@@ -21,7 +24,7 @@ use std::collections::HashMap;
 macro_rules! session_select {
     () => {
         "SELECT s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.status, \
-         s.pre_checks, s.administration, s.discharge, s.updated_at \
+         s.booking_reason, s.updated_at \
          FROM treatment_sessions s JOIN courses c ON c.id = s.course_id "
     };
 }
@@ -29,7 +32,7 @@ macro_rules! session_select {
 macro_rules! monitoring_columns {
     () => {
         "id, treatment_session_id, taken_at, bp_systolic, bp_diastolic, heart_rate, spo2, \
-         moaas, cadss, adverse_effects, recorded_by"
+         respiratory_rate, moaas, cadss, adverse_effects, recorded_by"
     };
 }
 
@@ -41,9 +44,13 @@ fn session(row: &SqliteRow) -> Result<TreatmentSession, StoreError> {
         patient_id: PatientId(get(row, "patient_id")?),
         scheduled_on: date(row, "scheduled_on")?,
         status: parsed(row, "status")?,
-        pre_checks: json_opt(row, "pre_checks")?,
-        administration: json_opt(row, "administration")?,
-        discharge: json_opt(row, "discharge")?,
+        booking_reason: get(row, "booking_reason")?,
+        pre_checks: None,
+        administration: None,
+        discharge: None,
+        exceptional_end: None,
+        signature: None,
+        entries: Vec::new(),
         monitoring: Vec::new(),
         updated_at: ts(row, "updated_at")?,
     })
@@ -58,6 +65,7 @@ fn monitoring(row: &SqliteRow) -> Result<(i64, MonitoringEntry), StoreError> {
             bp_diastolic: small(row, "bp_diastolic")?,
             heart_rate: small(row, "heart_rate")?,
             spo2: small(row, "spo2")?,
+            respiratory_rate: small(row, "respiratory_rate")?,
             moaas: small(row, "moaas")?,
             cadss: small(row, "cadss")?,
             adverse_effects: json(row, "adverse_effects")?,
@@ -67,23 +75,46 @@ fn monitoring(row: &SqliteRow) -> Result<(i64, MonitoringEntry), StoreError> {
     Ok((get(row, "treatment_session_id")?, entry))
 }
 
-/// Fills in each session's monitoring entries, in time order.
-async fn with_monitoring(
+macro_rules! entry_columns {
+    () => {
+        "id, treatment_session_id, kind, body, corrects, reason, recorded_by, recorded_at"
+    };
+}
+
+fn entry(row: &SqliteRow) -> Result<(i64, SessionEntry), StoreError> {
+    let e = SessionEntry {
+        id: SessionEntryId(get(row, "id")?),
+        kind: parsed(row, "kind")?,
+        body: json(row, "body")?,
+        corrects: get::<Option<i64>>(row, "corrects")?.map(SessionEntryId),
+        reason: get(row, "reason")?,
+        recorded_by: UserId(get(row, "recorded_by")?),
+        recorded_at: ts(row, "recorded_at")?,
+    };
+    Ok((get(row, "treatment_session_id")?, e))
+}
+
+/// Fills in each session's record entries (in order) and monitoring entries (in time order),
+/// then the fields in force.
+async fn with_records(
     conn: &mut SqliteConnection,
     mut sessions: Vec<TreatmentSession>,
 ) -> Result<Vec<TreatmentSession>, StoreError> {
     if sessions.is_empty() {
         return Ok(sessions);
     }
-    let ids: Vec<i64> = sessions.iter().map(|s| s.id.0).collect();
+    let ids = to_json(
+        &sessions.iter().map(|s| s.id.0).collect::<Vec<i64>>(),
+        "session ids",
+    )?;
     let rows = sqlx::query(concat!(
         "SELECT ",
         monitoring_columns!(),
         " FROM monitoring_entries WHERE treatment_session_id IN (SELECT value FROM json_each(?))",
         " ORDER BY taken_at, id"
     ))
-    .bind(to_json(&ids, "session ids")?)
-    .fetch_all(conn)
+    .bind(&ids)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
     let mut by_session: HashMap<i64, Vec<MonitoringEntry>> = HashMap::new();
@@ -91,8 +122,25 @@ async fn with_monitoring(
         let (session, entry) = monitoring(row)?;
         by_session.entry(session).or_default().push(entry);
     }
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        entry_columns!(),
+        " FROM session_entries WHERE treatment_session_id IN (SELECT value FROM json_each(?))",
+        " ORDER BY id"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut entries: HashMap<i64, Vec<SessionEntry>> = HashMap::new();
+    for row in &rows {
+        let (session, e) = entry(row)?;
+        entries.entry(session).or_default().push(e);
+    }
     for s in &mut sessions {
         s.monitoring = by_session.remove(&s.id.0).unwrap_or_default();
+        s.entries = entries.remove(&s.id.0).unwrap_or_default();
+        s.fold_entries();
     }
     Ok(sessions)
 }
@@ -113,7 +161,7 @@ pub(crate) async fn sessions_of(
     .await
     .map_err(db)?;
     let sessions = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
-    with_monitoring(conn, sessions).await
+    with_records(conn, sessions).await
 }
 
 /// Every session of the clinic with its monitoring entries, grouped by course, each course's
@@ -133,7 +181,8 @@ pub(crate) async fn clinic_sessions(
     // Through the sessions, so the clinic's index on them finds the entries.
     let entries = sqlx::query(concat!(
         "SELECT m.id, m.treatment_session_id, m.taken_at, m.bp_systolic, m.bp_diastolic, ",
-        "m.heart_rate, m.spo2, m.moaas, m.cadss, m.adverse_effects, m.recorded_by ",
+        "m.heart_rate, m.spo2, m.respiratory_rate, m.moaas, m.cadss, m.adverse_effects, ",
+        "m.recorded_by ",
         "FROM monitoring_entries m JOIN treatment_sessions s ON s.id = m.treatment_session_id ",
         "WHERE s.clinic_id = ?1 AND m.clinic_id = ?1 ORDER BY m.taken_at, m.id"
     ))
@@ -146,10 +195,26 @@ pub(crate) async fn clinic_sessions(
         let (session, entry) = monitoring(row)?;
         by_session.entry(session).or_default().push(entry);
     }
+    let records = sqlx::query(concat!(
+        "SELECT ",
+        entry_columns!(),
+        " FROM session_entries WHERE clinic_id = ? ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut by_entry: HashMap<i64, Vec<SessionEntry>> = HashMap::new();
+    for row in &records {
+        let (session, e) = entry(row)?;
+        by_entry.entry(session).or_default().push(e);
+    }
     let mut by_course: HashMap<CourseId, Vec<TreatmentSession>> = HashMap::new();
     for row in &rows {
         let mut found = session(row)?;
         found.monitoring = by_session.remove(&found.id.0).unwrap_or_default();
+        found.entries = by_entry.remove(&found.id.0).unwrap_or_default();
+        found.fold_entries();
         by_course.entry(found.course_id).or_default().push(found);
     }
     Ok(by_course)
@@ -172,7 +237,7 @@ async fn one_session(
     .map_err(db)?
     .ok_or(StoreError::NotFound)?;
     let found = session(&row)?;
-    let mut all = with_monitoring(conn, vec![found]).await?;
+    let mut all = with_records(conn, vec![found]).await?;
     all.pop().ok_or(StoreError::NotFound)
 }
 
@@ -182,16 +247,18 @@ pub(crate) async fn insert_session(
     clinic: ClinicId,
     course: CourseId,
     on: Date,
+    reason: Option<&str>,
     at: Timestamp,
 ) -> Result<TreatmentSessionId, StoreError> {
     let row = sqlx::query(concat!(
         "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, status, ",
-        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id"
+        "booking_reason, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id"
     ))
     .bind(clinic.0)
     .bind(course.0)
     .bind(on.to_string())
     .bind(TreatmentSessionStatus::Scheduled.as_str())
+    .bind(reason)
     .bind(at.as_millisecond())
     .fetch_one(conn)
     .await
@@ -227,6 +294,7 @@ pub(crate) async fn create_treatment_session(
         new.clinic_id,
         new.course_id,
         new.scheduled_on,
+        new.booking_reason.as_deref(),
         new.created_at,
     )
     .await?;
@@ -266,47 +334,25 @@ pub(crate) async fn list_treatment_sessions_on(
     .await
     .map_err(db)?;
     let sessions = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
-    let found = with_monitoring(&mut tx, sessions).await?;
+    let found = with_records(&mut tx, sessions).await?;
     append(&mut tx, audit).await?;
     commit(tx).await?;
     Ok(found)
 }
 
-pub(crate) async fn update_treatment_session(
+pub(crate) async fn set_treatment_session_status(
     pool: &SqlitePool,
     clinic: ClinicId,
     id: TreatmentSessionId,
-    change: TreatmentSessionChange,
-    at: Timestamp,
+    change: StatusChange,
     audit: AuditEvent,
 ) -> Result<TreatmentSession, StoreError> {
-    let pre_checks = change
-        .pre_checks
-        .as_ref()
-        .map(|v| to_json(v, "pre-checks"))
-        .transpose()?;
-    let administration = change
-        .administration
-        .as_ref()
-        .map(|v| to_json(v, "administration"))
-        .transpose()?;
-    let discharge = change
-        .discharge
-        .as_ref()
-        .map(|v| to_json(v, "discharge"))
-        .transpose()?;
     let mut tx = begin(pool).await?;
-    // A field left out of the change keeps its stored value.
-    let updated = sqlx::query(concat!(
-        "UPDATE treatment_sessions SET status = COALESCE(?, status), ",
-        "pre_checks = COALESCE(?, pre_checks), administration = COALESCE(?, administration), ",
-        "discharge = COALESCE(?, discharge), updated_at = ? WHERE clinic_id = ? AND id = ?"
-    ))
-    .bind(change.status.map(TreatmentSessionStatus::as_str))
-    .bind(pre_checks)
-    .bind(administration)
-    .bind(discharge)
-    .bind(at.as_millisecond())
+    let updated = sqlx::query(
+        "UPDATE treatment_sessions SET status = ?, updated_at = ? WHERE clinic_id = ? AND id = ?",
+    )
+    .bind(change.status.as_str())
+    .bind(change.at.as_millisecond())
     .bind(clinic.0)
     .bind(id.0)
     .execute(&mut *tx)
@@ -321,11 +367,106 @@ pub(crate) async fn update_treatment_session(
     Ok(stored)
 }
 
+/// The unique rules of `session_entries`, named as the Store trait documents them.
+fn entry_conflict(err: StoreError) -> StoreError {
+    match err {
+        StoreError::Conflict { constraint } if constraint.contains("corrects") => {
+            StoreError::Conflict {
+                constraint: "session_entries.corrects".to_owned(),
+            }
+        }
+        StoreError::Conflict { constraint } if constraint.starts_with("session_entries.") => {
+            StoreError::Conflict {
+                constraint: "session_entries.once".to_owned(),
+            }
+        }
+        other => other,
+    }
+}
+
+pub(crate) async fn append_session_entry(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+    new: NewSessionEntry,
+    guard: EntryGuard,
+    findings: Vec<NewFinding>,
+    audit: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let body = to_json(&new.body, "session entry")?;
+    let mut tx = begin(pool).await?;
+    let current = one_session(&mut tx, clinic, id).await?;
+    if guard.no_open_findings {
+        require_no_open_findings(&mut tx, clinic, current.patient_id).await?;
+    }
+    if guard.not_signed && current.signature.is_some() {
+        return Err(StoreError::Conflict {
+            constraint: "session_entries.signed".to_owned(),
+        });
+    }
+    if let Some(corrected) = new.corrects {
+        // A correction points at an entry of the same kind in the same session.
+        if !current
+            .entries
+            .iter()
+            .any(|e| e.id == corrected && e.kind == new.kind)
+        {
+            return Err(StoreError::NotFound);
+        }
+    }
+    let row = sqlx::query(concat!(
+        "INSERT INTO session_entries (clinic_id, treatment_session_id, kind, body, corrects, ",
+        "reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    ))
+    .bind(clinic.0)
+    .bind(id.0)
+    .bind(new.kind.as_str())
+    .bind(body)
+    .bind(new.corrects.map(|c| c.0))
+    .bind(new.reason.as_deref())
+    .bind(new.recorded_by.0)
+    .bind(new.recorded_at.as_millisecond())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| entry_conflict(db(e)))?;
+    let entry_id: i64 = get(&row, "id")?;
+    sqlx::query(concat!(
+        "UPDATE treatment_sessions SET status = COALESCE(?, status), updated_at = ? ",
+        "WHERE clinic_id = ? AND id = ?"
+    ))
+    .bind(new.status.map(TreatmentSessionStatus::as_str))
+    .bind(new.recorded_at.as_millisecond())
+    .bind(clinic.0)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let origin = Origin {
+        clinic,
+        patient: current.patient_id,
+        session: Some(id),
+        source: FindingSource::PreChecks,
+        source_id: Some(entry_id),
+        at: new.recorded_at,
+        by: Some(new.recorded_by),
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
+    let stored = one_session(&mut tx, clinic, id).await?;
+    append(
+        &mut tx,
+        about_patient(audit.with_object_id(id), Some(stored.patient_id)),
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(stored)
+}
+
 pub(crate) async fn add_monitoring_entry(
     pool: &SqlitePool,
     clinic: ClinicId,
     session: TreatmentSessionId,
     entry: NewMonitoringEntry,
+    findings: Vec<NewFinding>,
     audit: AuditEvent,
 ) -> Result<MonitoringEntry, StoreError> {
     let effects = to_json(&entry.adverse_effects, "adverse effects")?;
@@ -343,8 +484,8 @@ pub(crate) async fn add_monitoring_entry(
     let patient = PatientId(get(&row, "patient_id")?);
     let row = sqlx::query(concat!(
         "INSERT INTO monitoring_entries (clinic_id, treatment_session_id, taken_at, bp_systolic, ",
-        "bp_diastolic, heart_rate, spo2, moaas, cadss, adverse_effects, recorded_by) ",
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+        "bp_diastolic, heart_rate, spo2, respiratory_rate, moaas, cadss, adverse_effects, ",
+        "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
     ))
     .bind(clinic.0)
     .bind(session.0)
@@ -353,6 +494,7 @@ pub(crate) async fn add_monitoring_entry(
     .bind(entry.bp_diastolic.map(i64::from))
     .bind(entry.heart_rate.map(i64::from))
     .bind(entry.spo2.map(i64::from))
+    .bind(entry.respiratory_rate.map(i64::from))
     .bind(entry.moaas.map(i64::from))
     .bind(entry.cadss.map(i64::from))
     .bind(effects)
@@ -361,6 +503,16 @@ pub(crate) async fn add_monitoring_entry(
     .await
     .map_err(db)?;
     let id = MonitoringEntryId(get(&row, "id")?);
+    let origin = Origin {
+        clinic,
+        patient,
+        session: Some(session),
+        source: FindingSource::MonitoringEntry,
+        source_id: Some(id.0),
+        at: entry.taken_at,
+        by: Some(entry.recorded_by),
+    };
+    insert_findings(&mut tx, origin, &findings).await?;
     append(&mut tx, created(audit, id, Some(patient))).await?;
     commit(tx).await?;
     Ok(MonitoringEntry { id, entry })

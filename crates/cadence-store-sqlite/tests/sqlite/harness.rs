@@ -77,4 +77,12 @@ impl Backend for TempDb {
             .map(|r| r.rows_affected())
             .map_err(|e| e.to_string())
     }
+
+    async fn raw_sql(&self, sql: &'static str) -> Result<u64, String> {
+        sqlx::query(sql)
+            .execute(self.store.pool())
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(|e| e.to_string())
+    }
 }

@@ -76,6 +76,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "start_date",
             "created_by",
             "created_at",
+            "screening_id",
+            "screening_override",
         ],
     ),
     (
@@ -93,6 +95,35 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "finding_releases",
+        &[
+            "id",
+            "clinic_id",
+            "finding_id",
+            "note",
+            "decision_id",
+            "released_by",
+            "released_at",
+        ],
+    ),
+    (
+        "findings",
+        &[
+            "id",
+            "clinic_id",
+            "patient_id",
+            "course_id",
+            "treatment_session_id",
+            "kind",
+            "severity",
+            "detail",
+            "source",
+            "source_id",
+            "found_at",
+            "recorded_by",
+        ],
+    ),
+    (
         "monitoring_entries",
         &[
             "id",
@@ -107,6 +138,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "cadss",
             "adverse_effects",
             "recorded_by",
+            "respiratory_rate",
         ],
     ),
     (
@@ -126,6 +158,17 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("price_lists", &["clinic_id", "text", "updated_at"]),
     (
+        "rems_enrolments",
+        &[
+            "clinic_id",
+            "patient_id",
+            "rems_patient_id",
+            "enrolled_on",
+            "recorded_by",
+            "recorded_at",
+        ],
+    ),
+    (
         "screenings",
         &[
             "id",
@@ -137,6 +180,20 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "decision",
             "created_by",
             "created_at",
+        ],
+    ),
+    (
+        "session_entries",
+        &[
+            "id",
+            "clinic_id",
+            "treatment_session_id",
+            "kind",
+            "body",
+            "corrects",
+            "reason",
+            "recorded_by",
+            "recorded_at",
         ],
     ),
     (
@@ -152,6 +209,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "discharge",
             "created_at",
             "updated_at",
+            "booking_reason",
         ],
     ),
     (

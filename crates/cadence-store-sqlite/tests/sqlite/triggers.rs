@@ -100,6 +100,7 @@ async fn foreign_key_violations_are_conflicts() {
                 created_by: UserId(999),
                 created_at: Timestamp::UNIX_EPOCH,
             },
+            Vec::new(),
             event(AuditAction::Create, "screening"),
         )
         .await

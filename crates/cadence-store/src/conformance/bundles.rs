@@ -41,7 +41,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     let assess = |site: &Site, p: &Patient, course, on: &str, total| {
         let new = phq9(site, p, course, on, total);
         let event = create(&site.clinician, "assessment");
-        async move { s.create_assessment(new, event).await.unwrap() }
+        async move { s.create_assessment(new, Vec::new(), event).await.unwrap() }
     };
     assess(&a, &ada, None, "2026-02-27", 20).await;
     let first = add_course(s, &a, &ada, "2026-03-02", &["2026-03-05", "2026-03-02"]).await;
@@ -51,6 +51,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     assess(&a, &ada, None, "2026-02-20", 22).await;
     s.create_decision(
         new_decision(&a, &first, Decision::StartMaintenance, "2026-03-30"),
+        Vec::new(),
         create(&a.clinician, "decision"),
     )
     .await
@@ -68,15 +69,18 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         .await
         .unwrap();
     let held = day_one[0].id;
-    s.update_treatment_session(
+    s.append_session_entry(
         a.clinic.id,
         held,
-        TreatmentSessionChange {
-            status: Some(TreatmentSessionStatus::Held),
-            pre_checks: Some(pre_checks(a.clinician.id)),
-            ..Default::default()
-        },
-        at(61),
+        super::sessions::entry(
+            SessionEntryKind::PreChecks,
+            pre_checks(a.clinician.id),
+            a.clinician.id,
+            61,
+            Some(TreatmentSessionStatus::InProgress),
+        ),
+        EntryGuard::default(),
+        Vec::new(),
         update(&a.clinician, "treatment_session", held),
     )
     .await
@@ -86,6 +90,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
             a.clinic.id,
             held,
             monitoring(a.clinician.id, minutes, Some(170)),
+            Vec::new(),
             create(&a.clinician, "monitoring_entry"),
         )
         .await
@@ -97,6 +102,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     ] {
         s.create_decision(
             new_decision(&a, &theirs, decision, on),
+            Vec::new(),
             create(&a.clinician, "decision"),
         )
         .await
@@ -111,6 +117,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     assess(&b, &other, Some(elsewhere.id), "2026-03-02", 9).await;
     s.create_decision(
         new_decision(&b, &elsewhere, Decision::Continue, "2026-03-02"),
+        Vec::new(),
         create(&b.clinician, "decision"),
     )
     .await
@@ -128,6 +135,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         b.clinic.id,
         b_session,
         monitoring(b.clinician.id, 80, Some(120)),
+        Vec::new(),
         create(&b.clinician, "monitoring_entry"),
     )
     .await
@@ -163,7 +171,10 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     assert_eq!(bundles[1].sessions.len(), 1);
     let bea_course = &bundles[3];
     assert_eq!(bea_course.sessions[0].id, held);
-    assert_eq!(bea_course.sessions[0].status, TreatmentSessionStatus::Held);
+    assert_eq!(
+        bea_course.sessions[0].status,
+        TreatmentSessionStatus::InProgress
+    );
     let times: Vec<_> = bea_course.sessions[0]
         .monitoring
         .iter()

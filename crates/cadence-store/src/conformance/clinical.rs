@@ -36,6 +36,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
                 created_by: a.clinician.id,
                 created_at: at(5),
             },
+            Vec::new(),
             create(&a.clinician, "screening"),
         )
         .await
@@ -140,7 +141,11 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     later.created_by = None;
     later.score = json!({"risk": "low"});
     let stored_later = s
-        .create_assessment(later.clone(), create(&a.clinician, "assessment"))
+        .create_assessment(
+            later.clone(),
+            Vec::new(),
+            create(&a.clinician, "assessment"),
+        )
         .await
         .unwrap();
     let row = one_new_audit(s, before).await;
@@ -162,7 +167,11 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
 
     let baseline = new_assessment(&a, &patient, None, "2026-02-20");
     let stored_baseline = s
-        .create_assessment(baseline.clone(), create(&a.clinician, "assessment"))
+        .create_assessment(
+            baseline.clone(),
+            Vec::new(),
+            create(&a.clinician, "assessment"),
+        )
         .await
         .unwrap();
     assert_eq!(stored_baseline.answers, baseline.answers);
@@ -173,12 +182,14 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     let same_day = s
         .create_assessment(
             new_assessment(&a, &patient, Some(course.id), "2026-03-10"),
+            Vec::new(),
             create(&a.clinician, "assessment"),
         )
         .await
         .unwrap();
     s.create_assessment(
         new_assessment(&a, &other, None, "2026-03-01"),
+        Vec::new(),
         create(&a.clinician, "assessment"),
     )
     .await
@@ -207,6 +218,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     assert_not_found(
         s.create_assessment(
             new_assessment(&a, &other, Some(course.id), "2026-03-11"),
+            Vec::new(),
             create(&a.clinician, "assessment"),
         )
         .await,
@@ -220,6 +232,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
                 Some(CourseId(course.id.0 + 1000)),
                 "2026-03-11",
             ),
+            Vec::new(),
             create(&a.clinician, "assessment"),
         )
         .await,
@@ -229,7 +242,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     let mut unknown = new_assessment(&a, &patient, None, "2026-03-11");
     unknown.patient_id = ghost;
     assert_not_found(
-        s.create_assessment(unknown, create(&a.clinician, "assessment"))
+        s.create_assessment(unknown, Vec::new(), create(&a.clinician, "assessment"))
             .await,
         "an unknown patient",
     );

@@ -92,6 +92,8 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
                 protocol_version: 1,
                 protocol_text: String::new(),
                 start_date: day("2026-03-02"),
+                screening_id: None,
+                screening_override: None,
                 created_by: a.clinician.id,
                 created_at: at(2),
             },
@@ -148,6 +150,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
     let first = s
         .create_decision(
             new_decision(&a, &course, Decision::StartMaintenance, "2026-03-30"),
+            Vec::new(),
             create(&a.clinician, "decision"),
         )
         .await
@@ -176,7 +179,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
     bare.suggestion_shown = None;
     bare.note = None;
     let second = s
-        .create_decision(bare, create(&a.clinician, "decision"))
+        .create_decision(bare, Vec::new(), create(&a.clinician, "decision"))
         .await
         .unwrap();
     assert_eq!(second.suggestion_shown, None);
@@ -200,7 +203,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
     let mut ghost = new_decision(&a, &course, Decision::Continue, "2026-03-30");
     ghost.course_id = CourseId(course.id.0 + 1000);
     assert_not_found(
-        s.create_decision(ghost, create(&a.clinician, "decision"))
+        s.create_decision(ghost, Vec::new(), create(&a.clinician, "decision"))
             .await,
         "a decision on an unknown course",
     );
@@ -219,6 +222,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     let baseline = s
         .create_assessment(
             phq9(&a, &patient, None, "2026-02-27", 20),
+            Vec::new(),
             create(&a.clinician, "assessment"),
         )
         .await
@@ -227,6 +231,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     let other_course = add_course(s, &a, &other, "2026-03-02", &["2026-03-03"]).await;
     s.create_assessment(
         phq9(&a, &other, Some(other_course.id), "2026-03-01", 9),
+        Vec::new(),
         create(&a.clinician, "assessment"),
     )
     .await
@@ -234,6 +239,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     let week1 = s
         .create_assessment(
             phq9(&a, &patient, Some(course.id), "2026-03-09", 14),
+            Vec::new(),
             create(&a.clinician, "assessment"),
         )
         .await
@@ -241,12 +247,14 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     let decision = s
         .create_decision(
             new_decision(&a, &course, Decision::Continue, "2026-03-09"),
+            Vec::new(),
             create(&a.clinician, "decision"),
         )
         .await
         .unwrap();
     s.create_decision(
         new_decision(&a, &other_course, Decision::Pause, "2026-03-09"),
+        Vec::new(),
         create(&a.clinician, "decision"),
     )
     .await
@@ -265,6 +273,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
             a.clinic.id,
             session,
             monitoring(a.clinician.id, 75, Some(135)),
+            Vec::new(),
             create(&a.clinician, "monitoring_entry"),
         )
         .await

@@ -32,6 +32,7 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
                 created_by: a.clinician.id,
                 created_at: at(3),
             },
+            Vec::new(),
             create(&a.clinician, "screening"),
         )
         .await
@@ -51,6 +52,7 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
             created_by: Some(a.clinician.id),
             created_at: at(4),
         },
+        Vec::new(),
         create(&a.clinician, "assessment"),
     )
     .await
@@ -191,6 +193,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_by: intruder.id,
                 created_at: at(50),
             },
+            Vec::new(),
             create(intruder, "screening"),
         )
         .await,
@@ -211,6 +214,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_by: Some(intruder.id),
                 created_at: at(50),
             },
+            Vec::new(),
             create(intruder, "assessment"),
         )
         .await,
@@ -225,6 +229,8 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 protocol_version: 1,
                 protocol_text: String::new(),
                 start_date: day("2026-03-03"),
+                screening_id: None,
+                screening_override: None,
                 created_by: intruder.id,
                 created_at: at(50),
             },
@@ -240,6 +246,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 clinic_id: bc,
                 course_id: c.course.id,
                 scheduled_on: day("2026-03-03"),
+                booking_reason: None,
                 created_at: at(50),
             },
             create(intruder, "treatment_session"),
@@ -248,18 +255,35 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
         "create_treatment_session",
     );
     assert_not_found(
-        s.update_treatment_session(
+        s.set_treatment_session_status(
             bc,
             c.session.id,
-            TreatmentSessionChange {
-                status: Some(TreatmentSessionStatus::Cancelled),
-                ..Default::default()
+            StatusChange {
+                status: TreatmentSessionStatus::Cancelled,
+                at: at(50),
             },
-            at(50),
             update(intruder, "treatment_session", c.session.id),
         )
         .await,
-        "update_treatment_session",
+        "set_treatment_session_status",
+    );
+    assert_not_found(
+        s.append_session_entry(
+            bc,
+            c.session.id,
+            super::sessions::entry(
+                SessionEntryKind::PreChecks,
+                super::sessions::pre_checks(intruder.id),
+                intruder.id,
+                50,
+                None,
+            ),
+            EntryGuard::default(),
+            Vec::new(),
+            update(intruder, "pre_checks", c.session.id),
+        )
+        .await,
+        "append_session_entry",
     );
     assert_not_found(
         s.add_monitoring_entry(
@@ -271,11 +295,13 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 bp_diastolic: Some(80),
                 heart_rate: None,
                 spo2: None,
+                respiratory_rate: None,
                 moaas: None,
                 cadss: None,
                 adverse_effects: vec![],
                 recorded_by: intruder.id,
             },
+            Vec::new(),
             create(intruder, "monitoring_entry"),
         )
         .await,
@@ -293,6 +319,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 decided_on: day("2026-03-03"),
                 created_at: at(50),
             },
+            Vec::new(),
             create(intruder, "decision"),
         )
         .await,

@@ -45,6 +45,7 @@ mod isolation;
 mod patients;
 mod people;
 mod price_list;
+mod safety;
 mod sessions;
 mod support;
 
@@ -57,6 +58,7 @@ pub use isolation::*;
 pub use patients::*;
 pub use people::*;
 pub use price_list::*;
+pub use safety::*;
 pub use sessions::*;
 pub use support::{Backend, assert_chain_verifies};
 
@@ -84,7 +86,13 @@ macro_rules! conformance_tests {
             course_books_initial_sessions_in_one_transaction,
             course_bundle_contents,
             clinic_course_bundles,
-            treatment_session_update_and_monitoring,
+            treatment_session_entries_and_monitoring,
+            session_entries_once_and_corrections,
+            treatment_session_status_changes,
+            findings_are_stored_listed_and_released,
+            findings_from_each_source_and_gates,
+            rems_enrolment_round_trip,
+            decisions_release_findings_atomically,
             decisions_round_trip,
             price_list_round_trip,
             audit_append_and_page,

@@ -1,4 +1,5 @@
-//! Treatment sessions: field-by-field changes, monitoring entries, the day's list.
+//! Treatment sessions: the record as append-only entries (readings, a once-only
+//! administration and end, corrections), status changes, monitoring entries, the day's list.
 
 use super::support::*;
 use crate::Store;
@@ -28,6 +29,7 @@ pub(crate) fn monitoring(by: UserId, minutes: i64, bp: Option<u16>) -> NewMonito
         bp_diastolic: bp.map(|v| v - 50),
         heart_rate: Some(80),
         spo2: Some(98),
+        respiratory_rate: Some(14),
         moaas: Some(4),
         cadss: None,
         adverse_effects: vec!["nausea".into(), "dizziness".into()],
@@ -35,9 +37,45 @@ pub(crate) fn monitoring(by: UserId, minutes: i64, bp: Option<u16>) -> NewMonito
     }
 }
 
-/// A session changes field by field (a field left out keeps its value), gathers monitoring
-/// entries in time order, and shows up on its day's list; every step is audited.
-pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backend) {
+/// An entry to append, by a user at a minute, moving the session to `status`.
+pub(crate) fn entry(
+    kind: SessionEntryKind,
+    body: impl serde::Serialize,
+    by: UserId,
+    minute: i64,
+    status: Option<TreatmentSessionStatus>,
+) -> NewSessionEntry {
+    NewSessionEntry {
+        kind,
+        body: serde_json::to_value(body).unwrap(),
+        corrects: None,
+        reason: None,
+        recorded_by: by,
+        recorded_at: at(minute),
+        status,
+    }
+}
+
+pub(crate) fn administration(by: UserId, lot: &str) -> Administration {
+    Administration {
+        route: Route::Esketamine,
+        dose_ordered_mg: 56.0,
+        dose_given_mg: 56.0,
+        lot: lot.into(),
+        started_at: at(65),
+        ended_at: None,
+        weight_kg: None,
+        mg_per_kg: None,
+        dose_flags: Vec::new(),
+        confirmation: None,
+        recorded_by: by,
+    }
+}
+
+/// A session's record grows by entries: a second pre-checks reading is added (the first is
+/// kept), the administration and the discharge are in force as recorded, monitoring entries
+/// come back in time order, and the session shows up on its day's list; every step is audited.
+pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backend) {
     let store = backend.store();
     let s: &dyn Store = &*store;
     let a = site(s, "A").await;
@@ -52,6 +90,7 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
                 clinic_id: a.clinic.id,
                 course_id: course.id,
                 scheduled_on: day("2026-03-04"),
+                booking_reason: Some("patient's choice".into()),
                 created_at: at(20),
             },
             create(&nurse, "treatment_session"),
@@ -69,59 +108,84 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
     assert_eq!(booked.status, TreatmentSessionStatus::Scheduled);
     assert_eq!(booked.patient_id, patient.id);
     assert_eq!(booked.scheduled_on, day("2026-03-04"));
+    assert_eq!(booked.booking_reason.as_deref(), Some("patient's choice"));
     assert_eq!(booked.updated_at, at(20));
+    assert!(booked.entries.is_empty());
 
+    let first = pre_checks(nurse.id);
     let before = last_seq(s).await;
     let checked = s
-        .update_treatment_session(
+        .append_session_entry(
             a.clinic.id,
             booked.id,
-            TreatmentSessionChange {
-                status: Some(TreatmentSessionStatus::InProgress),
-                pre_checks: Some(pre_checks(nurse.id)),
-                ..Default::default()
-            },
-            at(61),
-            update(&nurse, "treatment_session", booked.id),
+            entry(
+                SessionEntryKind::PreChecks,
+                &first,
+                nurse.id,
+                60,
+                Some(TreatmentSessionStatus::InProgress),
+            ),
+            EntryGuard::default(),
+            Vec::new(),
+            update(&nurse, "pre_checks", booked.id),
         )
         .await
         .unwrap();
     assert_eq!(checked.status, TreatmentSessionStatus::InProgress);
-    assert_eq!(checked.pre_checks, Some(pre_checks(nurse.id)));
-    assert_eq!(checked.updated_at, at(61));
+    assert_eq!(checked.pre_checks, Some(first.clone()));
+    assert_eq!(checked.updated_at, at(60));
     let row = one_new_audit(s, before).await;
     assert_audit(
         &row,
         AuditAction::Update,
-        "treatment_session",
+        "pre_checks",
         Some(booked.id.to_string()),
         Some(patient.id),
     );
-
-    let administration = Administration {
-        route: Route::Esketamine,
-        dose_ordered_mg: 56.0,
-        dose_given_mg: 56.0,
-        lot: "LOT-42".into(),
-        started_at: at(65),
-        recorded_by: nurse.id,
+    let second = PreChecks {
+        bp_systolic: 131,
+        recorded_at: at(62),
+        ..first.clone()
     };
-    let given = s
-        .update_treatment_session(
+    let rechecked = s
+        .append_session_entry(
             a.clinic.id,
             booked.id,
-            TreatmentSessionChange {
-                administration: Some(administration.clone()),
-                ..Default::default()
-            },
-            at(66),
-            update(&nurse, "treatment_session", booked.id),
+            entry(SessionEntryKind::PreChecks, &second, nurse.id, 62, None),
+            EntryGuard::default(),
+            Vec::new(),
+            update(&nurse, "pre_checks", booked.id),
         )
         .await
         .unwrap();
-    assert_eq!(given.status, TreatmentSessionStatus::InProgress, "kept");
-    assert_eq!(given.pre_checks, Some(pre_checks(nurse.id)), "kept");
-    assert_eq!(given.administration, Some(administration.clone()));
+    assert_eq!(rechecked.pre_checks, Some(second), "the latest reading");
+    assert_eq!(rechecked.entries.len(), 2, "the first reading is kept");
+    assert_eq!(rechecked.status, TreatmentSessionStatus::InProgress, "kept");
+
+    let given = s
+        .append_session_entry(
+            a.clinic.id,
+            booked.id,
+            entry(
+                SessionEntryKind::Administration,
+                administration(nurse.id, "LOT-42"),
+                nurse.id,
+                66,
+                None,
+            ),
+            EntryGuard {
+                no_open_findings: true,
+                not_signed: true,
+            },
+            Vec::new(),
+            update(&nurse, "administration", booked.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        given.administration,
+        Some(administration(nurse.id, "LOT-42"))
+    );
 
     let before = last_seq(s).await;
     let late = s
@@ -129,6 +193,7 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
             a.clinic.id,
             booked.id,
             monitoring(nurse.id, 105, Some(140)),
+            Vec::new(),
             create(&nurse, "monitoring_entry"),
         )
         .await
@@ -147,13 +212,14 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
             a.clinic.id,
             booked.id,
             monitoring(nurse.id, 70, None),
+            Vec::new(),
             create(&nurse, "monitoring_entry"),
         )
         .await
         .unwrap();
 
     let discharge = Discharge {
-        discharged_at: at(130),
+        discharged_at: at(190),
         moaas: 5,
         bp_systolic: 126,
         bp_diastolic: 80,
@@ -163,23 +229,39 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
         recorded_by: nurse.id,
     };
     let done = s
-        .update_treatment_session(
+        .append_session_entry(
             a.clinic.id,
             booked.id,
-            TreatmentSessionChange {
-                status: Some(TreatmentSessionStatus::Completed),
-                discharge: Some(discharge.clone()),
-                ..Default::default()
-            },
-            at(131),
-            update(&nurse, "treatment_session", booked.id),
+            entry(
+                SessionEntryKind::Discharge,
+                &discharge,
+                nurse.id,
+                190,
+                Some(TreatmentSessionStatus::Completed),
+            ),
+            EntryGuard::default(),
+            Vec::new(),
+            update(&nurse, "discharge", booked.id),
         )
         .await
         .unwrap();
     assert_eq!(done.status, TreatmentSessionStatus::Completed);
     assert_eq!(done.discharge, Some(discharge));
-    assert_eq!(done.administration, Some(administration));
+    assert_eq!(
+        done.administration,
+        Some(administration(nurse.id, "LOT-42"))
+    );
     assert_eq!(done.monitoring, [early.clone(), late.clone()], "time order");
+    assert_eq!(
+        done.entries.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        [
+            SessionEntryKind::PreChecks,
+            SessionEntryKind::PreChecks,
+            SessionEntryKind::Administration,
+            SessionEntryKind::Discharge
+        ]
+    );
+    assert!(done.entries.iter().all(|e| e.recorded_by == nurse.id));
 
     let before = last_seq(s).await;
     let fetched = s
@@ -225,21 +307,36 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
     let before = last_seq(s).await;
     let unknown = TreatmentSessionId(booked.id.0 + 1000);
     assert_not_found(
-        s.update_treatment_session(
+        s.append_session_entry(
             a.clinic.id,
             unknown,
-            TreatmentSessionChange::default(),
-            at(140),
+            entry(SessionEntryKind::PreChecks, &first, nurse.id, 140, None),
+            EntryGuard::default(),
+            Vec::new(),
+            update(&nurse, "pre_checks", unknown),
+        )
+        .await,
+        "an entry for an unknown session",
+    );
+    assert_not_found(
+        s.set_treatment_session_status(
+            a.clinic.id,
+            unknown,
+            StatusChange {
+                status: TreatmentSessionStatus::Cancelled,
+                at: at(140),
+            },
             update(&nurse, "treatment_session", unknown),
         )
         .await,
-        "update of an unknown session",
+        "a status change of an unknown session",
     );
     assert_not_found(
         s.add_monitoring_entry(
             a.clinic.id,
             unknown,
             monitoring(nurse.id, 140, None),
+            Vec::new(),
             create(&nurse, "monitoring_entry"),
         )
         .await,
@@ -251,6 +348,7 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
                 clinic_id: a.clinic.id,
                 course_id: CourseId(course.id.0 + 1000),
                 scheduled_on: day("2026-03-04"),
+                booking_reason: None,
                 created_at: at(20),
             },
             create(&nurse, "treatment_session"),
@@ -259,4 +357,210 @@ pub async fn treatment_session_update_and_monitoring(backend: &dyn super::Backen
         "a session in an unknown course",
     );
     no_new_audit(s, before).await;
+}
+
+/// The once-only entries hold under any order of calls: a second administration or end that
+/// corrects nothing is refused, a correction replaces the value in force and keeps the first,
+/// one entry is corrected at most once, and a signed session takes no guarded entry.
+pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let nurse = add_user(s, &a.clinic, "nurse@a.test", Role::Nurse).await;
+    let patient = add_patient(s, &a, "MRN-1").await;
+    let course = add_course(s, &a, &patient, "2026-03-02", &["2026-03-04"]).await;
+    let bundle = s
+        .get_course_bundle(a.clinic.id, course.id, read(&nurse, "course", course.id))
+        .await
+        .unwrap();
+    let id = bundle.sessions[0].id;
+    let append = |kind, body: serde_json::Value, corrects: Option<SessionEntryId>, guard| {
+        let mut e = entry(kind, body, nurse.id, 70, None);
+        e.corrects = corrects;
+        e.reason = corrects.map(|_| "wrong lot number".to_owned());
+        s.append_session_entry(
+            a.clinic.id,
+            id,
+            e,
+            guard,
+            Vec::new(),
+            update(&nurse, "session_entry", id),
+        )
+    };
+    let json = |v: Administration| serde_json::to_value(v).unwrap();
+    let first = append(
+        SessionEntryKind::Administration,
+        json(administration(nurse.id, "LOT-1")),
+        None,
+        EntryGuard::default(),
+    )
+    .await
+    .unwrap();
+    let first_id = first.entries[0].id;
+    let before = last_seq(s).await;
+    assert_conflict(
+        append(
+            SessionEntryKind::Administration,
+            json(administration(nurse.id, "LOT-2")),
+            None,
+            EntryGuard::default(),
+        )
+        .await,
+        "session_entries.once",
+    );
+    no_new_audit(s, before).await;
+    let corrected = append(
+        SessionEntryKind::Administration,
+        json(administration(nurse.id, "LOT-2")),
+        Some(first_id),
+        EntryGuard::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        corrected.administration.map(|a| a.lot),
+        Some("LOT-2".to_owned())
+    );
+    assert_eq!(corrected.entries.len(), 2, "the first is kept");
+    assert_eq!(corrected.entries[1].corrects, Some(first_id));
+    assert_eq!(
+        corrected.entries[1].reason.as_deref(),
+        Some("wrong lot number")
+    );
+    assert_conflict(
+        append(
+            SessionEntryKind::Administration,
+            json(administration(nurse.id, "LOT-3")),
+            Some(first_id),
+            EntryGuard::default(),
+        )
+        .await,
+        "session_entries.corrects",
+    );
+    // A correction must point at an entry of the same kind in this session.
+    assert_not_found(
+        append(
+            SessionEntryKind::Discharge,
+            serde_json::json!({}),
+            Some(first_id),
+            EntryGuard::default(),
+        )
+        .await,
+        "a correction of an entry of another kind",
+    );
+
+    // One end: a discharge, then an exceptional end, is refused.
+    append(
+        SessionEntryKind::Discharge,
+        serde_json::json!({"note": "discharged"}),
+        None,
+        EntryGuard::default(),
+    )
+    .await
+    .unwrap();
+    assert_conflict(
+        append(
+            SessionEntryKind::ExceptionalEnd,
+            serde_json::json!({"note": "left"}),
+            None,
+            EntryGuard::default(),
+        )
+        .await,
+        "session_entries.once",
+    );
+    // Signed: guarded entries are refused, addenda (unguarded) are taken.
+    append(
+        SessionEntryKind::Signature,
+        serde_json::json!({}),
+        None,
+        EntryGuard {
+            not_signed: true,
+            ..EntryGuard::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_conflict(
+        append(
+            SessionEntryKind::PreChecks,
+            serde_json::to_value(pre_checks(nurse.id)).unwrap(),
+            None,
+            EntryGuard {
+                not_signed: true,
+                ..EntryGuard::default()
+            },
+        )
+        .await,
+        "session_entries.signed",
+    );
+    let with_addendum = append(
+        SessionEntryKind::Addendum,
+        serde_json::json!({"text": "late entry"}),
+        None,
+        EntryGuard::default(),
+    )
+    .await
+    .unwrap();
+    assert!(with_addendum.signature.is_some());
+    assert_eq!(
+        with_addendum.entries.last().map(|e| e.kind),
+        Some(SessionEntryKind::Addendum)
+    );
+
+    // The entries cannot be changed or deleted behind the store's back.
+    for sql in [
+        "UPDATE session_entries SET reason = 'edited'",
+        "DELETE FROM session_entries",
+        "UPDATE monitoring_entries SET spo2 = 99",
+        "DELETE FROM monitoring_entries",
+    ] {
+        let result = backend.raw_sql(sql).await;
+        assert!(
+            result.as_ref().is_err_and(|e| e.contains("append-only")) || result == Ok(0),
+            "{sql}: {result:?}"
+        );
+    }
+    let after = s
+        .get_treatment_session(a.clinic.id, id, read(&nurse, "treatment_session", id))
+        .await
+        .unwrap();
+    assert_eq!(after.entries, with_addendum.entries);
+}
+
+/// Front desk's status changes (cancelled, not attended, scheduled again) keep the record.
+pub async fn treatment_session_status_changes(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let desk = add_user(s, &a.clinic, "desk@a.test", Role::FrontDesk).await;
+    let patient = add_patient(s, &a, "MRN-1").await;
+    let course = add_course(s, &a, &patient, "2026-03-02", &["2026-03-04"]).await;
+    let bundle = s
+        .get_course_bundle(a.clinic.id, course.id, read(&desk, "course", course.id))
+        .await
+        .unwrap();
+    let id = bundle.sessions[0].id;
+    let before = last_seq(s).await;
+    let cancelled = s
+        .set_treatment_session_status(
+            a.clinic.id,
+            id,
+            StatusChange {
+                status: TreatmentSessionStatus::Cancelled,
+                at: at(30),
+            },
+            update(&desk, "treatment_session", id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status, TreatmentSessionStatus::Cancelled);
+    assert_eq!(cancelled.updated_at, at(30));
+    let row = one_new_audit(s, before).await;
+    assert_audit(
+        &row,
+        AuditAction::Update,
+        "treatment_session",
+        Some(id.to_string()),
+        Some(patient.id),
+    );
 }

@@ -19,6 +19,10 @@ pub trait Backend: Send + Sync {
     async fn raw_update_audit(&self, seq: i64) -> Result<u64, String>;
     /// Runs `DELETE FROM audit_log WHERE seq = <seq>` the same way.
     async fn raw_delete_audit(&self, seq: i64) -> Result<u64, String>;
+    /// Runs a fixed statement (no bound values) through the backend's own connection,
+    /// returning rows affected or the database's error text: for the append-only checks of
+    /// the other record tables.
+    async fn raw_sql(&self, sql: &'static str) -> Result<u64, String>;
 }
 
 /// Pages through the whole audit log and asserts the chain verifies, with gap-free `seq`.
@@ -251,6 +255,8 @@ pub(crate) async fn add_course(
                 protocol_version: 3,
                 protocol_text: "id = \"esketamine-standard\"\nversion = 3\n".to_owned(),
                 start_date: day(start),
+                screening_id: None,
+                screening_override: None,
                 created_by: site.clinician.id,
                 created_at: at(2),
             },

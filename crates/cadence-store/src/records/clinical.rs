@@ -1,6 +1,6 @@
 //! Screenings, assessments, courses and decisions, and a course's bundle.
 
-use super::{AssessmentSource, TreatmentSession};
+use super::{AssessmentSource, Finding, RemsEnrolment, TreatmentSession};
 use crate::ids::*;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
@@ -125,6 +125,10 @@ pub struct NewCourse {
     pub protocol_text: String,
     /// The start date.
     pub start_date: Date,
+    /// The screening the course starts on (issue 13 §4).
+    pub screening_id: Option<ScreeningId>,
+    /// A clinician's reason for starting on a screening that needs review.
+    pub screening_override: Option<String>,
     /// Who created it.
     pub created_by: UserId,
     /// When.
@@ -149,6 +153,10 @@ pub struct Course {
     pub protocol_text: String,
     /// The start date.
     pub start_date: Date,
+    /// The screening the course started on.
+    pub screening_id: Option<ScreeningId>,
+    /// A clinician's reason for starting on a screening that needed review.
+    pub screening_override: Option<String>,
     /// Who created it.
     pub created_by: UserId,
     /// When.
@@ -210,4 +218,8 @@ pub struct CourseBundle {
     pub assessments: Vec<Assessment>,
     /// Its decisions, in the order recorded.
     pub decisions: Vec<DecisionRecord>,
+    /// The patient's safety findings (every course's), oldest first, with their releases.
+    pub findings: Vec<Finding>,
+    /// The patient's REMS enrolment, if recorded.
+    pub rems: Option<RemsEnrolment>,
 }

@@ -4,10 +4,12 @@
 
 mod clinical;
 mod people;
+mod safety;
 mod sessions;
 
 pub use clinical::*;
 pub use people::*;
+pub use safety::*;
 pub use sessions::*;
 
 /// Implements `as_str`, `Display`, `FromStr` and `ALL` for a snake_case id enum.
@@ -112,11 +114,12 @@ string_enum!(
         InProgress = "in_progress",
         /// Discharged.
         Completed = "completed",
-        /// Cancelled ahead of time (rebooked by the planner).
+        /// Cancelled ahead of time.
         Cancelled = "cancelled",
-        /// The patient did not attend (rebooked by the planner).
+        /// The patient did not attend.
         NoShow = "no_show",
-        /// Held for clinician review (safety).
+        /// Held for clinician review: an open finding or a failed gate. Never stored: the
+        /// service derives it from the patient's findings when it reads a session.
         Held = "held",
     }
 );

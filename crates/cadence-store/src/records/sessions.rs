@@ -3,11 +3,13 @@
 use super::TreatmentSessionStatus;
 use crate::ids::*;
 use cadence_clinical::route::Route;
+use cadence_clinical::safety::{DoseFlag, ExceptionalEnd};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// Pre-dose checks recorded by a nurse.
+/// Pre-dose checks recorded by a nurse. Recorded again, they add a reading: nothing is
+/// overwritten, and the latest reading is the one a dose is judged on (issue 13 §2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreChecks {
     /// Identity confirmed.
@@ -43,11 +45,26 @@ pub struct Administration {
     pub lot: String,
     /// When administration started.
     pub started_at: Timestamp,
+    /// When an infusion ended (recorded at the end, or with the administration).
+    #[serde(default)]
+    pub ended_at: Option<Timestamp>,
+    /// The patient's weight used for mg/kg, kg (weight-based routes).
+    #[serde(default)]
+    pub weight_kg: Option<f64>,
+    /// The dose given per kg of that weight.
+    #[serde(default)]
+    pub mg_per_kg: Option<f64>,
+    /// Departures from the order or the label that were confirmed (issue 13 §6).
+    #[serde(default)]
+    pub dose_flags: Vec<DoseFlag>,
+    /// The reason given when confirming them.
+    #[serde(default)]
+    pub confirmation: Option<String>,
     /// Who recorded it.
     pub recorded_by: UserId,
 }
 
-/// Discharge at the end of monitoring.
+/// Discharge at the end of monitoring, once the protocol's criteria are met.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Discharge {
     /// When discharged.
@@ -68,6 +85,99 @@ pub struct Discharge {
     pub recorded_by: UserId,
 }
 
+/// A session ended without meeting the discharge criteria, recorded by a clinician with a
+/// reason; flagged and shown to admins (issue 13 §3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionalEndRecord {
+    /// How it ended.
+    pub kind: ExceptionalEnd,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub ended_at: Timestamp,
+    /// The clinician.
+    pub recorded_by: UserId,
+}
+
+/// A clinician's signature on a completed session: the record is locked; later corrections are
+/// addenda (issue 16 §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    /// The clinician.
+    pub signed_by: UserId,
+    /// When.
+    pub signed_at: Timestamp,
+}
+
+super::string_enum!(
+    /// What an entry of a session's record holds.
+    SessionEntryKind {
+        /// Pre-dose checks (repeatable: each is a reading).
+        PreChecks = "pre_checks",
+        /// The administration (once; corrected by a new entry pointing at it).
+        Administration = "administration",
+        /// The end time of an infusion.
+        AdministrationEnd = "administration_end",
+        /// The discharge (once, or an exceptional end).
+        Discharge = "discharge",
+        /// An exceptional end (once, or a discharge).
+        ExceptionalEnd = "exceptional_end",
+        /// A note added to the record, with a reason (after signing, the only way to add).
+        Addendum = "addendum",
+        /// The clinician's signature.
+        Signature = "signature",
+    }
+);
+
+/// One entry of a session's record, append-only: who recorded what, when, and what it
+/// corrects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionEntry {
+    /// Id.
+    pub id: SessionEntryId,
+    /// What it holds.
+    pub kind: SessionEntryKind,
+    /// The entry's content (the shape of its kind).
+    pub body: serde_json::Value,
+    /// The entry this one corrects, if it is a correction.
+    pub corrects: Option<SessionEntryId>,
+    /// Why (corrections and addenda).
+    pub reason: Option<String>,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: Timestamp,
+}
+
+/// An entry to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSessionEntry {
+    /// What it holds.
+    pub kind: SessionEntryKind,
+    /// Its content.
+    pub body: serde_json::Value,
+    /// The entry it corrects.
+    pub corrects: Option<SessionEntryId>,
+    /// Why.
+    pub reason: Option<String>,
+    /// Who.
+    pub recorded_by: UserId,
+    /// When.
+    pub recorded_at: Timestamp,
+    /// The session's status after it, when the entry moves the session on.
+    pub status: Option<TreatmentSessionStatus>,
+}
+
+/// What must still hold when the entry is written, checked inside its transaction so that
+/// no concurrent write can slip between the service's check and the append.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EntryGuard {
+    /// The patient has no open finding (a dose is refused while one is open).
+    pub no_open_findings: bool,
+    /// The session is not signed (signed records take addenda only).
+    pub not_signed: bool,
+}
+
 /// A treatment session to book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewTreatmentSession {
@@ -77,6 +187,8 @@ pub struct NewTreatmentSession {
     pub course_id: CourseId,
     /// The booked date.
     pub scheduled_on: Date,
+    /// Why this date departs from the plan, when it does.
+    pub booking_reason: Option<String>,
     /// When booked.
     pub created_at: Timestamp,
 }
@@ -94,31 +206,72 @@ pub struct TreatmentSession {
     pub patient_id: PatientId,
     /// The booked date.
     pub scheduled_on: Date,
-    /// Status.
+    /// Status (`held` is derived by the service from open findings and gates).
     pub status: TreatmentSessionStatus,
-    /// Pre-checks, once recorded.
+    /// Why the booking departs from the plan, when it does.
+    pub booking_reason: Option<String>,
+    /// The latest pre-checks reading.
     pub pre_checks: Option<PreChecks>,
-    /// Administration, once recorded.
+    /// The administration in force (the latest correction).
     pub administration: Option<Administration>,
-    /// Discharge, once recorded.
+    /// The discharge in force.
     pub discharge: Option<Discharge>,
+    /// An exceptional end, instead of a discharge.
+    pub exceptional_end: Option<ExceptionalEndRecord>,
+    /// The signature, once signed.
+    pub signature: Option<Signature>,
+    /// Every entry of the record, in the order recorded (readings, corrections, addenda).
+    pub entries: Vec<SessionEntry>,
     /// Monitoring entries, in time order.
     pub monitoring: Vec<MonitoringEntry>,
     /// When last changed.
     pub updated_at: Timestamp,
 }
 
-/// A change to a treatment session: each field present replaces the stored one.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TreatmentSessionChange {
-    /// New status.
-    pub status: Option<TreatmentSessionStatus>,
-    /// Pre-checks.
-    pub pre_checks: Option<PreChecks>,
-    /// Administration.
-    pub administration: Option<Administration>,
-    /// Discharge.
-    pub discharge: Option<Discharge>,
+impl TreatmentSession {
+    /// Fills the fields in force (latest pre-checks, the administration and discharge not
+    /// corrected by a later entry, the signature) from `entries`. Both backends call this, so
+    /// the rule is written once.
+    pub fn fold_entries(&mut self) {
+        let corrected: std::collections::HashSet<SessionEntryId> =
+            self.entries.iter().filter_map(|e| e.corrects).collect();
+        let in_force = |kind: SessionEntryKind| {
+            self.entries
+                .iter()
+                .rev()
+                .find(|e| e.kind == kind && !corrected.contains(&e.id))
+        };
+        fn body<T: serde::de::DeserializeOwned>(e: Option<&SessionEntry>) -> Option<T> {
+            e.and_then(|e| serde_json::from_value(e.body.clone()).ok())
+        }
+        self.pre_checks = body(in_force(SessionEntryKind::PreChecks));
+        let mut administration: Option<Administration> =
+            body(in_force(SessionEntryKind::Administration));
+        if let (Some(a), Some(end)) = (
+            administration.as_mut(),
+            in_force(SessionEntryKind::AdministrationEnd),
+        ) {
+            if let Some(at) = end.body.get("ended_at").and_then(|v| v.as_str()) {
+                a.ended_at = at.parse().ok().or(a.ended_at);
+            }
+        }
+        self.administration = administration;
+        self.discharge = body(in_force(SessionEntryKind::Discharge));
+        self.exceptional_end = body(in_force(SessionEntryKind::ExceptionalEnd));
+        self.signature = in_force(SessionEntryKind::Signature).map(|e| Signature {
+            signed_by: e.recorded_by,
+            signed_at: e.recorded_at,
+        });
+    }
+}
+
+/// A change of a session's booking status (front desk: cancelled, not attended, scheduled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The new status.
+    pub status: TreatmentSessionStatus,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// A timed monitoring entry during a session.
@@ -134,6 +287,9 @@ pub struct NewMonitoringEntry {
     pub heart_rate: Option<u16>,
     /// SpO2 percent.
     pub spo2: Option<u8>,
+    /// Respiratory rate, breaths a minute.
+    #[serde(default)]
+    pub respiratory_rate: Option<u16>,
     /// MOAA/S level 0-5.
     pub moaas: Option<u8>,
     /// CADSS total 0-92.
