@@ -4,8 +4,12 @@ use crate::authz::{Permission, require};
 use crate::validate;
 use crate::{Actor, App, AppError};
 use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
+use cadence_clinical::protocol::Protocol;
+use cadence_clinical::safety::assessment_findings;
 use cadence_store::audit::AuditAction;
+use cadence_store::ids::CourseId;
 use cadence_store::ids::PatientId;
+use cadence_store::records::NewFinding;
 use cadence_store::records::{Assessment, AssessmentSource, NewAssessment};
 use jiff::civil::Date;
 
@@ -31,7 +35,13 @@ impl App {
         require(actor.role, Permission::RecordAssessment)?;
         let today = self.clinic_today(actor).await?;
         let taken_on = validate::not_future("taken_at", input.taken_on.unwrap_or(today), today)?;
-        let scored = score(input.instrument, &input.answers, &ScoringConfig::default())
+        // Scored and judged under the rules of the patient's latest course; before any course,
+        // under the built-in protocols' (crate::safety::default_safety).
+        let governing = self.governing_protocol(actor, patient).await?;
+        let scoring = governing
+            .as_ref()
+            .map_or_else(ScoringConfig::default, |(_, p)| p.scoring_config());
+        let scored = score(input.instrument, &input.answers, &scoring)
             .map_err(|e| AppError::invalid("invalid_answers", e))?;
         let patient_row = self.get_patient(actor, patient).await?;
         if taken_on < patient_row.details.birth_date {
@@ -54,10 +64,49 @@ impl App {
             created_by: Some(actor.user_id),
             created_at: self.now(),
         };
+        let safety = match &governing {
+            Some((_, p)) => Some(p.safety.clone()),
+            None => crate::safety::default_safety(),
+        };
+        let findings = safety
+            .map(|s| assessment_findings(&scored, &new.answers, &s))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| NewFinding {
+                kind: f.kind,
+                severity: f.severity,
+                detail: format!("{} (taken {taken_on})", f.detail),
+                course_id: governing.as_ref().map(|(id, _)| *id),
+            })
+            .collect();
         let event = actor
             .event(self, AuditAction::Create, "assessment")
             .with_patient(patient);
-        Ok(self.store.create_assessment(new, event).await?)
+        Ok(self.store.create_assessment(new, findings, event).await?)
+    }
+
+    /// The patient's latest course and its frozen protocol, if any: whose rules a new
+    /// assessment or screening is judged by.
+    pub(crate) async fn governing_protocol(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+    ) -> Result<Option<(CourseId, Protocol)>, AppError> {
+        let event = actor
+            .event(self, AuditAction::Read, "course_list")
+            .with_patient(patient);
+        let courses = self
+            .store
+            .list_courses(actor.clinic_id, patient, event)
+            .await?;
+        courses
+            .first()
+            .map(|c| {
+                Protocol::from_toml(&c.protocol_text)
+                    .map(|p| (c.id, p))
+                    .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))
+            })
+            .transpose()
     }
 
     /// A patient's assessments, oldest first.

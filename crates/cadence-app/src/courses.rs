@@ -6,18 +6,20 @@ use crate::{Actor, App, AppError};
 use cadence_clinical::calendar::{ClinicCalendar, OpenDays};
 use cadence_clinical::forecast::{Forecast, forecast};
 use cadence_clinical::history::{
-    AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, SessionRecord, SessionStatus,
+    AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, FindingRecord, SessionRecord,
+    SessionStatus,
 };
 use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::planner::{Phase, Plan, plan};
 use cadence_clinical::price::PriceList;
 use cadence_clinical::protocol::{self, Protocol};
+use cadence_clinical::screening::Eligibility;
 use cadence_clinical::suggestion::{Review, review};
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, PatientId};
 use cadence_store::records::{
-    Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, TreatmentSession,
-    TreatmentSessionStatus,
+    Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, Screening,
+    TreatmentSession, TreatmentSessionStatus,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -104,6 +106,23 @@ pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
                 decision: d.decision,
             })
             .collect(),
+        // The stored findings, released by a clinician's recorded release (never by a date).
+        findings: Some(
+            bundle
+                .findings
+                .iter()
+                .map(|f| FindingRecord {
+                    kind: f.kind,
+                    detail: f.detail.clone(),
+                    date: f
+                        .found_at
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .date()
+                        .min(today),
+                    released: !f.is_open(),
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -156,15 +175,24 @@ impl App {
     }
 
     /// Starts a course on a built-in protocol and books its induction sessions as planned.
+    ///
+    /// Gated on screening (issue 13 §4): the patient's latest screening for the protocol's
+    /// route, taken at most the protocol's `screening.valid_days` before the start, must be
+    /// `eligible`; one that `needs_review` (relative or programme reasons only) starts the
+    /// course only with the clinician's `screening_override` reason; `not_eligible` (an
+    /// absolute reason) never does.
     pub async fn create_course(
         &self,
         actor: &Actor,
         patient: PatientId,
         protocol_id: &str,
         start_date: Date,
+        screening_override: Option<&str>,
     ) -> Result<Course, AppError> {
         require(actor.role, Permission::CreateCourse)?;
         let (text, protocol) = builtin_protocol(protocol_id)?;
+        let override_reason =
+            crate::validate::note("screening_override", screening_override, 2000)?;
         let today = self.clinic_today(actor).await?;
         if start_date < today {
             return Err(AppError::invalid(
@@ -172,7 +200,25 @@ impl App {
                 format!("start_date {start_date} is before today ({today})"),
             ));
         }
+        let horizon = today
+            .checked_add(jiff::Span::new().days(crate::treatment_sessions::BOOKING_HORIZON_DAYS))
+            .map_err(|_| AppError::invalid("out_of_range", "start_date is out of range"))?;
+        if start_date > horizon {
+            return Err(AppError::invalid(
+                "out_of_range",
+                format!("start_date {start_date} is more than 52 weeks ahead (after {horizon})"),
+            ));
+        }
         self.get_patient(actor, patient).await?;
+        let screening = self
+            .screening_gate(
+                actor,
+                patient,
+                &protocol,
+                start_date,
+                override_reason.as_deref(),
+            )
+            .await?;
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
         let planned = plan(
             &protocol,
@@ -196,6 +242,9 @@ impl App {
             protocol_version: protocol.version,
             protocol_text: text.to_owned(),
             start_date,
+            screening_id: Some(screening.id),
+            screening_override: override_reason
+                .filter(|_| screening.decision == Eligibility::NeedsReview),
             created_by: actor.user_id,
             created_at: self.now(),
         };
@@ -203,6 +252,65 @@ impl App {
             .event(self, AuditAction::Create, "course")
             .with_patient(patient);
         Ok(self.store.create_course(new, induction, event).await?)
+    }
+
+    /// The screening a course may start on, or why there is none.
+    async fn screening_gate(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+        protocol: &Protocol,
+        start_date: Date,
+        override_reason: Option<&str>,
+    ) -> Result<Screening, AppError> {
+        let event = actor
+            .event(self, AuditAction::Read, "screening_list")
+            .with_patient(patient);
+        let screenings = self
+            .store
+            .list_screenings(actor.clinic_id, patient, event)
+            .await?;
+        let route = protocol.route;
+        let Some(latest) = screenings.into_iter().find(|s| s.route == route) else {
+            return Err(AppError::Conflict {
+                code: "screening_required",
+                message: format!(
+                    "there is no {} screening for this patient: screen them for this route first",
+                    route.label()
+                ),
+            });
+        };
+        let screened_on = self.clinic_date(actor, latest.created_at).await?;
+        if let Some(days) = protocol.screening.as_ref().and_then(|s| s.valid_days) {
+            let age = (start_date - screened_on).get_days();
+            if age > i32::from(days) {
+                return Err(AppError::Conflict {
+                    code: "screening_out_of_date",
+                    message: format!(
+                        "the latest {} screening ({screened_on}) is {age} days before the start;                          the protocol accepts at most {days}: screen the patient again",
+                        route.label()
+                    ),
+                });
+            }
+        }
+        match latest.decision {
+            Eligibility::Eligible => Ok(latest),
+            Eligibility::NeedsReview if override_reason.is_some() => Ok(latest),
+            Eligibility::NeedsReview => Err(AppError::Conflict {
+                code: "screening_needs_review",
+                message: format!(
+                    "the latest screening needs a clinician's review ({}): start the course with                      a screening_override reason that records the review",
+                    reasons(&latest)
+                ),
+            }),
+            Eligibility::NotEligible => Err(AppError::Conflict {
+                code: "screening_not_eligible",
+                message: format!(
+                    "the latest screening found an absolute reason not to treat by this route                      ({}): a course cannot start on it",
+                    reasons(&latest)
+                ),
+            }),
+        }
     }
 
     /// A patient's courses.
@@ -290,4 +398,14 @@ impl App {
             decisions: clinical.then_some(bundle.decisions),
         })
     }
+}
+
+/// A screening's reasons in words, for a refusal.
+fn reasons(s: &Screening) -> String {
+    s.result
+        .reasons
+        .iter()
+        .map(|r| r.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

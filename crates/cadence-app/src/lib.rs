@@ -7,7 +7,8 @@
 //! and audit times are testable.
 //!
 //! Reading order: [`clock`], [`error`], [`authz`], [`auth`], then the services: [`patients`],
-//! [`screenings`], [`assessments`], [`courses`], [`treatment_sessions`], [`decisions`],
+//! [`screenings`], [`assessments`], [`courses`], [`safety`] (findings, holds and releases),
+//! [`treatment_sessions`], [`decisions`],
 //! [`research`], [`audit_log`], [`today`] (the day's work and the patient list at a glance);
 //! [`admin`] is the operator's (clinics and users), [`settings`] the clinic admin's.
 
@@ -23,6 +24,7 @@ pub mod demo;
 pub mod error;
 pub mod patients;
 pub mod research;
+pub mod safety;
 pub mod screenings;
 pub mod settings;
 pub mod today;
@@ -98,6 +100,21 @@ impl App {
     /// The settings.
     pub fn config(&self) -> &AppConfig {
         &self.config
+    }
+
+    /// The actor's clinic's staff by id, as records name them ("who recorded this"): their
+    /// login emails. Staff accounts are not health data; not audited.
+    pub async fn staff_names(
+        &self,
+        actor: &Actor,
+    ) -> Result<std::collections::HashMap<UserId, String>, AppError> {
+        Ok(self
+            .store
+            .list_users(actor.clinic_id)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect())
     }
 }
 

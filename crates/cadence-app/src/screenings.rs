@@ -2,46 +2,95 @@
 
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
+use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_clinical::protocol;
+use cadence_clinical::route::Route;
+use cadence_clinical::safety::screening_finding;
 use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, screen};
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{PatientId, ScreeningId};
+use cadence_store::records::NewFinding;
 use cadence_store::records::{NewScreening, Screening};
 
-fn json(value: &impl serde::Serialize) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))
-}
-
 impl App {
-    /// Screens a patient and stores the input with its result.
+    /// Screens a patient and stores the input with its result, judged by the clinic's protocol
+    /// for the route (its blood-pressure threshold and Maudsley points). For esketamine the
+    /// recorded REMS enrolment answers `rems_enrolled` when the input leaves it out. A
+    /// screening that is not `eligible` while the patient has a running course of the same
+    /// route is a new contraindication: it raises a finding that holds the patient's sessions.
     pub async fn create_screening(
         &self,
         actor: &Actor,
         patient: PatientId,
-        input: ScreeningInput,
+        mut input: ScreeningInput,
     ) -> Result<Screening, AppError> {
         require(actor.role, Permission::Screen)?;
         // The patient must exist in this clinic (and the read is audited as part of the chart).
         self.get_patient(actor, patient).await?;
-        let result = screen(&input, &ScreeningConfig::default())
-            .map_err(|e| AppError::invalid("invalid_screening", e))?;
-        let decision = json(&result.decision)?
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let governing = self.governing_protocol(actor, patient).await?;
+        let running = match &governing {
+            Some((course, p)) if p.route == input.route => {
+                let event = actor
+                    .event(self, AuditAction::Read, "course")
+                    .with_object_id(*course);
+                let bundle = self
+                    .store
+                    .get_course_bundle(actor.clinic_id, *course, event)
+                    .await?;
+                if input.route == Route::Esketamine && input.rems_enrolled.is_none() {
+                    input.rems_enrolled = Some(bundle.rems.is_some());
+                }
+                let today = self.clinic_today(actor).await?;
+                let history = crate::courses::history_of(&bundle, today);
+                (course_state(p, &history, today).phase != CoursePhase::Discontinued)
+                    .then_some(*course)
+            }
+            _ => None,
+        };
+        let config = screening_config(input.route);
+        let result =
+            screen(&input, &config).map_err(|e| AppError::invalid("invalid_screening", e))?;
+        let findings: Vec<NewFinding> = running
+            .and_then(|course| {
+                screening_finding(&result).map(|f| NewFinding {
+                    kind: f.kind,
+                    severity: f.severity,
+                    detail: f.detail,
+                    course_id: Some(course),
+                })
+            })
+            .into_iter()
+            .collect();
         let new = NewScreening {
             clinic_id: actor.clinic_id,
             patient_id: patient,
             route: input.route,
-            input: json(&input)?,
-            result: json(&result)?,
-            decision,
+            decision: result.decision,
+            input,
+            result,
             created_by: actor.user_id,
             created_at: self.now(),
         };
         let event = actor
             .event(self, AuditAction::Create, "screening")
             .with_patient(patient);
-        Ok(self.store.create_screening(new, event).await?)
+        Ok(self.store.create_screening(new, findings, event).await?)
+    }
+
+    /// A patient's screenings, newest first (clinical roles).
+    pub async fn list_screenings(
+        &self,
+        actor: &Actor,
+        patient: PatientId,
+    ) -> Result<Vec<Screening>, AppError> {
+        require(actor.role, Permission::ReadClinical)?;
+        let event = actor
+            .event(self, AuditAction::Read, "screening_list")
+            .with_patient(patient);
+        Ok(self
+            .store
+            .list_screenings(actor.clinic_id, patient, event)
+            .await?)
     }
 
     /// A stored screening.
@@ -56,4 +105,11 @@ impl App {
             .with_object_id(id);
         Ok(self.store.get_screening(actor.clinic_id, id, event).await?)
     }
+}
+
+/// What screening checks for a route: the clinic's protocol for it (the built-in one until
+/// clinics keep their own), else Cadence's defaults.
+pub fn screening_config(route: Route) -> ScreeningConfig {
+    protocol::builtin_for_route(route)
+        .map_or_else(ScreeningConfig::default, |p| p.screening_config())
 }

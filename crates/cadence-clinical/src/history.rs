@@ -24,6 +24,27 @@ pub struct CourseHistory {
     /// Clinicians' recorded decisions, in any order.
     #[serde(default)]
     pub decisions: Vec<DecisionRecord>,
+    /// Safety findings and whether a clinician released each. The service gives them from its
+    /// records (released by a recorded release naming the finding). Left out, as in history
+    /// files, they are derived from the history's assessments and pre-dose readings, each
+    /// released only by a decision dated a later day: with dates alone, a decision on the same
+    /// day may have come before the finding, so it does not count (issue 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<FindingRecord>>,
+}
+
+/// A safety finding as the engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingRecord {
+    /// What it is about.
+    pub kind: crate::safety::FindingKind,
+    /// What was found.
+    pub detail: String,
+    /// The day it was found.
+    pub date: Date,
+    /// Whether a clinician has released it.
+    pub released: bool,
 }
 
 /// What became of a booked treatment session.
@@ -137,6 +158,14 @@ impl CourseHistory {
             .collect::<Result<Vec<_>, _>>()?;
         scored.sort_by_key(|a| a.date);
         Ok(scored)
+    }
+
+    /// Assessments sorted by date (stable for equal dates): the order of
+    /// [`CourseHistory::scored_assessments`].
+    pub fn assessments_by_date(&self) -> Vec<&AssessmentRecord> {
+        let mut a: Vec<_> = self.assessments.iter().collect();
+        a.sort_by_key(|a| a.date);
+        a
     }
 
     /// Sessions sorted by date.

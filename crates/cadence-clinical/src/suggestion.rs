@@ -8,10 +8,11 @@
 
 use crate::course::{self, CoursePhase, CourseState};
 use crate::decision::Decision;
-use crate::history::{CourseHistory, HistoryError, ScoredAssessment};
-use crate::instrument::{Flag, ScoringConfig};
+use crate::history::{CourseHistory, FindingRecord, HistoryError, ScoredAssessment};
+use crate::instrument::ScoringConfig;
 use crate::outcome::{Outcome, OutcomeConfig, OutcomeError, ReliableChange, outcome};
 use crate::protocol::{Protocol, SymptomTrigger};
+use crate::safety::{assessment_findings, pre_dose_finding};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -129,7 +130,7 @@ pub fn review(
         _ => None,
     };
 
-    let holds = safety_holds(protocol, history, &assessments, &state, today);
+    let holds = safety_holds(protocol, history, &assessments, today);
     if !holds.is_empty() {
         return Ok(Review {
             suggestion: Suggestion::HoldForReview,
@@ -187,80 +188,78 @@ fn compare(
     outcome(baseline.score.instrument, b, c, config)
 }
 
-/// Safety findings since the last recorded clinician decision (a decision recorded on or after
-/// a finding's date means a clinician has seen it). PRODUCT.md: a pre-dose BP over the protocol
-/// threshold, a positive suicide-risk item or C-SSRS moderate / high risk, or unresolved sedation
-/// holds the session for clinician review.
+/// Open safety findings, each a reason to hold (PRODUCT.md, "Safety holds are guards, not
+/// advice"): the service's findings when the history carries them, otherwise those derived
+/// from the history's assessments and pre-dose readings.
 fn safety_holds(
     protocol: &Protocol,
     history: &CourseHistory,
     assessments: &[ScoredAssessment],
-    state: &CourseState,
     today: Date,
 ) -> Vec<Reason> {
-    let unreviewed = |date: Date| date <= today && state.last_decision.is_none_or(|d| d < date);
-    let safety = &protocol.safety;
-    let mut holds = Vec::new();
+    let open: Vec<FindingRecord> = match &history.findings {
+        Some(given) => given
+            .iter()
+            .filter(|f| !f.released && f.date <= today)
+            .cloned()
+            .collect(),
+        None => derived_findings(protocol, history, assessments, today),
+    };
+    open.into_iter()
+        .map(|f| Reason {
+            code: f.kind.as_str(),
+            rule: f.kind.rule(),
+            message: format!("{} on {}: {}.", f.kind.label(), f.date, f.detail),
+        })
+        .collect()
+}
+
+/// The findings a history file implies (no stored findings): a suicide-risk item, a C-SSRS at
+/// the protocol's level, a MADRS item 10 at its alert level, or a pre-dose blood pressure over
+/// the threshold, each open unless a decision was recorded on a later day.
+fn derived_findings(
+    protocol: &Protocol,
+    history: &CourseHistory,
+    assessments: &[ScoredAssessment],
+    today: Date,
+) -> Vec<FindingRecord> {
+    let reviewed = |date: Date| {
+        history
+            .decisions
+            .iter()
+            .any(|d| d.date > date && d.date <= today)
+    };
+    let mut out = Vec::new();
     for s in history.sessions_by_date() {
-        if !unreviewed(s.date) {
+        if s.date > today || reviewed(s.date) {
             continue;
         }
-        if let (Some(bp), Some(max)) = (s.bp_pre, safety.bp_max)
-            && (bp.systolic > max.systolic || bp.diastolic > max.diastolic)
+        if let Some(f) = s
+            .bp_pre
+            .and_then(|bp| pre_dose_finding(bp, &protocol.safety))
         {
-            holds.push(reason(
-                "bp_above_threshold",
-                "safety.bp_max",
-                format!(
-                    "Pre-dose blood pressure {}/{} on {} is above the protocol's hold threshold \
-                     {}/{}: weigh the benefit against the risk of delaying the dose.",
-                    bp.systolic, bp.diastolic, s.date, max.systolic, max.diastolic
-                ),
-            ));
-        }
-        if let (Some(level), Some(min)) = (s.moaas_discharge, safety.discharge_min_moaas)
-            && level < min
-        {
-            holds.push(reason(
-                "sedation_not_resolved",
-                "safety.discharge_min_moaas",
-                format!(
-                    "MOAA/S at discharge on {} was {level}, below the protocol's {min}: sedation \
-                     had not resolved.",
-                    s.date
-                ),
-            ));
+            out.push(FindingRecord {
+                kind: f.kind,
+                detail: f.detail,
+                date: s.date,
+                released: false,
+            });
         }
     }
-    for a in assessments.iter().filter(|a| unreviewed(a.date)) {
-        let id = a.score.instrument;
-        if let Some(risk) = a.score.risk {
-            if safety.hold_on_cssrs.contains(&risk) {
-                holds.push(reason(
-                    "cssrs_risk",
-                    "safety.hold_on_cssrs",
-                    format!(
-                        "C-SSRS screener on {} shows {} risk: same-day clinician review.",
-                        a.date,
-                        risk.as_str()
-                    ),
-                ));
-            }
-        } else if safety.hold_on_suicide_risk && a.score.has_flag(Flag::SuicideRisk) {
-            let items: Vec<String> = a.score.critical_items.iter().map(u8::to_string).collect();
-            holds.push(reason(
-                "suicide_risk_flag",
-                "safety.hold_on_suicide_risk",
-                format!(
-                    "{id} on {} has a positive suicide-risk item (item {}): same-day clinician \
-                     review.",
-                    a.date,
-                    items.join(", ")
-                ),
-            ));
+    for (a, record) in assessments.iter().zip(history.assessments_by_date()) {
+        if a.date > today || reviewed(a.date) {
+            continue;
+        }
+        for f in assessment_findings(&a.score, &record.answers, &protocol.safety) {
+            out.push(FindingRecord {
+                kind: f.kind,
+                detail: f.detail,
+                date: a.date,
+                released: false,
+            });
         }
     }
-    holds
+    out
 }
 
 fn induction_step(

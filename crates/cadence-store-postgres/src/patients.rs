@@ -195,7 +195,7 @@ pub(crate) async fn create_screening(
     .bind(new.route.as_str())
     .bind(to_json(&new.input)?)
     .bind(to_json(&new.result)?)
-    .bind(&new.decision)
+    .bind(new.decision.as_str())
     .bind(new.created_by.0)
     .bind(new.created_at.as_millisecond())
     .fetch_one(&mut *tx)
@@ -406,7 +406,7 @@ fn screening(row: &PgRow) -> Result<Screening, StoreError> {
         route: parsed(row, "route")?,
         input: json(row, "input")?,
         result: json(row, "result")?,
-        decision: get(row, "decision")?,
+        decision: parsed(row, "decision")?,
         created_by: UserId(get(row, "created_by")?),
         created_at: timestamp(row, "created_at")?,
     })

@@ -149,7 +149,7 @@ pub(crate) async fn append_session_entry(
     guard: EntryGuard,
     findings: Vec<NewFinding>,
     event: AuditEvent,
-) -> Result<TreatmentSession, StoreError> {
+) -> Result<(TreatmentSession, Vec<Finding>), StoreError> {
     let body = to_json(&new.body)?;
     let mut tx = pool.begin().await.map_err(error::map)?;
     // The session row lock serialises entries of one session (so `not_signed` cannot race a
@@ -217,9 +217,10 @@ pub(crate) async fn append_session_entry(
     };
     insert_findings(&mut tx, origin, &findings).await?;
     let session = fetch_session(&mut tx, clinic, id).await?;
+    let all = crate::safety::findings_of(&mut tx, clinic, session.patient_id).await?;
     audit::append(&mut tx, about(event.with_object_id(id), session.patient_id)).await?;
     tx.commit().await.map_err(error::map)?;
-    Ok(session)
+    Ok((session, all))
 }
 
 pub(crate) async fn add_monitoring_entry(

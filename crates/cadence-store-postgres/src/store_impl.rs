@@ -314,7 +314,7 @@ impl Store for PgStore {
         guard: EntryGuard,
         findings: Vec<NewFinding>,
         audit: AuditEvent,
-    ) -> Result<TreatmentSession, StoreError> {
+    ) -> Result<(TreatmentSession, Vec<Finding>), StoreError> {
         sessions::append_session_entry(&self.pool, clinic, session, entry, guard, findings, audit)
             .await
     }

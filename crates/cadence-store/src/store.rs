@@ -269,7 +269,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// `guard` inside the same transaction. Refusals: a guard that no longer holds is
     /// `Conflict{"findings.open"}` or `Conflict{"session_entries.signed"}`; a second entry of a
     /// once-only kind that corrects nothing is `Conflict{"session_entries.once"}`; a second
-    /// correction of the same entry is `Conflict{"session_entries.corrects"}`.
+    /// correction of the same entry is `Conflict{"session_entries.corrects"}`. Returns the
+    /// session and the patient's findings as they are after the write (one audited access).
     async fn append_session_entry(
         &self,
         clinic: ClinicId,
@@ -278,7 +279,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         guard: EntryGuard,
         findings: Vec<NewFinding>,
         audit: AuditEvent,
-    ) -> Result<TreatmentSession, StoreError>;
+    ) -> Result<(TreatmentSession, Vec<Finding>), StoreError>;
     /// Adds a monitoring entry to a treatment session, with the in-session alerts it raises.
     async fn add_monitoring_entry(
         &self,

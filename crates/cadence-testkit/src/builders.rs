@@ -20,7 +20,13 @@ pub fn phq9(answers: [u8; 9]) -> Value {
     json!({ "instrument": "phq9", "answers": answers })
 }
 
-/// An IV ketamine screening of a 40-year-old with two failed trials.
+/// A PHQ-9 that screens negative for suicide risk (item 9 at 0): the pre-session suicide
+/// screen the built-in protocols require on the day of a session.
+pub fn suicide_screen() -> Value {
+    phq9([1, 1, 1, 1, 1, 1, 1, 1, 0])
+}
+
+/// An IV ketamine screening of a 40-year-old with two failed trials (eligible).
 pub fn screening() -> Value {
     json!({ "route": "iv_ketamine", "age_years": 40, "failed_adequate_trials": 2 })
 }

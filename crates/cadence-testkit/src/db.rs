@@ -162,7 +162,11 @@ const COUNTS: &[(&str, &str)] = &[
         "monitoring_entries",
         "SELECT COUNT(*) FROM monitoring_entries",
     ),
+    ("session_entries", "SELECT COUNT(*) FROM session_entries"),
     ("decisions", "SELECT COUNT(*) FROM decisions"),
+    ("findings", "SELECT COUNT(*) FROM findings"),
+    ("finding_releases", "SELECT COUNT(*) FROM finding_releases"),
+    ("rems_enrolments", "SELECT COUNT(*) FROM rems_enrolments"),
     ("price_lists", "SELECT COUNT(*) FROM price_lists"),
     ("audit_log", "SELECT COUNT(*) FROM audit_log"),
 ];

@@ -37,6 +37,7 @@ pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
         (name = "clinical", description = "Screenings and assessments"),
         (name = "courses", description = "Courses, plans, forecasts, booking and decisions"),
         (name = "sessions", description = "Treatment sessions and the day's schedule"),
+        (name = "safety", description = "Safety findings, holds and their release; REMS enrolment"),
         (name = "research", description = "De-identified aggregates"),
         (name = "meta", description = "Health"),
     )

@@ -84,6 +84,15 @@ pub enum SessionStatus {
     Held,
 }
 
+/// A screening's decision.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Eligibility {
+    Eligible,
+    NeedsReview,
+    NotEligible,
+}
+
 /// Where an assessment came from.
 #[derive(Debug, ToSchema)]
 #[schema(rename_all = "snake_case")]
@@ -161,8 +170,7 @@ pub struct Screening {
     pub input: Value,
     /// The result: decision, reasons, Maudsley stage.
     pub result: Value,
-    /// `eligible`, `needs_review` or `not_eligible`.
-    pub decision: String,
+    pub decision: Eligibility,
     pub created_by: i64,
     pub created_at: Timestamp,
 }
@@ -194,6 +202,10 @@ pub struct Course {
     pub protocol_id: String,
     pub protocol_version: u32,
     pub start_date: Date,
+    /// The screening the course started on.
+    pub screening_id: Option<i64>,
+    /// The clinician's reason for starting on a screening that needed review.
+    pub screening_override: Option<String>,
     pub created_by: i64,
     pub created_at: Timestamp,
 }
@@ -216,7 +228,9 @@ pub struct CourseView {
 }
 
 /// A treatment session. The clinical records are `null` until recorded, and always `null`
-/// for front desk.
+/// (or empty) for front desk. `pre_checks` is the latest reading, `administration` and
+/// `discharge` the ones in force; `entries` is the whole record in order (every reading,
+/// corrections with what they correct, addenda, the signature).
 #[derive(Debug, ToSchema)]
 pub struct TreatmentSession {
     pub id: i64,
@@ -225,11 +239,135 @@ pub struct TreatmentSession {
     pub patient_id: i64,
     pub scheduled_on: Date,
     pub status: SessionStatus,
+    /// Why the booking departs from the plan, when it does.
+    pub booking_reason: Option<String>,
     pub pre_checks: Option<Value>,
     pub administration: Option<Value>,
     pub discharge: Option<Value>,
+    /// `{kind, reason, ended_at, recorded_by}` when a clinician ended the session exceptionally.
+    pub exceptional_end: Option<Value>,
+    /// `{signed_by, signed_at}` once signed.
+    pub signature: Option<Value>,
+    pub entries: Vec<SessionEntry>,
     pub monitoring: Vec<MonitoringEntry>,
     pub updated_at: Timestamp,
+}
+
+/// A treatment session with what holds it and its discharge criteria (both empty for front
+/// desk, who sees the `held` status only).
+#[derive(Debug, ToSchema)]
+pub struct SessionView {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub course_id: i64,
+    pub patient_id: i64,
+    pub scheduled_on: Date,
+    pub status: SessionStatus,
+    pub booking_reason: Option<String>,
+    pub pre_checks: Option<Value>,
+    pub administration: Option<Value>,
+    pub discharge: Option<Value>,
+    pub exceptional_end: Option<Value>,
+    pub signature: Option<Value>,
+    pub entries: Vec<SessionEntry>,
+    pub monitoring: Vec<MonitoringEntry>,
+    pub updated_at: Timestamp,
+    /// What holds the session now: open findings, then failed gates.
+    pub holds: Vec<Hold>,
+    /// The protocol's discharge criteria on the latest readings.
+    pub discharge_criteria: Vec<Criterion>,
+}
+
+/// One entry of a session's record.
+#[derive(Debug, ToSchema)]
+pub struct SessionEntry {
+    pub id: i64,
+    /// `pre_checks`, `administration`, `administration_end`, `discharge`, `exceptional_end`,
+    /// `addendum` or `signature`.
+    pub kind: String,
+    /// The entry's content, in the shape of its kind.
+    pub body: Value,
+    /// The entry this one corrects.
+    pub corrects: Option<i64>,
+    /// Why (corrections and addenda).
+    pub reason: Option<String>,
+    pub recorded_by: i64,
+    pub recorded_at: Timestamp,
+}
+
+/// One reason a session is held.
+#[derive(Debug, ToSchema)]
+pub struct Hold {
+    /// The finding kind (`docs/protocols.md`, "Safety findings and holds").
+    pub kind: String,
+    pub label: String,
+    /// `high`, `moderate` or `low`.
+    pub severity: String,
+    pub detail: String,
+    /// The stored finding to release; `null` for a gate (release it on the session).
+    pub finding_id: Option<i64>,
+    pub found_at: Option<Timestamp>,
+    /// `false` for a missing REMS enrolment: record the enrolment instead.
+    pub releasable: bool,
+    /// The protocol rule behind it.
+    pub rule: String,
+}
+
+/// A discharge criterion and whether it is met (`null`: not yet known).
+#[derive(Debug, ToSchema)]
+pub struct Criterion {
+    pub id: String,
+    pub label: String,
+    pub met: Option<bool>,
+    pub observed: String,
+    pub rule: String,
+}
+
+/// A safety finding, with its release once a clinician recorded one.
+#[derive(Debug, ToSchema)]
+pub struct Finding {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub patient_id: i64,
+    pub course_id: Option<i64>,
+    pub treatment_session_id: Option<i64>,
+    pub kind: String,
+    /// `high`, `moderate` or `low`.
+    pub severity: String,
+    pub detail: String,
+    /// `assessment`, `pre_checks`, `monitoring_entry`, `screening`, `gate` or `migrated`.
+    pub source: String,
+    pub source_id: Option<i64>,
+    pub found_at: Timestamp,
+    pub recorded_by: Option<i64>,
+    pub release: Option<FindingRelease>,
+}
+
+/// A clinician's release of a finding.
+#[derive(Debug, ToSchema)]
+pub struct FindingRelease {
+    pub note: String,
+    pub decision_id: Option<i64>,
+    pub released_by: i64,
+    pub released_at: Timestamp,
+}
+
+/// A patient's SPRAVATO REMS enrolment.
+#[derive(Debug, ToSchema)]
+pub struct RemsEnrolment {
+    pub patient_id: i64,
+    pub rems_patient_id: String,
+    pub enrolled_on: Date,
+    pub recorded_by: i64,
+    pub recorded_at: Timestamp,
+}
+
+/// How a session ended exceptionally.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ExceptionalEnd {
+    TransferredToEmergencyCare,
+    LeftAgainstAdvice,
 }
 
 /// A timed monitoring entry.
@@ -241,6 +379,7 @@ pub struct MonitoringEntry {
     pub bp_diastolic: Option<u16>,
     pub heart_rate: Option<u16>,
     pub spo2: Option<u8>,
+    pub respiratory_rate: Option<u16>,
     pub moaas: Option<u8>,
     pub cadss: Option<u8>,
     pub adverse_effects: Vec<String>,

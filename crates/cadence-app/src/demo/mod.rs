@@ -162,6 +162,7 @@ impl Seeder<'_> {
             self.ago(99),
             Decision::StartMaintenance,
             "Response at end of induction.",
+            Vec::new(),
         )
         .await?;
         self.visit(p, c, self.ago(85), 7).await?;
@@ -171,6 +172,7 @@ impl Seeder<'_> {
             self.ago(70),
             Decision::LengthenInterval,
             "Stable for two check-ins.",
+            Vec::new(),
         )
         .await?;
         for (n, total) in [(49, 6), (28, 5), (7, 6)] {
@@ -193,6 +195,7 @@ impl Seeder<'_> {
             self.ago(69),
             Decision::StartMaintenance,
             "Remission at end of induction.",
+            Vec::new(),
         )
         .await?;
         for (n, total) in [(55, 6), (41, 7), (27, 9)] {
@@ -205,6 +208,7 @@ impl Seeder<'_> {
             self.ago(19),
             Decision::Booster,
             "Symptoms returned; booster booked.",
+            Vec::new(),
         )
         .await?;
         self.visit(p, c, self.ago(18), 11).await?;
@@ -227,6 +231,7 @@ impl Seeder<'_> {
             self.ago(39),
             Decision::Discontinue,
             "Non-response after induction.",
+            Vec::new(),
         )
         .await
     }
@@ -240,12 +245,14 @@ impl Seeder<'_> {
         let start = self.start_for_today(3, false)?;
         self.phq9(p, start.saturating_sub(days(2)), 23, 1).await?;
         let (c, _) = self.course(p, start, 3, (132, 86)).await?;
-        // The baseline's item 9 was reviewed when the course was accepted.
+        // The baseline's item 9 was reviewed (and released) when the course was accepted.
+        let baseline = self.open_findings(p).await?;
         self.decide(
             c,
             start,
             Decision::Continue,
             "Baseline item 9 reviewed; safety plan in place.",
+            baseline,
         )
         .await?;
         self.phq9_from(p, self.ago(1), 16, 1, AssessmentSource::PatientLink)
@@ -266,7 +273,7 @@ impl Seeder<'_> {
             && date <= self.today
         {
             self.phq9(p, date, 14, 0).await?;
-            self.hold(id, (158, 97)).await?;
+            self.hold(id, c, (158, 97)).await?;
         }
         Ok(())
     }

@@ -11,13 +11,15 @@ use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
 use cadence_clinical::planner::{Phase, plan};
 use cadence_clinical::protocol::{self, Protocol};
 use cadence_clinical::route::Route;
-use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, screen};
+use cadence_clinical::safety::{FindingDraft, assessment_findings, pre_dose_finding};
+use cadence_clinical::screening::{ScreeningInput, screen};
 use cadence_store::audit::{AuditAction, AuditEvent};
+use cadence_store::ids::FindingId;
 use cadence_store::ids::{CourseId, PatientId, TreatmentSessionId, UserId};
 use cadence_store::records::{
-    Administration, AssessmentSource, Clinic, Discharge, NewAssessment, NewCourse, NewDecision,
-    NewScreening, NewTreatmentSession, PatientDetails, PreChecks, Sex, TreatmentSessionChange,
-    TreatmentSessionStatus,
+    Administration, AssessmentSource, Clinic, Discharge, EntryGuard, NewAssessment, NewCourse,
+    NewDecision, NewFinding, NewScreening, NewSessionEntry, NewTreatmentSession, PatientDetails,
+    PreChecks, SessionEntryKind, Sex, TreatmentSessionStatus,
 };
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
@@ -143,6 +145,10 @@ impl Seeder<'_> {
         let answers = phq9(total, item9);
         let scored = score(InstrumentId::Phq9, &answers, &ScoringConfig::default())
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        // The findings the service would store with it (item 9 above 0 holds the patient).
+        let findings = crate::safety::default_safety()
+            .map(|safety| assessment_findings(&scored, &answers, &safety))
+            .unwrap_or_default();
         let new = NewAssessment {
             clinic_id: self.clinic.id,
             patient_id: patient,
@@ -157,7 +163,10 @@ impl Seeder<'_> {
             created_at: self.at(),
         };
         let event = self.event(AuditAction::Create, "assessment");
-        self.app.store.create_assessment(new, event).await?;
+        self.app
+            .store
+            .create_assessment(new, drafts(findings, None), event)
+            .await?;
         Ok(())
     }
 
@@ -231,6 +240,8 @@ impl Seeder<'_> {
             protocol_version: protocol.version,
             protocol_text: text.to_owned(),
             start_date: start,
+            screening_id: None,
+            screening_override: None,
             created_by: self.clinician,
             created_at: self.at(),
         };
@@ -298,16 +309,38 @@ impl Seeder<'_> {
         }
     }
 
-    async fn change(
+    /// Appends one entry to a session's record, as the service would (with its findings).
+    async fn entry(
         &self,
         id: TreatmentSessionId,
-        change: TreatmentSessionChange,
+        kind: SessionEntryKind,
+        body: serde_json::Value,
+        (at, by): (Timestamp, UserId),
+        status: Option<TreatmentSessionStatus>,
+        findings: Vec<NewFinding>,
     ) -> Result<(), AppError> {
-        let event = self.event(AuditAction::Update, "treatment_session");
+        let entry = NewSessionEntry {
+            kind,
+            body,
+            corrects: None,
+            reason: None,
+            recorded_by: by,
+            recorded_at: at,
+            status,
+        };
+        let event = self.event(AuditAction::Update, kind.as_str());
         self.app
             .store
-            .update_treatment_session(self.clinic.id, id, change, self.at(), event)
-            .await?;
+            .append_session_entry(
+                self.clinic.id,
+                id,
+                entry,
+                EntryGuard::default(),
+                findings,
+                event,
+            )
+            .await
+            .map(|(session, _)| session)?;
         Ok(())
     }
 
@@ -318,44 +351,88 @@ impl Seeder<'_> {
         date: Date,
         bp: (u16, u16),
     ) -> Result<(), AppError> {
-        let change = TreatmentSessionChange {
-            status: Some(TreatmentSessionStatus::Completed),
-            pre_checks: Some(self.pre_checks(bp, self.on(date, 9, 0))),
-            administration: Some(Administration {
-                route: Route::IvKetamine,
-                dose_ordered_mg: 36.0,
-                dose_given_mg: 36.0,
-                lot: "DEMO-LOT-1".into(),
-                started_at: self.on(date, 9, 10),
-                recorded_by: self.nurse,
-            }),
-            discharge: Some(Discharge {
-                discharged_at: self.on(date, 11, 15),
-                moaas: 5,
-                bp_systolic: bp.0,
-                bp_diastolic: bp.1,
-                clinically_stable: true,
-                escort_present: true,
-                ready_after_minutes: Some(75),
-                recorded_by: self.nurse,
-            }),
+        let nurse = self.nurse;
+        self.entry(
+            id,
+            SessionEntryKind::PreChecks,
+            to_json(&self.pre_checks(bp, self.on(date, 9, 0)))?,
+            (self.on(date, 9, 0), nurse),
+            Some(TreatmentSessionStatus::InProgress),
+            Vec::new(),
+        )
+        .await?;
+        self.entry(
+            id,
+            SessionEntryKind::Administration,
+            to_json(&self.administration(date, 36.0))?,
+            (self.on(date, 9, 10), nurse),
+            None,
+            Vec::new(),
+        )
+        .await?;
+        let discharge = Discharge {
+            discharged_at: self.on(date, 11, 15),
+            moaas: 5,
+            bp_systolic: bp.0,
+            bp_diastolic: bp.1,
+            clinically_stable: true,
+            escort_present: true,
+            ready_after_minutes: Some(75),
+            recorded_by: nurse,
         };
-        self.change(id, change).await
+        self.entry(
+            id,
+            SessionEntryKind::Discharge,
+            to_json(&discharge)?,
+            (self.on(date, 11, 15), nurse),
+            Some(TreatmentSessionStatus::Completed),
+            Vec::new(),
+        )
+        .await
     }
 
-    /// Records pre-checks with a blood pressure over the protocol's threshold: the session is
-    /// held for clinician review, as `record_pre_checks` would do.
+    /// An IV administration at 9:10 on `date` (0.5 mg/kg for the demo's 72 kg patients).
+    fn administration(&self, date: Date, mg: f64) -> Administration {
+        Administration {
+            route: Route::IvKetamine,
+            dose_ordered_mg: mg,
+            dose_given_mg: mg,
+            lot: "DEMO-LOT-1".into(),
+            started_at: self.on(date, 9, 10),
+            ended_at: Some(self.on(date, 9, 50)),
+            weight_kg: Some(72.0),
+            mg_per_kg: cadence_clinical::safety::mg_per_kg(mg, 72.0),
+            dose_flags: Vec::new(),
+            confirmation: None,
+            recorded_by: self.nurse,
+        }
+    }
+
+    /// Records pre-checks with a blood pressure over the protocol's threshold: the finding
+    /// holds the session for clinician review, as `record_pre_checks` would store it.
     pub(super) async fn hold(
         &self,
         id: TreatmentSessionId,
+        course: CourseId,
         bp: (u16, u16),
     ) -> Result<(), AppError> {
-        let change = TreatmentSessionChange {
-            status: Some(TreatmentSessionStatus::Held),
-            pre_checks: Some(self.pre_checks(bp, self.at())),
-            ..Default::default()
+        let protocol = protocol::builtin(PROTOCOL).ok_or(AppError::NotFound)?;
+        let reading = cadence_clinical::history::BloodPressure {
+            systolic: bp.0,
+            diastolic: bp.1,
         };
-        self.change(id, change).await
+        let found = pre_dose_finding(reading, &protocol.safety)
+            .into_iter()
+            .collect();
+        self.entry(
+            id,
+            SessionEntryKind::PreChecks,
+            to_json(&self.pre_checks(bp, self.at()))?,
+            (self.at(), self.nurse),
+            Some(TreatmentSessionStatus::InProgress),
+            drafts(found, Some(course)),
+        )
+        .await
     }
 
     /// Books a session on the first open day on or after `date`.
@@ -369,6 +446,7 @@ impl Seeder<'_> {
             clinic_id: self.clinic.id,
             course_id: course,
             scheduled_on: date,
+            booking_reason: None,
             created_at: self.at(),
         };
         let event = self.event(AuditAction::Create, "treatment_session");
@@ -400,24 +478,23 @@ impl Seeder<'_> {
                          "failed_antidepressants": 3, "augmentation": true, "ect": false}
         }))
         .map_err(|e| AppError::Internal(e.to_string()))?;
-        let result = screen(&input, &ScreeningConfig::default())
+        let result = screen(&input, &crate::screenings::screening_config(input.route))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let result_json = to_json(&result)?;
         let new = NewScreening {
             clinic_id: self.clinic.id,
             patient_id: patient,
             route: input.route,
-            input: to_json(&input)?,
-            decision: result_json["decision"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            result: result_json,
+            decision: result.decision,
+            input,
+            result,
             created_by: self.clinician,
             created_at: self.at(),
         };
         let event = self.event(AuditAction::Create, "screening");
-        self.app.store.create_screening(new, event).await?;
+        self.app
+            .store
+            .create_screening(new, Vec::new(), event)
+            .await?;
         Ok(())
     }
 
@@ -431,13 +508,31 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// A clinician's decision with a note.
+    /// The patient's open findings (to name in a release).
+    pub(super) async fn open_findings(
+        &self,
+        patient: PatientId,
+    ) -> Result<Vec<FindingId>, AppError> {
+        let event = self.event(AuditAction::Read, "finding_list");
+        Ok(self
+            .app
+            .store
+            .list_findings(self.clinic.id, patient, event)
+            .await?
+            .into_iter()
+            .filter(|f| f.is_open())
+            .map(|f| f.id)
+            .collect())
+    }
+
+    /// A clinician's decision with a note, releasing the findings it names.
     pub(super) async fn decide(
         &self,
         course: CourseId,
         on: Date,
         decision: Decision,
         note: &str,
+        releases: Vec<FindingId>,
     ) -> Result<(), AppError> {
         let new = NewDecision {
             clinic_id: self.clinic.id,
@@ -450,7 +545,20 @@ impl Seeder<'_> {
             created_at: self.at(),
         };
         let event = self.event(AuditAction::Create, "decision");
-        self.app.store.create_decision(new, event).await?;
+        self.app.store.create_decision(new, releases, event).await?;
         Ok(())
     }
+}
+
+/// Findings as the store takes them.
+fn drafts(found: Vec<FindingDraft>, course: Option<CourseId>) -> Vec<NewFinding> {
+    found
+        .into_iter()
+        .map(|f| NewFinding {
+            kind: f.kind,
+            severity: f.severity,
+            detail: f.detail,
+            course_id: course,
+        })
+        .collect()
 }

@@ -13,13 +13,18 @@ mod overview;
 
 pub use overview::{OVERVIEW_PAGE, OverviewPage, PatientOverview, PatientPhase};
 
+use overview::CourseLook;
+
 use crate::authz::{Permission, allows, require};
 use crate::patients::SEARCH_LIMIT;
+use crate::safety::holds_for;
 use crate::{Actor, App, AppError};
 use cadence_clinical::course::CoursePhase;
+use cadence_clinical::protocol::Protocol;
+use cadence_clinical::safety::FindingKind;
 use cadence_clinical::suggestion::Suggestion;
 use cadence_store::audit::AuditAction;
-use cadence_store::ids::{CourseId, PatientId, TreatmentSessionId};
+use cadence_store::ids::{CourseId, FindingId, PatientId, TreatmentSessionId};
 use cadence_store::records::{Patient, TreatmentSession, TreatmentSessionStatus};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -36,15 +41,17 @@ pub struct ScheduledSession {
     pub patient: Patient,
 }
 
-/// What a safety alert is about.
+/// What a safety alert is about, grouped for the day's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AlertKind {
-    /// A positive suicide-risk item or C-SSRS risk, not yet reviewed.
+    /// A suicide-risk item, C-SSRS level or MADRS item 10 not yet released.
     SuicideRisk,
-    /// A session held for a pre-dose blood pressure over the protocol's threshold.
+    /// An in-session alert (SpO2, blood-pressure crisis, deep sedation, respiratory rate).
+    InSession,
+    /// A pre-dose blood pressure over the protocol's threshold.
     BloodPressureHold,
-    /// Sedation had not resolved at discharge.
-    Sedation,
+    /// A new screening during a course found reasons to review.
+    Screening,
     /// A review has waited more than [`REVIEW_GRACE_DAYS`].
     OverdueReview,
 }
@@ -54,24 +61,45 @@ impl AlertKind {
     pub fn as_str(self) -> &'static str {
         match self {
             AlertKind::SuicideRisk => "suicide_risk",
+            AlertKind::InSession => "in_session",
             AlertKind::BloodPressureHold => "bp_hold",
-            AlertKind::Sedation => "sedation",
+            AlertKind::Screening => "screening",
             AlertKind::OverdueReview => "overdue_review",
+        }
+    }
+
+    /// The group a finding falls in.
+    pub fn of(kind: FindingKind) -> AlertKind {
+        match kind {
+            FindingKind::SuicideRiskItem
+            | FindingKind::CssrsRisk
+            | FindingKind::MadrsSuicidalThoughts
+            | FindingKind::SuicideScreenMissing => AlertKind::SuicideRisk,
+            FindingKind::LowOxygenSaturation
+            | FindingKind::BloodPressureCrisis
+            | FindingKind::DeepSedation
+            | FindingKind::RespiratoryRate => AlertKind::InSession,
+            FindingKind::PreDoseBloodPressure => AlertKind::BloodPressureHold,
+            FindingKind::ScreeningNotEligible
+            | FindingKind::ScreeningNeedsReview
+            | FindingKind::RemsEnrolmentMissing => AlertKind::Screening,
         }
     }
 }
 
-/// A safety finding awaiting a clinician (clinical roles only).
+/// A safety finding awaiting a clinician (clinical roles only): one per open finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SafetyAlert {
     /// What kind.
     pub kind: AlertKind,
     /// The patient.
     pub patient: Patient,
-    /// The course.
-    pub course_id: CourseId,
-    /// The held session, for a blood-pressure hold.
+    /// The course, when the finding arose in one.
+    pub course_id: Option<CourseId>,
+    /// The session it arose in, when it did.
     pub session_id: Option<TreatmentSessionId>,
+    /// The finding, to release.
+    pub finding_id: Option<FindingId>,
     /// What was found, in plain words.
     pub message: String,
 }
@@ -155,17 +183,61 @@ impl App {
         let truncated = patients.len() >= SEARCH_LIMIT as usize;
         let looks = self.look(actor, &patients, today).await?;
 
-        let by_id: HashMap<PatientId, &Patient> = patients.iter().map(|p| (p.id, p)).collect();
+        let mut by_id: HashMap<PatientId, Patient> =
+            patients.iter().map(|p| (p.id, p.clone())).collect();
+        let look_of: HashMap<PatientId, &CourseLook> = patients
+            .iter()
+            .zip(&looks)
+            .filter_map(|(p, l)| l.as_ref().map(|l| (p.id, l)))
+            .collect();
         let mut sessions = Vec::with_capacity(booked.len());
-        for session in booked {
+        for mut session in booked {
             let patient = match by_id.get(&session.patient_id) {
-                Some(p) => (*p).clone(),
-                None => self.get_patient(actor, session.patient_id).await?,
+                Some(p) => p.clone(),
+                None => {
+                    let p = self.get_patient(actor, session.patient_id).await?;
+                    by_id.insert(p.id, p.clone());
+                    p
+                }
             };
+            // Held while the patient has an open finding or the session fails a gate.
+            if let Some(look) = look_of.get(&session.patient_id) {
+                if let Ok(protocol) = Protocol::from_toml(&look.bundle.course.protocol_text) {
+                    let full = look
+                        .bundle
+                        .sessions
+                        .iter()
+                        .find(|s| s.id == session.id)
+                        .unwrap_or(&session);
+                    if !holds_for(full, &protocol, &look.bundle).is_empty() {
+                        session.status = TreatmentSessionStatus::Held;
+                    }
+                }
+            }
             sessions.push(ScheduledSession { session, patient });
         }
 
         let mut alerts = Vec::new();
+        if clinical {
+            for f in self.open_findings(actor).await? {
+                let patient = match by_id.get(&f.patient_id) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let p = self.get_patient(actor, f.patient_id).await?;
+                        by_id.insert(p.id, p.clone());
+                        p
+                    }
+                };
+                alerts.push(SafetyAlert {
+                    kind: AlertKind::of(f.kind),
+                    patient,
+                    course_id: f.course_id,
+                    session_id: f.treatment_session_id,
+                    finding_id: Some(f.id),
+                    message: format!("{}: {}", f.kind.label(), f.detail),
+                });
+            }
+        }
         let mut reviews_due = Vec::new();
         for (patient, look) in patients.iter().zip(&looks) {
             let Some(look) = look else { continue };
@@ -173,49 +245,8 @@ impl App {
                 continue;
             }
             let course_id = look.bundle.course.id;
-            let alert = |kind, session_id, message| SafetyAlert {
-                kind,
-                patient: patient.clone(),
-                course_id,
-                session_id,
-                message,
-            };
-            let mut held_for_safety = false;
-            for s in &look.bundle.sessions {
-                if s.status != TreatmentSessionStatus::Held
-                    || s.scheduled_on > today
-                    || look.decided_since(s.scheduled_on)
-                {
-                    continue;
-                }
-                held_for_safety = true;
-                let bp = s
-                    .pre_checks
-                    .as_ref()
-                    .map(|p| format!(" (pre-dose BP {}/{} mmHg)", p.bp_systolic, p.bp_diastolic))
-                    .unwrap_or_default();
-                alerts.push(alert(
-                    AlertKind::BloodPressureHold,
-                    Some(s.id),
-                    format!(
-                        "Session on {} is held{bp}: above the protocol's threshold. A clinician \
-                         reviews before dosing.",
-                        s.scheduled_on
-                    ),
-                ));
-            }
+            let held_for_safety = look.bundle.findings.iter().any(|f| f.is_open());
             let Some(r) = &look.review else { continue };
-            if r.suggestion == Suggestion::HoldForReview {
-                held_for_safety = true;
-                for reason in &r.reasons {
-                    let kind = match reason.code {
-                        "suicide_risk_flag" | "cssrs_risk" => AlertKind::SuicideRisk,
-                        "bp_above_threshold" => AlertKind::BloodPressureHold,
-                        _ => AlertKind::Sedation,
-                    };
-                    alerts.push(alert(kind, None, reason.message.clone()));
-                }
-            }
             let due = |kind, since: Date| {
                 let overdue = days_between(since, today) > REVIEW_GRACE_DAYS;
                 ReviewDue {
@@ -271,17 +302,20 @@ impl App {
             if review_due.kind == ReviewKind::ClinicianReview && clinical {
                 continue;
             }
-            if review_due.overdue {
-                alerts.push(alert(
-                    AlertKind::OverdueReview,
-                    None,
-                    format!(
+            if review_due.overdue && clinical {
+                alerts.push(SafetyAlert {
+                    kind: AlertKind::OverdueReview,
+                    patient: patient.clone(),
+                    course_id: Some(course_id),
+                    session_id: None,
+                    finding_id: None,
+                    message: format!(
                         "{} due since {}, more than {REVIEW_GRACE_DAYS} days ago, with no \
                          decision recorded.",
                         review_due.kind.label(),
                         review_due.since
                     ),
-                ));
+                });
             }
             reviews_due.push(review_due);
         }

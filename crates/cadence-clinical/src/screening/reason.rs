@@ -166,6 +166,20 @@ impl Eligibility {
     }
 }
 
+impl std::str::FromStr for Eligibility {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            Eligibility::Eligible,
+            Eligibility::NeedsReview,
+            Eligibility::NotEligible,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == s)
+        .ok_or_else(|| format!("unknown screening decision `{s}`"))
+    }
+}
+
 impl fmt::Display for Eligibility {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -109,7 +109,8 @@ impl Course {
 
     /// An IV course from START with a baseline PHQ-9 of `total` on BASELINE_DAY. Totals above
     /// 24 need item 9 (self-harm) > 0, which holds the course: for those the clinician's
-    /// `continue` is recorded the same day (the finding was reviewed before the course began).
+    /// `continue` is recorded on the first day (a later day than the finding: with dates
+    /// alone, a same-day decision may have come first, so it would not count).
     pub(crate) fn baseline(total: u8) -> Course {
         let course = Course::starting(START);
         if total <= 24 {
@@ -121,7 +122,7 @@ impl Course {
                     InstrumentId::Phq9,
                     phq9_with_item9(total, total - 24),
                 )
-                .decide(BASELINE_DAY, Decision::Continue)
+                .decide(START, Decision::Continue)
         }
     }
 

@@ -329,6 +329,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
             event("treatment_session", T0),
         )
         .await
+        .map(|(session, _)| session)
         .unwrap();
     assert_eq!(updated.pre_checks, Some(checks.clone()));
     let entry = NewMonitoringEntry {

@@ -327,7 +327,7 @@ impl Store for SqliteStore {
         guard: EntryGuard,
         findings: Vec<NewFinding>,
         audit: AuditEvent,
-    ) -> Result<TreatmentSession, StoreError> {
+    ) -> Result<(TreatmentSession, Vec<Finding>), StoreError> {
         sessions::append_session_entry(&self.pool, clinic, session, entry, guard, findings, audit)
             .await
     }

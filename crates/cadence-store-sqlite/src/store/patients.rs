@@ -58,7 +58,7 @@ fn screening(row: &SqliteRow) -> Result<Screening, StoreError> {
         route: parsed(row, "route")?,
         input: json(row, "input")?,
         result: json(row, "result")?,
-        decision: get(row, "decision")?,
+        decision: parsed(row, "decision")?,
         created_by: UserId(get(row, "created_by")?),
         created_at: ts(row, "created_at")?,
     })
@@ -236,7 +236,7 @@ pub(crate) async fn create_screening(
     .bind(new.route.as_str())
     .bind(input)
     .bind(result)
-    .bind(&new.decision)
+    .bind(new.decision.as_str())
     .bind(new.created_by.0)
     .bind(new.created_at.as_millisecond())
     .fetch_one(&mut *tx)

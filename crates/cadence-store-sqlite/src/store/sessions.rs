@@ -392,7 +392,7 @@ pub(crate) async fn append_session_entry(
     guard: EntryGuard,
     findings: Vec<NewFinding>,
     audit: AuditEvent,
-) -> Result<TreatmentSession, StoreError> {
+) -> Result<(TreatmentSession, Vec<Finding>), StoreError> {
     let body = to_json(&new.body, "session entry")?;
     let mut tx = begin(pool).await?;
     let current = one_session(&mut tx, clinic, id).await?;
@@ -452,13 +452,14 @@ pub(crate) async fn append_session_entry(
     };
     insert_findings(&mut tx, origin, &findings).await?;
     let stored = one_session(&mut tx, clinic, id).await?;
+    let all = super::safety::findings_of(&mut tx, clinic, stored.patient_id).await?;
     append(
         &mut tx,
         about_patient(audit.with_object_id(id), Some(stored.patient_id)),
     )
     .await?;
     commit(tx).await?;
-    Ok(stored)
+    Ok((stored, all))
 }
 
 pub(crate) async fn add_monitoring_entry(

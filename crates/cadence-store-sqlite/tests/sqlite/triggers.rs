@@ -94,9 +94,16 @@ async fn foreign_key_violations_are_conflicts() {
                 clinic_id: clinic.id,
                 patient_id: PatientId(patient.id.0),
                 route: Route::Esketamine,
-                input: serde_json::json!({}),
-                result: serde_json::json!({}),
-                decision: "eligible".into(),
+                input: serde_json::from_value(serde_json::json!({
+                    "route": "esketamine", "age_years": 40, "failed_adequate_trials": 2
+                }))
+                .unwrap(),
+                result: cadence_clinical::screening::ScreeningResult {
+                    decision: cadence_clinical::screening::Eligibility::Eligible,
+                    reasons: Vec::new(),
+                    maudsley: None,
+                },
+                decision: cadence_clinical::screening::Eligibility::Eligible,
                 created_by: UserId(999),
                 created_at: Timestamp::UNIX_EPOCH,
             },

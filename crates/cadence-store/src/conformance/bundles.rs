@@ -84,6 +84,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         update(&a.clinician, "treatment_session", held),
     )
     .await
+    .map(|(session, _)| session)
     .unwrap();
     for minutes in [90, 75] {
         s.add_monitoring_entry(

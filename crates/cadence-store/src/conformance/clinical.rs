@@ -7,21 +7,23 @@ use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::route::Route;
+use cadence_clinical::screening::Eligibility;
 use serde_json::json;
 
-/// A screening keeps its input and result JSON exactly; create and read are audited about
-/// the patient.
+/// A screening keeps its input and result exactly; create and read are audited about the
+/// patient; a patient's screenings list newest first.
 pub async fn screening_round_trip(backend: &dyn super::Backend) {
     let store = backend.store();
     let s: &dyn Store = &*store;
     let a = site(s, "A").await;
     let patient = add_patient(s, &a, "MRN-1").await;
-    let input = json!({
-        "route": "esketamine",
-        "answers": {"pregnant": false, "aneurysm": null, "bp": [150, 92]},
-        "note": "it's \"quoted\" and 'single' — ünïcode"
-    });
-    let result = json!({"decision": "needs_review", "reasons": [{"code": "bp_high", "cite": "x"}]});
+    let input = screening_input(Route::Esketamine);
+    let result = cadence_clinical::screening::screen(
+        &input,
+        &cadence_clinical::screening::ScreeningConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(result.decision, Eligibility::NeedsReview);
 
     let before = last_seq(s).await;
     let stored = s
@@ -32,7 +34,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
                 route: Route::Esketamine,
                 input: input.clone(),
                 result: result.clone(),
-                decision: "needs_review".into(),
+                decision: Eligibility::NeedsReview,
                 created_by: a.clinician.id,
                 created_at: at(5),
             },
@@ -44,7 +46,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
     assert_eq!(stored.input, input);
     assert_eq!(stored.result, result);
     assert_eq!(stored.route, Route::Esketamine);
-    assert_eq!(stored.decision, "needs_review");
+    assert_eq!(stored.decision, Eligibility::NeedsReview);
     assert_eq!(stored.patient_id, patient.id);
     assert_eq!(stored.clinic_id, a.clinic.id);
     assert_eq!(stored.created_by, a.clinician.id);
@@ -89,6 +91,64 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
         "unknown screening",
     );
     no_new_audit(s, before).await;
+
+    // A later screening lists first; another patient's and another clinic's are not listed.
+    let later = s
+        .create_screening(
+            NewScreening {
+                clinic_id: a.clinic.id,
+                patient_id: patient.id,
+                route: Route::IvKetamine,
+                input: screening_input(Route::IvKetamine),
+                result: screening_result(Eligibility::Eligible),
+                decision: Eligibility::Eligible,
+                created_by: a.clinician.id,
+                created_at: at(9),
+            },
+            Vec::new(),
+            create(&a.clinician, "screening"),
+        )
+        .await
+        .unwrap();
+    let other = add_patient(s, &a, "MRN-2").await;
+    let before = last_seq(s).await;
+    let listed = s
+        .list_screenings(
+            a.clinic.id,
+            patient.id,
+            read(&a.clinician, "screening_list", patient.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed, [later, stored]);
+    let row = one_new_audit(s, before).await;
+    assert_audit(
+        &row,
+        AuditAction::Read,
+        "screening_list",
+        Some(patient.id.to_string()),
+        Some(patient.id),
+    );
+    assert!(
+        s.list_screenings(
+            a.clinic.id,
+            other.id,
+            read(&a.clinician, "screening_list", other.id)
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+    let b = site(s, "B").await;
+    assert_not_found(
+        s.list_screenings(
+            b.clinic.id,
+            patient.id,
+            read(&b.clinician, "screening_list", patient.id),
+        )
+        .await,
+        "another clinic's patient",
+    );
 }
 
 fn new_assessment(

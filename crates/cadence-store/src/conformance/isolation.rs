@@ -8,6 +8,7 @@ use crate::records::*;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::route::Route;
+use cadence_clinical::screening::Eligibility;
 use serde_json::json;
 
 /// Everything clinic A holds about one patient.
@@ -26,9 +27,9 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
                 clinic_id: a.clinic.id,
                 patient_id: patient.id,
                 route: Route::IvKetamine,
-                input: json!({"x": 1}),
-                result: json!({"decision": "eligible"}),
-                decision: "eligible".into(),
+                input: screening_input(Route::IvKetamine),
+                result: screening_result(Eligibility::Eligible),
+                decision: Eligibility::Eligible,
                 created_by: a.clinician.id,
                 created_at: at(3),
             },
@@ -187,9 +188,9 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 clinic_id: bc,
                 patient_id: p,
                 route: Route::Esketamine,
-                input: json!({}),
-                result: json!({}),
-                decision: "eligible".into(),
+                input: screening_input(Route::Esketamine),
+                result: screening_result(Eligibility::Eligible),
+                decision: Eligibility::Eligible,
                 created_by: intruder.id,
                 created_at: at(50),
             },
@@ -282,7 +283,8 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             Vec::new(),
             update(intruder, "pre_checks", c.session.id),
         )
-        .await,
+        .await
+        .map(|(session, _)| session),
         "append_session_entry",
     );
     assert_not_found(

@@ -10,6 +10,7 @@ use crate::records::*;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{FindingKind, Severity};
+use cadence_clinical::screening::Eligibility;
 
 fn finding(kind: FindingKind, detail: &str) -> NewFinding {
     NewFinding {
@@ -177,7 +178,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
             .unwrap()
             .is_empty()
     );
-    let given = guarded().await.unwrap();
+    let (given, _) = guarded().await.unwrap();
     assert!(given.administration.is_some(), "given once released");
 
     // Findings and releases cannot be changed or deleted behind the store's back.
@@ -230,6 +231,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
             update(&nurse, "pre_checks", session),
         )
         .await
+        .map(|(session, _)| session)
         .unwrap();
     let entry_id = held.entries[0].id;
     let alert = s
@@ -248,9 +250,9 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
                 clinic_id: a.clinic.id,
                 patient_id: patient.id,
                 route: Route::Esketamine,
-                input: serde_json::json!({}),
-                result: serde_json::json!({"decision": "not_eligible"}),
-                decision: "not_eligible".into(),
+                input: screening_input(Route::Esketamine),
+                result: screening_result(Eligibility::NotEligible),
+                decision: Eligibility::NotEligible,
                 created_by: a.clinician.id,
                 created_at: at(50),
             },

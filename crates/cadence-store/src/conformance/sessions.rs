@@ -130,6 +130,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             update(&nurse, "pre_checks", booked.id),
         )
         .await
+        .map(|(session, _)| session)
         .unwrap();
     assert_eq!(checked.status, TreatmentSessionStatus::InProgress);
     assert_eq!(checked.pre_checks, Some(first.clone()));
@@ -157,6 +158,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             update(&nurse, "pre_checks", booked.id),
         )
         .await
+        .map(|(session, _)| session)
         .unwrap();
     assert_eq!(rechecked.pre_checks, Some(second), "the latest reading");
     assert_eq!(rechecked.entries.len(), 2, "the first reading is kept");
@@ -181,6 +183,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             update(&nurse, "administration", booked.id),
         )
         .await
+        .map(|(session, _)| session)
         .unwrap();
     assert_eq!(
         given.administration,
@@ -244,6 +247,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             update(&nurse, "discharge", booked.id),
         )
         .await
+        .map(|(session, _)| session)
         .unwrap();
     assert_eq!(done.status, TreatmentSessionStatus::Completed);
     assert_eq!(done.discharge, Some(discharge));
@@ -315,7 +319,8 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             Vec::new(),
             update(&nurse, "pre_checks", unknown),
         )
-        .await,
+        .await
+        .map(|(session, _)| session),
         "an entry for an unknown session",
     );
     assert_not_found(
@@ -388,7 +393,7 @@ pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) 
         )
     };
     let json = |v: Administration| serde_json::to_value(v).unwrap();
-    let first = append(
+    let (first, _) = append(
         SessionEntryKind::Administration,
         json(administration(nurse.id, "LOT-1")),
         None,
@@ -409,7 +414,7 @@ pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) 
         "session_entries.once",
     );
     no_new_audit(s, before).await;
-    let corrected = append(
+    let (corrected, _) = append(
         SessionEntryKind::Administration,
         json(administration(nurse.id, "LOT-2")),
         Some(first_id),
@@ -493,7 +498,7 @@ pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) 
         .await,
         "session_entries.signed",
     );
-    let with_addendum = append(
+    let (with_addendum, _) = append(
         SessionEntryKind::Addendum,
         serde_json::json!({"text": "late entry"}),
         None,

@@ -5,6 +5,7 @@ use crate::audit::{AuditAction, AuditEvent, AuditOutcome, AuditRecord, verify_ch
 use crate::ids::*;
 use crate::records::*;
 use crate::{Store, StoreError};
+use cadence_clinical::screening::{Eligibility, ScreeningInput, ScreeningResult};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
@@ -265,4 +266,25 @@ pub(crate) async fn add_course(
         )
         .await
         .unwrap()
+}
+
+/// A screening input for a route (a 40-year-old, two failed trials).
+pub(crate) fn screening_input(route: cadence_clinical::route::Route) -> ScreeningInput {
+    serde_json::from_value(serde_json::json!({
+        "route": route,
+        "age_years": 40,
+        "conditions": ["cardiovascular_disease"],
+        "bp": {"systolic": 150, "diastolic": 92},
+        "failed_adequate_trials": 2
+    }))
+    .unwrap()
+}
+
+/// A screening result with a decision and no reasons.
+pub(crate) fn screening_result(decision: Eligibility) -> ScreeningResult {
+    ScreeningResult {
+        decision,
+        reasons: Vec::new(),
+        maudsley: None,
+    }
 }

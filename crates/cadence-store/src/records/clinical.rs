@@ -5,11 +5,12 @@ use crate::ids::*;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::route::Route;
+use cadence_clinical::screening::{Eligibility, ScreeningInput, ScreeningResult};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
-/// A screening to store: the input and the clinical crate's result, both as JSON.
+/// A screening to store: the input and the clinical crate's result (stored as JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewScreening {
     /// The clinic.
@@ -19,11 +20,11 @@ pub struct NewScreening {
     /// The route screened for.
     pub route: Route,
     /// The screening input.
-    pub input: serde_json::Value,
+    pub input: ScreeningInput,
     /// The screening result.
-    pub result: serde_json::Value,
-    /// The decision id (`eligible`, `needs_review`, `not_eligible`).
-    pub decision: String,
+    pub result: ScreeningResult,
+    /// The decision (also in the result; stored on its own to be found by it).
+    pub decision: Eligibility,
     /// Who screened.
     pub created_by: UserId,
     /// When.
@@ -42,11 +43,11 @@ pub struct Screening {
     /// The route screened for.
     pub route: Route,
     /// The input.
-    pub input: serde_json::Value,
+    pub input: ScreeningInput,
     /// The result.
-    pub result: serde_json::Value,
-    /// The decision id.
-    pub decision: String,
+    pub result: ScreeningResult,
+    /// The decision.
+    pub decision: Eligibility,
     /// Who screened.
     pub created_by: UserId,
     /// When.

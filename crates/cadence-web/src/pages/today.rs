@@ -88,8 +88,9 @@ fn status_words(status: TreatmentSessionStatus) -> &'static str {
 fn alert_words(kind: AlertKind) -> &'static str {
     match kind {
         AlertKind::SuicideRisk => "Suicide-risk flag",
+        AlertKind::InSession => "In-session alert",
         AlertKind::BloodPressureHold => "Blood-pressure hold",
-        AlertKind::Sedation => "Sedation not resolved",
+        AlertKind::Screening => "Screening",
         AlertKind::OverdueReview => "Overdue review",
     }
 }

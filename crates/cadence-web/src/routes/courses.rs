@@ -10,8 +10,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cadence_app::courses::CourseView;
-use cadence_app::ids::{CourseId, PatientId};
-use cadence_app::records::{Course, DecisionRecord, TreatmentSession};
+use cadence_app::ids::{CourseId, FindingId, PatientId};
+use cadence_app::records::{Course, DecisionRecord};
+use cadence_app::treatment_sessions::SessionView;
 use cadence_clinical::decision::Decision;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -23,16 +24,22 @@ use utoipa::ToSchema;
 pub struct CourseBody {
     /// A built-in protocol id: `iv-ketamine-6` or `esketamine-label`.
     pub protocol: String,
-    /// The first day, `YYYY-MM-DD`; not in the past.
+    /// The first day, `YYYY-MM-DD`; not in the past, at most 52 weeks ahead.
     pub start_date: Date,
+    /// The clinician's reason for starting on a screening that needs review (relative or
+    /// programme reasons only; a `not_eligible` screening never starts a course).
+    pub screening_override: Option<String>,
 }
 
 /// A date to book.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingBody {
-    /// An open day of the clinic, not in the past.
+    /// An open day of the clinic, not in the past, at most 52 weeks ahead, not before the
+    /// course starts, and not a day the course has a session already.
     pub date: Date,
+    /// Why this day, when it departs from the plan (shown with the plan).
+    pub reason: Option<String>,
 }
 
 /// A clinician's decision.
@@ -42,8 +49,13 @@ pub struct DecisionBody {
     /// What was decided.
     #[schema(value_type = schema::Decision)]
     pub decision: Decision,
-    /// Why, for the record (at most 4000 characters).
+    /// Why, for the record (at most 4000 characters); required when `releases` names a
+    /// finding.
     pub note: Option<String>,
+    /// Open safety findings this decision releases (their ids), with the note as the release.
+    #[serde(default)]
+    #[schema(value_type = Vec<i64>)]
+    pub releases: Vec<FindingId>,
 }
 
 /// A patient's courses, newest first.
@@ -62,13 +74,19 @@ pub(crate) async fn list_courses(
     Ok(Json(auth.done(&state, result).await?))
 }
 
-/// Start a course; its induction sessions are booked as planned.
+/// Start a course; its induction sessions are booked as planned. Needs the patient's latest
+/// screening for the route, recent enough for the protocol, to be `eligible` (or
+/// `needs_review` with `screening_override`).
 #[utoipa::path(
     post, path = "/api/v1/patients/{id}/courses", tag = "courses",
     security(("bearer" = []), ("cookie" = [])),
     params(("id" = i64, Path, description = "Patient id")),
     request_body = CourseBody,
-    responses((status = 201, description = "Started", body = schema::Course))
+    responses(
+        (status = 201, description = "Started", body = schema::Course),
+        (status = 409, description = "`screening_required`, `screening_out_of_date`, `screening_needs_review` or `screening_not_eligible`", body = schema::ErrorBody),
+        (status = 422, description = "`unknown_protocol`, `start_in_past`, `out_of_range` or `unplannable`", body = schema::ErrorBody),
+    )
 )]
 pub(crate) async fn create_course(
     State(state): State<AppState>,
@@ -78,7 +96,13 @@ pub(crate) async fn create_course(
 ) -> Result<(StatusCode, Json<Course>), WebError> {
     let result = state
         .app
-        .create_course(auth.actor(), patient, &body.protocol, body.start_date)
+        .create_course(
+            auth.actor(),
+            patient,
+            &body.protocol,
+            body.start_date,
+            body.screening_override.as_deref(),
+        )
         .await;
     Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
 }
@@ -100,23 +124,27 @@ pub(crate) async fn get_course(
     Ok(Json(auth.done(&state, result).await?))
 }
 
-/// Book a session in a course.
+/// Book a session in a course (never on a paused or discontinued course).
 #[utoipa::path(
     post, path = "/api/v1/courses/{id}/sessions", tag = "courses",
     security(("bearer" = []), ("cookie" = [])),
     params(("id" = i64, Path, description = "Course id")),
     request_body = BookingBody,
-    responses((status = 201, description = "Booked", body = schema::TreatmentSession))
+    responses(
+        (status = 201, description = "Booked", body = schema::SessionView),
+        (status = 409, description = "`course_not_active` or `already_booked`", body = schema::ErrorBody),
+        (status = 422, description = "`date_in_past`, `clinic_closed`, `before_course_start` or `out_of_range`", body = schema::ErrorBody),
+    )
 )]
 pub(crate) async fn book_session(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(course): ApiPath<CourseId>,
     ApiJson(body): ApiJson<BookingBody>,
-) -> Result<(StatusCode, Json<TreatmentSession>), WebError> {
+) -> Result<(StatusCode, Json<SessionView>), WebError> {
     let result = state
         .app
-        .book_session(auth.actor(), course, body.date)
+        .book_session(auth.actor(), course, body.date, body.reason.as_deref())
         .await;
     Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
 }
@@ -137,14 +165,18 @@ pub(crate) async fn list_decisions(
     Ok(Json(auth.done(&state, result).await?))
 }
 
-/// Record a decision (clinicians only). The engine's suggestion at that moment is stored
-/// beside it.
+/// Record a decision (clinicians only), releasing the safety findings it names. The engine's
+/// suggestion at that moment is stored beside it.
 #[utoipa::path(
     post, path = "/api/v1/courses/{id}/decisions", tag = "courses",
     security(("bearer" = []), ("cookie" = [])),
     params(("id" = i64, Path, description = "Course id")),
     request_body = DecisionBody,
-    responses((status = 201, description = "Recorded", body = schema::DecisionRecord))
+    responses(
+        (status = 201, description = "Recorded", body = schema::DecisionRecord),
+        (status = 409, description = "`course_not_started`, `already_released` or `finding_not_releasable`", body = schema::ErrorBody),
+        (status = 422, description = "`note_required`, `field_too_long` or `invalid_characters`", body = schema::ErrorBody),
+    )
 )]
 pub(crate) async fn record_decision(
     State(state): State<AppState>,
@@ -154,7 +186,13 @@ pub(crate) async fn record_decision(
 ) -> Result<(StatusCode, Json<DecisionRecord>), WebError> {
     let result = state
         .app
-        .record_decision(auth.actor(), course, body.decision, body.note.as_deref())
+        .record_decision(
+            auth.actor(),
+            course,
+            body.decision,
+            body.note.as_deref(),
+            &body.releases,
+        )
         .await;
     Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
 }

@@ -10,6 +10,7 @@ mod clinical;
 mod courses;
 mod meta;
 mod patients;
+mod safety;
 mod sessions;
 
 use crate::AppState;
@@ -28,7 +29,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::change_password))
         .routes(routes!(patients::list_patients, patients::create_patient))
         .routes(routes!(patients::get_patient, patients::update_patient))
-        .routes(routes!(clinical::create_screening))
+        .routes(routes!(clinical::create_screening, safety::list_screenings))
         .routes(routes!(clinical::get_screening))
         .routes(routes!(
             clinical::list_assessments,
@@ -42,7 +43,16 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::record_pre_checks))
         .routes(routes!(sessions::record_administration))
         .routes(routes!(sessions::add_monitoring))
+        .routes(routes!(sessions::record_infusion_end))
         .routes(routes!(sessions::record_discharge))
+        .routes(routes!(sessions::record_exceptional_end))
+        .routes(routes!(sessions::sign_session))
+        .routes(routes!(sessions::add_addendum))
+        .routes(routes!(sessions::release_gate))
+        .routes(routes!(safety::list_findings))
+        .routes(routes!(safety::open_findings))
+        .routes(routes!(safety::release_finding))
+        .routes(routes!(safety::set_rems_enrolment))
         .routes(routes!(sessions::set_status))
         .routes(routes!(sessions::schedule))
         .routes(routes!(meta::research_summary))

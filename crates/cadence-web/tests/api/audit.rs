@@ -129,7 +129,12 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("{pp}/screenings"),
         Some(builders::screening()),
         pid,
-        &[(Read, "patient", true), (Create, "screening", true)],
+        // The patient's courses are read for the rules a screening is judged by.
+        &[
+            (Read, "patient", true),
+            (Read, "course_list", true),
+            (Create, "screening", true),
+        ],
     )
     .await;
     rows_of(
@@ -137,9 +142,14 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         Role::Nurse,
         Method::POST,
         &format!("{pp}/assessments"),
-        Some(builders::phq9([2; 9])),
+        Some(builders::phq9([2, 2, 2, 2, 2, 2, 2, 2, 0])),
         pid,
-        &[(Read, "patient", true), (Create, "assessment", true)],
+        // The patient's courses are read for the rules a score is judged by.
+        &[
+            (Read, "course_list", true),
+            (Read, "patient", true),
+            (Create, "assessment", true),
+        ],
     )
     .await;
     rows_of(
@@ -159,7 +169,12 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("{pp}/courses"),
         Some(builders::course(w.t.today())),
         pid,
-        &[(Read, "patient", true), (Create, "course", true)],
+        // The screening gate reads the patient's screenings.
+        &[
+            (Read, "patient", true),
+            (Read, "screening_list", true),
+            (Create, "course", true),
+        ],
     )
     .await;
     let course = course["id"].as_i64().unwrap();
@@ -192,7 +207,8 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &sp,
         None,
         pid,
-        &[(Read, "treatment_session", true)],
+        // The course is read for what holds the session.
+        &[(Read, "treatment_session", true), (Read, "course", true)],
     )
     .await;
     let reads = [(Read, "treatment_session", true), (Read, "course", true)];
@@ -213,7 +229,13 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("{sp}/administration"),
         Some(builders::administration()),
         pid,
-        &[reads[0], reads[1], (Update, "administration", true)],
+        // The patient's weight gives the dose per kg on this weight-based route.
+        &[
+            reads[0],
+            reads[1],
+            (Read, "patient", true),
+            (Update, "administration", true),
+        ],
     )
     .await;
     rows_of(
@@ -223,10 +245,7 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("{sp}/monitoring"),
         Some(builders::monitoring()),
         pid,
-        &[
-            (Read, "treatment_session", true),
-            (Create, "monitoring_entry", true),
-        ],
+        &[reads[0], reads[1], (Create, "monitoring_entry", true)],
     )
     .await;
     rows_of(
@@ -246,7 +265,12 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("/api/v1/courses/{course}/decisions"),
         Some(builders::decision()),
         pid,
-        &[(Read, "course", true), (Create, "decision", true)],
+        // The findings a decision may release are read with the course.
+        &[
+            (Read, "course", true),
+            (Read, "finding_list", true),
+            (Create, "decision", true),
+        ],
     )
     .await;
     rows_of(
@@ -259,7 +283,8 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &[(Read, "decision_list", true)],
     )
     .await;
-    let next_week = w.t.today().checked_add(jiff::Span::new().days(7)).unwrap();
+    // Eight weeks on: past the booked induction, on the same (open) weekday.
+    let next_week = w.t.today().checked_add(jiff::Span::new().days(56)).unwrap();
     let booked = rows_of(
         &w,
         Role::FrontDesk,
@@ -267,7 +292,8 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("/api/v1/courses/{course}/sessions"),
         Some(json!({ "date": next_week.to_string() })),
         pid,
-        &[(Create, "treatment_session", true)],
+        // The course is read for its state (a paused or stopped course takes no booking).
+        &[(Read, "course", true), (Create, "treatment_session", true)],
     )
     .await;
     let booked = booked["id"].as_i64().unwrap();
@@ -280,6 +306,7 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         pid,
         &[
             (Read, "treatment_session", true),
+            (Read, "course", true),
             (Update, "treatment_session", true),
         ],
     )

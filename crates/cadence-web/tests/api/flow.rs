@@ -181,17 +181,29 @@ async fn a_course_end_to_end(backend: Backend) {
     assert!(fd_course.json["sessions"][0]["pre_checks"].is_null());
     assert_documented("GET", "/api/v1/courses/{id}", 200, &fd_course.json);
 
-    // Session 2, booked for today too (sessions are recorded on their day): a blood pressure
-    // over the protocol's limit holds it for the clinician.
-    let extra = t
+    // A second patient's first session, today: a blood pressure over the protocol's limit
+    // holds it, and only a clinician's release (here with a decision) ends the hold.
+    let second = w.patient().await;
+    let other_course = w.course_for(second).await;
+    let other = t
         .request(
-            Method::POST,
-            &format!("/api/v1/courses/{course}/sessions"),
-            Some(&f),
-            Some(json!({ "date": t.today().to_string() })),
+            Method::GET,
+            &format!("/api/v1/courses/{other_course}"),
+            Some(&c),
+            None,
         )
         .await;
-    let extra = extra.expect(201).id();
+    let extra = other.expect(200).json["sessions"][0]["id"]
+        .as_i64()
+        .unwrap();
+    t.request(
+        Method::POST,
+        &format!("/api/v1/patients/{second}/assessments"),
+        Some(&n),
+        Some(builders::suicide_screen()),
+    )
+    .await
+    .expect(201);
     let s2 = format!("/api/v1/sessions/{extra}");
     let high = json!({
         "identity_confirmed": true, "fasting_confirmed": true, "transport_arranged": true,
@@ -206,6 +218,9 @@ async fn a_course_end_to_end(backend: Backend) {
         )
         .await;
     assert_eq!(r.expect(200).json["status"], "held", "{}", r.text);
+    assert_documented("POST", "/api/v1/sessions/{id}/pre-checks", 200, &r.json);
+    let finding = r.json["holds"][0]["finding_id"].as_i64().unwrap();
+    assert_eq!(r.json["holds"][0]["kind"], "pre_dose_blood_pressure");
     let r = t
         .request(
             Method::POST,
@@ -216,37 +231,60 @@ async fn a_course_end_to_end(backend: Backend) {
         .await;
     assert_eq!((r.status.as_u16(), r.code()), (409, "session_held"));
     // Only the clinician decides.
+    let release = json!({
+        "decision": "continue",
+        "note": "BP reviewed: 185/112 rechecked after rest; benefit outweighs the risk",
+        "releases": [finding]
+    });
     let d = t
         .request(
             Method::POST,
-            &format!("/api/v1/courses/{course}/decisions"),
+            &format!("/api/v1/courses/{other_course}/decisions"),
             Some(&n),
-            Some(builders::decision()),
+            Some(release.clone()),
         )
         .await;
     assert_eq!((d.status.as_u16(), d.code()), (403, "forbidden"));
     let d = t
         .request(
             Method::POST,
-            &format!("/api/v1/courses/{course}/decisions"),
+            &format!("/api/v1/courses/{other_course}/decisions"),
             Some(&c),
-            Some(builders::decision()),
+            Some(release),
         )
         .await;
     d.expect(201);
     assert_documented("POST", "/api/v1/courses/{id}/decisions", 201, &d.json);
+    t.request(
+        Method::POST,
+        &format!("{s2}/administration"),
+        Some(&n),
+        Some(builders::administration()),
+    )
+    .await
+    .expect(200);
     let list = t
         .request(
             Method::GET,
-            &format!("/api/v1/courses/{course}/decisions"),
+            &format!("/api/v1/courses/{other_course}/decisions"),
             Some(&n),
             None,
         )
         .await;
     assert_eq!(list.expect(200).json.as_array().unwrap().len(), 1);
-    assert_eq!(list.json[0]["note"], "Tolerating well; continue induction.");
+    let findings = t
+        .request(
+            Method::GET,
+            &format!("/api/v1/patients/{second}/findings"),
+            Some(&n),
+            None,
+        )
+        .await;
+    let released = &findings.expect(200).json[0]["release"];
+    assert_eq!(released["decision_id"], d.json["id"]);
+    assert_documented("GET", "/api/v1/patients/{id}/findings", 200, &findings.json);
 
-    // Today's schedule lists the course's session.
+    // Today's schedule lists both sessions.
     let today = t
         .request(Method::GET, "/api/v1/schedule", Some(&f), None)
         .await;

@@ -59,10 +59,14 @@ fn owner_path(need: Need, path: &str) -> String {
         .unwrap()
         .to_owned();
     match need {
-        Need::Patient => format!("/api/v1/patients/{id}"),
+        Need::Patient | Need::Screened => format!("/api/v1/patients/{id}"),
         Need::Screening => format!("/api/v1/screenings/{id}"),
         Need::Course => format!("/api/v1/courses/{id}"),
-        Need::Session | Need::PreChecked | Need::Administered => format!("/api/v1/sessions/{id}"),
+        Need::Session | Need::PreChecked | Need::Administered | Need::Discharged => {
+            format!("/api/v1/sessions/{id}")
+        }
+        // No single-finding route: the clinic's open findings show whether it was released.
+        Need::Finding => "/api/v1/findings".to_owned(),
         Need::Nothing | Need::FreshUser => unreachable!("no id"),
     }
 }

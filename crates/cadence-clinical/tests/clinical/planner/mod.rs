@@ -55,6 +55,7 @@ fn history(sessions: &[Date], decisions: &[(Date, Decision)]) -> CourseHistory {
         sessions: completed(sessions),
         assessments: Vec::new(),
         decisions: decided(decisions),
+        findings: None,
     }
 }
 

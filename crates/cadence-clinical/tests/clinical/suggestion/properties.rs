@@ -70,6 +70,7 @@ pub(crate) fn protocol_for(esk: bool) -> Protocol {
 /// The history without anything recorded after `today`.
 pub(crate) fn up_to(history: &CourseHistory, today: Date) -> CourseHistory {
     CourseHistory {
+        findings: history.findings.clone(),
         start_date: history.start_date,
         sessions: history
             .sessions
@@ -96,17 +97,18 @@ pub(crate) fn up_to(history: &CourseHistory, today: Date) -> CourseHistory {
 /// Written from the protocol files' numbers (both built-ins: BP above 140/90, MOAA/S below 5,
 /// PHQ-9 item 9 > 0, C-SSRS moderate or high), not from the engine's code.
 fn unreviewed_finding(history: &CourseHistory, today: Date) -> bool {
-    let last = history
-        .decisions
-        .iter()
-        .map(|d| d.date)
-        .filter(|d| *d <= today)
-        .max();
-    let open = |d: Date| d <= today && last.is_none_or(|l| l < d);
+    // A finding is reviewed by a decision recorded on a later day, on or before today (with
+    // dates alone a same-day decision may have come first).
+    let open = |d: Date| {
+        d <= today
+            && !history
+                .decisions
+                .iter()
+                .any(|x| x.date > d && x.date <= today)
+    };
     let session = history.sessions.iter().filter(|s| open(s.date)).any(|s| {
         s.bp_pre
             .is_some_and(|bp| bp.systolic > 140 || bp.diastolic > 90)
-            || s.moaas_discharge.is_some_and(|m| m < 5)
     });
     let assessment = history
         .assessments

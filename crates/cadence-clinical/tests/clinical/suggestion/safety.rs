@@ -1,15 +1,20 @@
 //! Safety holds (PRODUCT.md "Safety holds"; both built-in protocols): a pre-dose blood pressure
-//! above 140/90 [JNJ-BP], PHQ-9 item 9 > 0 [MII-PROMS], C-SSRS moderate or high risk
-//! [CSSRS-TRIAGE], and a discharge MOAA/S below 5 [THORAX-MOAAS] hold the course for clinician
-//! review. A hold wins over every other suggestion, and a clinician's decision recorded on or
-//! after the finding clears it.
+//! above 140/90 [JNJ-BP], PHQ-9 item 9 > 0 [MII-PROMS] and C-SSRS moderate or high risk
+//! [CSSRS-TRIAGE] hold the course for clinician review. A hold wins over every other
+//! suggestion. The service gives its stored findings (released by a clinician's recorded
+//! release); a history file without them has them derived, each released only by a decision on
+//! a later day (issue 13: time, not date: a same-day decision may have come first).
 
 use super::*;
+use cadence_clinical::history::FindingRecord;
+use cadence_clinical::instrument::ScoringConfig;
+use cadence_clinical::safety::FindingKind;
+use cadence_clinical::suggestion::review;
 
-const BP: (&str, &str) = ("bp_above_threshold", "safety.bp_max");
-const SUICIDE_ITEM: (&str, &str) = ("suicide_risk_flag", "safety.hold_on_suicide_risk");
+const BP: (&str, &str) = ("pre_dose_blood_pressure", "safety.bp_max");
+const SUICIDE_ITEM: (&str, &str) = ("suicide_risk_item", "safety.hold_on_suicide_risk");
 const CSSRS: (&str, &str) = ("cssrs_risk", "safety.hold_on_cssrs");
-const SEDATION: (&str, &str) = ("sedation_not_resolved", "safety.discharge_min_moaas");
+const SPO2: (&str, &str) = ("low_oxygen_saturation", "safety.in_session.spo2_below");
 const IN_PROGRESS: (&str, &str) = ("induction_in_progress", "induction.sessions");
 
 /// Two sessions done, the third on 8 December with the given readings.
@@ -32,9 +37,9 @@ fn blood_pressure_above_140_over_90_holds() {
         );
         assert_review(&r, Suggestion::HoldForReview, &[BP]);
         assert!(
-            r.reasons[0]
-                .message
-                .contains(&format!("{systolic}/{diastolic} on 2026-12-08")),
+            r.reasons[0].message.contains(&format!(
+                "on 2026-12-08: Pre-dose blood pressure {systolic}/{diastolic}"
+            )),
             "{r:#?}"
         );
     }
@@ -113,30 +118,9 @@ fn cssrs_moderate_and_high_hold_low_and_none_do_not() {
 }
 
 #[test]
-fn sedation_not_resolved_at_discharge_holds() {
-    for level in [4, 2, 0] {
-        let r = review_on(&iv(), &third_session(None, Some(level)), INDUCTION[2]);
-        assert_review(&r, Suggestion::HoldForReview, &[SEDATION]);
-        assert!(
-            r.reasons[0]
-                .message
-                .contains(&format!("was {level}, below")),
-            "{r:#?}"
-        );
-    }
-    let r = review_on(
-        &iv(),
-        &third_session(Some((130, 85)), Some(5)),
-        INDUCTION[2],
-    );
-    assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
-}
-
-#[test]
 fn thresholds_come_from_the_protocol() {
     let mut p = iv();
     p.safety.bp_max = None;
-    p.safety.discharge_min_moaas = None;
     p.safety.hold_on_suicide_risk = false;
     let course = third_session(Some((170, 100)), Some(3)).assess(
         INDUCTION[2],
@@ -145,9 +129,47 @@ fn thresholds_come_from_the_protocol() {
     );
     let r = review_on(&p, &course, INDUCTION[2]);
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
-    // The built-in protocol holds on all three, sessions first, then assessments.
+    // The built-in protocol holds on both, sessions first, then assessments.
     let r = review_on(&iv(), &course, INDUCTION[2]);
-    assert_review(&r, Suggestion::HoldForReview, &[BP, SEDATION, SUICIDE_ITEM]);
+    assert_review(&r, Suggestion::HoldForReview, &[BP, SUICIDE_ITEM]);
+}
+
+#[test]
+fn the_services_findings_replace_the_derived_ones() {
+    // The history's own readings would hold; the service says the only finding (an in-session
+    // SpO2) is open: that is what holds, cited with the service's words.
+    let course = third_session(Some((170, 100)), None);
+    let mut history = course.history().clone();
+    history.findings = Some(vec![
+        FindingRecord {
+            kind: FindingKind::LowOxygenSaturation,
+            detail: "SpO2 84%, below the protocol's 90%".into(),
+            date: INDUCTION[2],
+            released: false,
+        },
+        FindingRecord {
+            kind: FindingKind::PreDoseBloodPressure,
+            detail: "170/100 mmHg".into(),
+            date: INDUCTION[2],
+            released: true,
+        },
+    ]);
+    let r = review(&iv(), &history, INDUCTION[2], &ScoringConfig::default()).unwrap();
+    assert_review(&r, Suggestion::HoldForReview, &[SPO2]);
+    assert!(r.reasons[0].message.contains("SpO2 84%"), "{r:#?}");
+    // Released, nothing holds: the course goes on.
+    if let Some(f) = history.findings.as_mut() {
+        f[0].released = true;
+    }
+    let r = review(&iv(), &history, INDUCTION[2], &ScoringConfig::default()).unwrap();
+    assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
+    // A finding dated after today is not seen yet.
+    if let Some(f) = history.findings.as_mut() {
+        f[0].released = false;
+        f[0].date = date(2026, 12, 30);
+    }
+    let r = review(&iv(), &history, INDUCTION[2], &ScoringConfig::default()).unwrap();
+    assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
 }
 
 #[test]
@@ -185,7 +207,7 @@ fn a_hold_wins_in_maintenance_and_over_discontinue() {
 }
 
 #[test]
-fn a_decision_recorded_on_or_after_the_finding_clears_the_hold() {
+fn only_a_decision_on_a_later_day_clears_a_derived_hold() {
     let finding = Course::baseline(20)
         .sessions(&INDUCTION[..5])
         .session_bp(END, 150, 95)
@@ -195,27 +217,23 @@ fn a_decision_recorded_on_or_after_the_finding_clears_the_hold() {
     let before = finding.clone().decide(INDUCTION[4], Decision::Continue);
     let r = review_on(&iv(), &before, END);
     assert_review(&r, Suggestion::HoldForReview, &[BP]);
-    // The clinician reviews it the same day, or later: the end-of-induction rule applies again.
-    for day in [END, date(2026, 12, 20)] {
-        let cleared = finding.clone().decide(day, Decision::Continue);
-        let r = review_on(&iv(), &cleared, day);
-        assert_review(&r, Suggestion::StartMaintenance, &[response]);
-    }
+    // Issue 13: a decision the same day does not either (with dates alone it may have come
+    // before the finding: a morning decision never clears an afternoon finding).
+    let same_day = finding.clone().decide(END, Decision::Continue);
+    let r = review_on(&iv(), &same_day, END);
+    assert_review(&r, Suggestion::HoldForReview, &[BP]);
+    // A later day's decision does: the end-of-induction rule applies again.
+    let day = date(2026, 12, 20);
+    let cleared = finding.clone().decide(day, Decision::Continue);
+    let r = review_on(&iv(), &cleared, day);
+    assert_review(&r, Suggestion::StartMaintenance, &[response]);
     // Recorded on 20 December, the decision is not yet known on the 19th.
-    let later = finding
-        .clone()
-        .decide(date(2026, 12, 20), Decision::Continue);
-    let r = review_on(&iv(), &later, date(2026, 12, 19));
+    let r = review_on(&iv(), &cleared, date(2026, 12, 19));
     assert_review(&r, Suggestion::HoldForReview, &[BP]);
     // A new finding after the decision holds again, and only the new one is cited.
-    let again = finding.decide(END, Decision::Continue).record(
-        date(2026, 12, 21),
-        SessionStatus::Cancelled,
-        None,
-        Some(4),
-    );
+    let again = cleared.assess(date(2026, 12, 21), InstrumentId::CssrsScreen, cssrs("high"));
     let r = review_on(&iv(), &again, date(2026, 12, 21));
-    assert_review(&r, Suggestion::HoldForReview, &[SEDATION]);
+    assert_review(&r, Suggestion::HoldForReview, &[CSSRS]);
 }
 
 #[test]
@@ -234,7 +252,7 @@ fn a_suicide_item_at_baseline_holds_until_reviewed() {
         Course::starting(START).assess(BASELINE_DAY, InstrumentId::Phq9, phq9_with_item9(25, 1));
     let r = review_on(&iv(), &course, BASELINE_DAY);
     assert_review(&r, Suggestion::HoldForReview, &[SUICIDE_ITEM]);
-    // `Course::baseline(25)` records that review.
-    let r = review_on(&iv(), &Course::baseline(25), BASELINE_DAY);
+    // `Course::baseline(25)` records that review, on the first day.
+    let r = review_on(&iv(), &Course::baseline(25), START);
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
 }

@@ -127,6 +127,8 @@ pub(crate) fn course_block(
                 sessions: view.sessions.clone(),
                 assessments: assessments.to_vec(),
                 decisions: decisions.clone(),
+                findings: Vec::new(),
+                rems: None,
             };
             Some(course_state(p, &history_of(&bundle, today), today).phase)
         }
@@ -264,7 +266,10 @@ pub(crate) fn decision_options(
     suggestion: Option<Suggestion>,
     chosen: Option<Decision>,
 ) -> Vec<DecisionOption> {
-    let selected = chosen.or(suggestion.map(decision_for));
+    // A hold pre-selects nothing: the clinician chooses after reviewing (issue 16 §5).
+    let selected = chosen.or(suggestion
+        .filter(|s| *s != Suggestion::HoldForReview)
+        .map(decision_for));
     Decision::ALL
         .iter()
         .map(|d| DecisionOption {

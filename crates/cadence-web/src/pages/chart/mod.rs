@@ -1,11 +1,12 @@
 //! The patient's chart (`GET /patients/{id}`) and the clinician's decision form on it
 //! (`POST /patients/{id}/courses/{course_id}/decisions`).
 //!
-//! The chart reads four services: the patient, their assessments (clinical roles only), their
-//! courses, and the latest course's view (plan, suggestion, forecasts, decisions). Front desk
-//! sees demographics, the plan's dates and booked sessions: no scores, suggestion or
-//! decisions. A positive suicide-risk item since the last recorded decision, or a safety-hold
-//! suggestion, opens the page with a `role="alert"` banner.
+//! The chart reads the patient, their assessments and safety findings (clinical roles only),
+//! their courses, and the latest course's view (plan, suggestion, forecasts, decisions). Front
+//! desk sees demographics, the plan's dates and booked sessions: no scores, findings,
+//! suggestion or decisions. Each open safety finding is one `role="alert"` line at the top;
+//! the decision form lists them to release with the decision (a note is then required), and
+//! the findings section shows who released which.
 //!
 //! Files: [`view`] (scores and alerts), [`course`] (plan, suggestion, forecasts, decisions),
 //! [`trajectory`] (the score chart), [`labels`] (words for ids, shared with the other clinical
@@ -16,7 +17,7 @@ pub(in crate::pages) mod labels;
 mod trajectory;
 mod view;
 
-use super::clinical_forms::support::{Fields, age_on, fail};
+use super::clinical_forms::support::{Fields, age_on, date_time, fail};
 use super::{Chrome, PageAuth, PageError, render};
 use crate::AppState;
 use askama::Template;
@@ -27,7 +28,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use cadence_app::AppError;
 use cadence_app::authz::Permission;
-use cadence_app::ids::{CourseId, PatientId};
+use cadence_app::ids::{CourseId, FindingId, PatientId};
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
 use course::{CourseBlock, DecisionOption};
@@ -75,6 +76,21 @@ struct ChartPage {
     decision_options: Vec<DecisionOption>,
     note: String,
     problem: Option<String>,
+    findings: Vec<FindingRow>,
+    has_open_findings: bool,
+}
+
+/// A safety finding on the chart: open (to release with a decision) or released (by whom).
+#[derive(Debug, Clone)]
+struct FindingRow {
+    id: i64,
+    label: &'static str,
+    detail: String,
+    found: String,
+    open: bool,
+    releasable: bool,
+    release: String,
+    checked: bool,
 }
 
 /// What a re-rendered chart keeps from a refused decision form.
@@ -82,6 +98,7 @@ struct ChartPage {
 struct DecisionDraft {
     chosen: Option<Decision>,
     note: String,
+    releases: Vec<i64>,
     problem: Option<String>,
 }
 
@@ -127,27 +144,54 @@ async fn build(
         .as_ref()
         .map(|v| course::course_block(v, clinical.then_some(assessments.as_slice()), today));
 
-    let mut alerts = Vec::new();
-    if clinical {
-        let decisions = latest_view
-            .as_ref()
-            .and_then(|v| v.decisions.clone())
-            .unwrap_or_default();
-        for date in view::open_suicide_findings(&assessments, &decisions) {
-            alerts.push(format!(
-                "Suicide-risk item positive on {date}: same-day clinician review."
-            ));
-        }
-        if let Some(s) = course.as_ref().and_then(|c| c.suggestion.as_ref()) {
-            if s.hold {
-                let why: Vec<&str> = s.reasons.iter().map(|r| r.message.as_str()).collect();
-                alerts.push(format!(
-                    "Safety hold: the next session waits for a clinician's review. {}",
-                    why.join(" ")
-                ));
-            }
-        }
-    }
+    let error = |e| PageError::from_app(e, auth.chrome.clone());
+    let (stored, names) = if clinical {
+        (
+            app.list_findings(actor, patient_id).await.map_err(error)?,
+            app.staff_names(actor).await.map_err(error)?,
+        )
+    } else {
+        (Vec::new(), Default::default())
+    };
+    let tz = app.clinic_time_zone(actor).await.map_err(error)?;
+    // One alert per open finding (issue 16 §5), oldest first.
+    let alerts: Vec<String> = stored
+        .iter()
+        .filter(|f| f.is_open())
+        .map(|f| {
+            format!(
+                "{}: {} (found {}). Sessions are held until a clinician releases it.",
+                f.kind.label(),
+                f.detail,
+                date_time(f.found_at, &tz)
+            )
+        })
+        .collect();
+    let mut findings: Vec<FindingRow> = stored
+        .iter()
+        .map(|f| FindingRow {
+            id: f.id.0,
+            label: f.kind.label(),
+            detail: f.detail.clone(),
+            found: date_time(f.found_at, &tz),
+            open: f.is_open(),
+            releasable: f.kind.releasable(),
+            release: f.release.as_ref().map_or_else(String::new, |r| {
+                format!(
+                    "released by {} on {}: {}",
+                    names
+                        .get(&r.released_by)
+                        .cloned()
+                        .unwrap_or_else(|| format!("user {}", r.released_by)),
+                    date_time(r.released_at, &tz),
+                    r.note
+                )
+            }),
+            checked: draft.releases.contains(&f.id.0),
+        })
+        .collect();
+    // Open first, then the most recent releases.
+    findings.sort_by_key(|f| (!f.open, std::cmp::Reverse(f.id)));
     let mut rows: Vec<ScoreRow> = assessments.iter().map(view::score_row).collect();
     rows.reverse();
     let saved = saved.and_then(|id| rows.iter().find(|r| r.id == id).cloned());
@@ -195,6 +239,8 @@ async fn build(
         decision_options: course::decision_options(suggestion, draft.chosen),
         note: draft.note,
         problem: draft.problem,
+        has_open_findings: findings.iter().any(|f| f.open),
+        findings,
     })
 }
 
@@ -252,11 +298,17 @@ async fn decide(
     let chosen = fields
         .get("decision")
         .and_then(|d| d.parse::<Decision>().ok());
+    let releases: Vec<i64> = fields
+        .all("release")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let ids: Vec<FindingId> = releases.iter().map(|id| FindingId(*id)).collect();
     let result = match chosen {
         Some(decision) => {
             state
                 .app
-                .record_decision(auth.actor(), course, decision, Some(&note))
+                .record_decision(auth.actor(), course, decision, Some(&note), &ids)
                 .await
         }
         None => Err(AppError::invalid(
@@ -270,6 +322,7 @@ async fn decide(
             let draft = DecisionDraft {
                 chosen,
                 note,
+                releases,
                 problem: Some(format!("{e} (error code {})", e.code())),
             };
             let page = build(&state, &auth, route, patient, None, draft).await?;

@@ -6,7 +6,7 @@ use super::course::protocol_of;
 use super::labels::{decision_label, flag_label, instrument_name};
 use super::trajectory::{SessionMark, Trajectory, TrajectoryInput, trajectory};
 use cadence_app::courses::CourseView;
-use cadence_app::records::{Assessment, DecisionRecord};
+use cadence_app::records::Assessment;
 use cadence_clinical::instrument::{Flag, InstrumentId};
 use cadence_clinical::outcome::OutcomeConfig;
 use cadence_clinical::planner::SessionState;
@@ -91,24 +91,6 @@ pub(crate) fn latest_scores(assessments: &[Assessment]) -> Vec<ScoreRow> {
                 .map(score_row)
         })
         .collect()
-}
-
-/// Dates of suicide-risk findings not yet followed by a recorded decision (a decision on or
-/// after a finding's date means a clinician has seen it, as the suggestion engine reads it).
-pub(crate) fn open_suicide_findings(
-    assessments: &[Assessment],
-    decisions: &[DecisionRecord],
-) -> Vec<Date> {
-    let last_decision = decisions.iter().map(|d| d.decided_on).max();
-    let mut dates: Vec<Date> = assessments
-        .iter()
-        .filter(|a| last_decision.is_none_or(|d| a.taken_on > d))
-        .filter(|a| StoredScore::of(a).suicide_risk())
-        .map(|a| a.taken_on)
-        .collect();
-    dates.sort();
-    dates.dedup();
-    dates
 }
 
 /// The trajectory of the course's outcome instrument (PHQ-9 without a course).

@@ -245,7 +245,13 @@ pub(super) async fn create(
             let protocol_id = q.protocol.as_deref().unwrap_or_default();
             state
                 .app
-                .create_course(auth.actor(), patient, protocol_id, date)
+                .create_course(
+                    auth.actor(),
+                    patient,
+                    protocol_id,
+                    date,
+                    fields.get("screening_override"),
+                )
                 .await
         }
         Err(_) if !auth.can(Permission::CreateCourse) => {

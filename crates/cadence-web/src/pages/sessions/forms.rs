@@ -2,28 +2,15 @@
 //! message naming the field; ranges and rules are the services' to check.
 
 use super::super::clinical_forms::support::{Fields, parse_clock};
-use super::rems::{DISSOCIATION, RESPIRATORY_DEPRESSION, SEDATION};
+use cadence_app::ids::SessionEntryId;
 use cadence_app::treatment_sessions::{
-    AdministrationInput, DischargeInput, MonitoringInput, PreCheckInput,
+    AdministrationInput, DischargeInput, ExceptionalEndInput, MonitoringInput, PreCheckInput,
 };
 use cadence_clinical::route::Route;
+use cadence_clinical::safety::ExceptionalEnd;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-
-/// Adverse effects offered as checkboxes (code, label); anything else goes in "other". The
-/// first three answer the REMS event questions.
-pub(crate) const EFFECTS: [(&str, &str); 9] = [
-    (SEDATION, "Sedation"),
-    (DISSOCIATION, "Dissociation"),
-    (RESPIRATORY_DEPRESSION, "Respiratory depression"),
-    ("nausea", "Nausea"),
-    ("vomiting", "Vomiting"),
-    ("dizziness", "Dizziness"),
-    ("headache", "Headache"),
-    ("anxiety", "Anxiety"),
-    ("blood_pressure_increase", "Blood pressure increase"),
-];
 
 pub(super) fn pre_checks(f: &Fields) -> Result<PreCheckInput, String> {
     Ok(PreCheckInput {
@@ -66,6 +53,32 @@ pub(super) fn administration(
             .ok_or("Dose given is required")?,
         lot: f.text("lot"),
         started_at: time_of(f, "started_at", today, tz)?,
+        ended_at: time_of(f, "ended_at", today, tz)?,
+        confirm_reason: f.get("confirm_reason").map(str::to_owned),
+        corrects: f
+            .number::<i64>("corrects", "The entry corrected")?
+            .map(SessionEntryId),
+        correction_reason: f.get("correction_reason").map(str::to_owned),
+    })
+}
+
+pub(super) fn infusion_end(
+    f: &Fields,
+    today: Date,
+    tz: &TimeZone,
+) -> Result<Option<Timestamp>, String> {
+    time_of(f, "ended_at", today, tz)
+}
+
+pub(super) fn exceptional_end(f: &Fields) -> Result<ExceptionalEndInput, String> {
+    let kind: ExceptionalEnd = match f.get("kind") {
+        Some("transferred_to_emergency_care") => ExceptionalEnd::TransferredToEmergencyCare,
+        Some("left_against_advice") => ExceptionalEnd::LeftAgainstAdvice,
+        _ => return Err("choose how the session ended".into()),
+    };
+    Ok(ExceptionalEndInput {
+        kind,
+        reason: f.text("reason"),
     })
 }
 
@@ -74,26 +87,18 @@ pub(super) fn monitoring(
     today: Date,
     tz: &TimeZone,
 ) -> Result<MonitoringInput, String> {
-    let mut effects: Vec<String> = f
+    let effects: Vec<String> = f
         .all("adverse_effects")
         .into_iter()
         .map(str::to_owned)
         .collect();
-    if let Some(other) = f.get("other_effects") {
-        effects.extend(
-            other
-                .split(',')
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(str::to_owned),
-        );
-    }
     Ok(MonitoringInput {
         taken_at: time_of(f, "taken_at", today, tz)?,
         bp_systolic: f.number("bp_systolic", "Systolic blood pressure")?,
         bp_diastolic: f.number("bp_diastolic", "Diastolic blood pressure")?,
         heart_rate: f.number("heart_rate", "Heart rate")?,
         spo2: f.number("spo2", "SpO2")?,
+        respiratory_rate: f.number("respiratory_rate", "Respiratory rate")?,
         moaas: f.number("moaas", "MOAA/S")?,
         cadss: f.number("cadss", "CADSS total")?,
         adverse_effects: effects,
@@ -143,18 +148,20 @@ mod tests {
     }
 
     #[test]
-    fn effects_from_boxes_and_other_text() {
+    fn effects_from_boxes() {
         let m = monitoring(
             &f(&[
                 ("adverse_effects", "nausea"),
-                ("other_effects", "tingling, , blurred vision"),
+                ("adverse_effects", "sedation"),
+                ("respiratory_rate", "12"),
                 ("taken_at", "09:38"),
             ]),
             date(2026, 3, 2),
             &TimeZone::UTC,
         )
         .unwrap();
-        assert_eq!(m.adverse_effects, ["nausea", "tingling", "blurred vision"]);
+        assert_eq!(m.adverse_effects, ["nausea", "sedation"]);
+        assert_eq!(m.respiratory_rate, Some(12));
         assert_eq!(
             m.taken_at.map(|t| t.to_string()).as_deref(),
             Some("2026-03-02T09:38:00Z")

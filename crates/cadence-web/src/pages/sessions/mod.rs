@@ -1,16 +1,16 @@
-//! The live session record for the nurse: `GET /sessions/{id}` and its forms
-//! (`POST /sessions/{id}/pre-checks`, `/administration`, `/monitoring`, `/discharge`,
-//! `/status`), plus `GET /sessions/{id}/timers`, the small partial htmx polls to keep the due
-//! checks current.
+//! The live session record for the nurse: `GET /sessions/{id}` and its forms, plus
+//! `GET /sessions/{id}/timers`, the small partial htmx polls to keep the due checks current.
 //!
-//! Sections follow the session: pre-checks (with the protocol's blood-pressure threshold next
-//! to the inputs, and a `role="alert"` hold when a reading is over it), administration, the
-//! monitoring timeline with its timers, discharge criteria, and for esketamine the REMS Patient
-//! Monitoring Form summary with the required fields still missing ([`rems`]). Front desk sees
-//! the booking and may change its status; no vitals, doses or notes.
+//! Sections follow the session: what holds it (each finding with who may release it and how),
+//! pre-checks (every reading, with who took it), administration (refused by the service while
+//! anything holds the session; the form is shown only when it can succeed), the monitoring
+//! timeline with its timers and in-session alerts, discharge criteria as the service judges
+//! them (a clinician's exceptional end when they cannot be met), the record's entries in order,
+//! the signature and addenda, and for esketamine the REMS Patient Monitoring Form summary
+//! ([`rems`]). Front desk sees the booking and may change its status; no vitals, doses or notes.
 //!
 //! Files: [`record`] (the forms' handlers), [`forms`] (reading them), [`view`] (timers,
-//! timeline, discharge criteria), [`rems`] (the REMS summary).
+//! timeline, rows), [`rems`] (the REMS summary).
 
 mod forms;
 mod record;
@@ -28,17 +28,19 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use cadence_app::authz::Permission;
-use cadence_app::courses::CourseView;
-use cadence_app::ids::TreatmentSessionId;
-use cadence_app::records::{Patient, TreatmentSession, TreatmentSessionStatus};
+use cadence_app::ids::{TreatmentSessionId, UserId};
+use cadence_app::records::{Patient, SessionEntryKind, TreatmentSessionStatus};
+use cadence_app::treatment_sessions::SessionView;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::route::Route;
+use cadence_clinical::safety::{ADVERSE_EFFECTS, ExceptionalEnd, FindingKind};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rems::RemsSummary;
-use view::{Criterion, EntryRow, Timer};
+use std::collections::HashMap;
+use view::{EntryRow, Timer};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -49,14 +51,38 @@ pub(super) fn routes() -> Router<AppState> {
             "/sessions/{id}/administration",
             post(record::administration),
         )
+        .route("/sessions/{id}/infusion-end", post(record::infusion_end))
         .route("/sessions/{id}/monitoring", post(record::monitoring))
         .route("/sessions/{id}/discharge", post(record::discharge))
+        .route(
+            "/sessions/{id}/exceptional-end",
+            post(record::exceptional_end),
+        )
+        .route("/sessions/{id}/sign", post(record::sign))
+        .route("/sessions/{id}/addenda", post(record::addendum))
+        .route("/sessions/{id}/releases", post(record::release))
         .route("/sessions/{id}/status", post(record::status))
 }
 
-/// Pre-checks as recorded.
+/// A hold as the page shows it, with the release form a clinician may use.
 #[derive(Debug, Clone)]
-struct PreView {
+struct HoldRow {
+    label: &'static str,
+    detail: String,
+    severity: &'static str,
+    found: String,
+    /// The stored finding's id, released by `POST /sessions/{id}/releases` with `finding`.
+    finding_id: Option<i64>,
+    /// The gate's kind, released the same way with `gate`.
+    gate: Option<&'static str>,
+    releasable: bool,
+}
+
+/// One pre-checks reading.
+#[derive(Debug, Clone)]
+struct PreRow {
+    at: String,
+    by: String,
     identity: &'static str,
     fasting: &'static str,
     transport: &'static str,
@@ -64,17 +90,21 @@ struct PreView {
     over: bool,
     heart_rate: String,
     spo2: String,
-    at: String,
 }
 
-/// Administration as recorded.
+/// Administration as recorded (in force).
 #[derive(Debug, Clone)]
 struct AdminView {
     route: &'static str,
     ordered: String,
     given: String,
+    per_kg: String,
     lot: String,
     started: String,
+    ended: Option<String>,
+    flags: Vec<String>,
+    confirmation: Option<String>,
+    by: String,
 }
 
 /// Discharge as recorded.
@@ -86,6 +116,25 @@ struct DischargeView {
     stable: &'static str,
     escort: &'static str,
     ready: String,
+    by: String,
+}
+
+/// A discharge criterion as the service judged it.
+#[derive(Debug, Clone)]
+struct CriterionRow {
+    label: String,
+    state: &'static str,
+    unmet: bool,
+    observed: String,
+}
+
+/// An entry of the record, in order.
+#[derive(Debug, Clone)]
+struct RecordRow {
+    what: &'static str,
+    at: String,
+    by: String,
+    note: String,
 }
 
 /// What a refused form keeps, per section.
@@ -95,15 +144,20 @@ struct Forms {
     admin: Fields,
     monitoring: Fields,
     discharge: Fields,
+    end: Fields,
+    addendum: Fields,
 }
 
 /// The message of a refused form, per section.
 #[derive(Debug, Clone, Default)]
 struct Problems {
+    holds: Option<String>,
     pre: Option<String>,
     admin: Option<String>,
     monitoring: Option<String>,
     discharge: Option<String>,
+    end: Option<String>,
+    record: Option<String>,
     status: Option<String>,
 }
 
@@ -118,27 +172,38 @@ struct SessionPage {
     birth_date: Date,
     age: i16,
     sex: &'static str,
+    weight: String,
     date: Date,
     status: &'static str,
     held: bool,
     completed: bool,
+    cancelled: bool,
+    signed: Option<String>,
     protocol_title: String,
     route_label: &'static str,
     clinical: bool,
     can_record: bool,
+    can_decide: bool,
     can_schedule: bool,
+    today: bool,
     threshold: Option<String>,
-    pre: Option<PreView>,
+    holds: Vec<HoldRow>,
+    readings: Vec<PreRow>,
     admin: Option<AdminView>,
+    can_administer: bool,
     timers: Vec<Timer>,
     timeline: Vec<EntryRow>,
+    alerts: Vec<String>,
     dis: Option<DischargeView>,
-    criteria: Vec<Criterion>,
+    exceptional: Option<String>,
+    criteria: Vec<CriterionRow>,
+    record: Vec<RecordRow>,
     rems: Option<RemsSummary>,
     first_treatment: &'static str,
     routes: Vec<(&'static str, &'static str, bool)>,
     moaas_options: Vec<(u8, &'static str)>,
     effects: Vec<(&'static str, &'static str, bool)>,
+    end_kinds: Vec<(&'static str, &'static str)>,
     min_moaas: u8,
     forms: Forms,
     problems: Problems,
@@ -153,9 +218,12 @@ struct TimersPartial {
 
 /// Everything the record shows, read once.
 struct Loaded {
-    session: TreatmentSession,
-    course: CourseView,
+    view: SessionView,
     protocol: Option<Protocol>,
+    protocol_title: String,
+    patient: Patient,
+    names: HashMap<UserId, String>,
+    earlier_dose: bool,
     tz: TimeZone,
     now: Timestamp,
 }
@@ -167,20 +235,33 @@ async fn load(
     id: TreatmentSessionId,
 ) -> Result<Loaded, PageError> {
     let app = &state.app;
-    let session = match app.get_session(auth.actor(), id).await {
+    let view = match app.get_session(auth.actor(), id).await {
         Ok(s) => s,
         Err(e) => return Err(fail(state, auth, route, e).await),
     };
     let error = |e| PageError::from_app(e, auth.chrome.clone());
     let course = app
-        .get_course(auth.actor(), session.course_id)
+        .get_course(auth.actor(), view.session.course_id)
         .await
         .map_err(error)?;
+    let patient = app
+        .get_patient(auth.actor(), view.session.patient_id)
+        .await
+        .map_err(error)?;
+    let names = app.staff_names(auth.actor()).await.map_err(error)?;
     let tz = app.clinic_time_zone(auth.actor()).await.map_err(error)?;
+    let earlier_dose = course.sessions.iter().any(|o| {
+        o.id != view.session.id
+            && o.administration.is_some()
+            && o.scheduled_on <= view.session.scheduled_on
+    });
     Ok(Loaded {
         protocol: Protocol::from_toml(&course.course.protocol_text).ok(),
-        session,
-        course,
+        protocol_title: course.protocol_title,
+        view,
+        patient,
+        names,
+        earlier_dose,
         tz,
         now: app.now(),
     })
@@ -190,39 +271,88 @@ fn yes(v: bool) -> &'static str {
     if v { "Yes" } else { "No" }
 }
 
-fn page(
-    l: &Loaded,
-    patient: &Patient,
-    auth: &PageAuth,
-    forms: Forms,
-    problems: Problems,
-) -> SessionPage {
-    let s = &l.session;
+fn name_of(names: &HashMap<UserId, String>, id: UserId) -> String {
+    names
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| format!("user {id}"))
+}
+
+fn entry_label(kind: SessionEntryKind) -> &'static str {
+    match kind {
+        SessionEntryKind::PreChecks => "Pre-checks reading",
+        SessionEntryKind::Administration => "Administration",
+        SessionEntryKind::AdministrationEnd => "Infusion end",
+        SessionEntryKind::Discharge => "Discharge",
+        SessionEntryKind::ExceptionalEnd => "Exceptional end",
+        SessionEntryKind::Addendum => "Addendum",
+        SessionEntryKind::Signature => "Signed",
+    }
+}
+
+fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> SessionPage {
+    let s = &l.view.session;
+    let patient = &l.patient;
     let safety = l.protocol.as_ref().map(|p| &p.safety);
     let bp_max = safety.and_then(|x| x.bp_max);
     let observation = safety.and_then(|x| x.observation_minutes);
     let route = l.protocol.as_ref().map(|p| p.route);
     let min_moaas = safety.and_then(|x| x.discharge_min_moaas).unwrap_or(5);
-    let today = l.now.to_zoned(l.tz.clone()).date();
-    let pre = s.pre_checks.as_ref().map(|p| PreView {
-        identity: yes(p.identity_confirmed),
-        fasting: yes(p.fasting_confirmed),
-        transport: yes(p.transport_arranged),
-        bp: format!("{}/{} mmHg", p.bp_systolic, p.bp_diastolic),
-        over: !view::bp_ok(p.bp_systolic, p.bp_diastolic, bp_max),
-        heart_rate: p
-            .heart_rate
-            .map_or_else(|| "-".into(), |h| format!("{h} bpm")),
-        spo2: p.spo2.map_or_else(|| "-".into(), |x| format!("{x}%")),
-        at: clock(p.recorded_at, &l.tz),
-    });
+    let today_date = l.now.to_zoned(l.tz.clone()).date();
+    let names = &l.names;
+    let readings: Vec<PreRow> = s
+        .entries
+        .iter()
+        .filter(|e| e.kind == SessionEntryKind::PreChecks)
+        .filter_map(|e| {
+            let p: cadence_app::records::PreChecks = serde_json::from_value(e.body.clone()).ok()?;
+            Some(PreRow {
+                at: clock(e.recorded_at, &l.tz),
+                by: name_of(names, e.recorded_by),
+                identity: yes(p.identity_confirmed),
+                fasting: yes(p.fasting_confirmed),
+                transport: yes(p.transport_arranged),
+                bp: format!("{}/{} mmHg", p.bp_systolic, p.bp_diastolic),
+                over: !view::bp_ok(p.bp_systolic, p.bp_diastolic, bp_max),
+                heart_rate: p
+                    .heart_rate
+                    .map_or_else(|| "-".into(), |h| format!("{h} bpm")),
+                spo2: p.spo2.map_or_else(|| "-".into(), |x| format!("{x}%")),
+            })
+        })
+        .collect();
     let start = s.administration.as_ref().map(|a| a.started_at);
-    let earlier_completed = l.course.sessions.iter().any(|o| {
-        o.id != s.id
-            && o.status == TreatmentSessionStatus::Completed
-            && o.scheduled_on <= s.scheduled_on
-    });
     let picked = forms.monitoring.all("adverse_effects");
+    let completed = s.status == TreatmentSessionStatus::Completed;
+    let cancelled = matches!(
+        s.status,
+        TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow
+    );
+    let held = s.status == TreatmentSessionStatus::Held;
+    let is_today = s.scheduled_on <= today_date;
+    let holds: Vec<HoldRow> = l
+        .view
+        .holds
+        .iter()
+        .map(|h| HoldRow {
+            label: h.label,
+            detail: h.detail.clone(),
+            severity: h.severity.as_str(),
+            found: h
+                .found_at
+                .map_or_else(|| "today".to_owned(), |at| date_time(at, &l.tz)),
+            finding_id: h.finding_id.map(|f| f.0),
+            gate: h.finding_id.is_none().then_some(h.kind.as_str()),
+            releasable: h.releasable,
+        })
+        .collect();
+    let alerts = l
+        .view
+        .holds
+        .iter()
+        .filter(|h| h.kind.in_session())
+        .map(|h| format!("{}: {}", h.label, h.detail))
+        .collect();
     SessionPage {
         chrome: auth.chrome.clone(),
         id: s.id.0,
@@ -233,28 +363,65 @@ fn page(
         ),
         mrn: patient.details.mrn.clone(),
         birth_date: patient.details.birth_date,
-        age: age_on(patient.details.birth_date, today),
+        age: age_on(patient.details.birth_date, today_date),
         sex: patient.details.sex.as_str(),
+        weight: patient
+            .details
+            .weight_kg
+            .map_or_else(|| "not recorded".to_owned(), |w| format!("{w} kg")),
         date: s.scheduled_on,
         status: status_label(s.status),
-        held: s.status == TreatmentSessionStatus::Held,
-        completed: s.status == TreatmentSessionStatus::Completed,
-        protocol_title: l.course.protocol_title.clone(),
+        held,
+        completed,
+        cancelled,
+        signed: s.signature.as_ref().map(|sig| {
+            format!(
+                "{} on {}",
+                name_of(names, sig.signed_by),
+                date_time(sig.signed_at, &l.tz)
+            )
+        }),
+        protocol_title: l.protocol_title.clone(),
         route_label: route.map_or("unknown route", Route::label),
         clinical: auth.can(Permission::ReadClinical),
         can_record: auth.can(Permission::RecordSession),
+        can_decide: auth.can(Permission::Decide),
         can_schedule: auth.can(Permission::Schedule),
+        today: is_today,
         threshold: bp_max.map(|m| format!("{}/{} mmHg", m.systolic, m.diastolic)),
-        pre,
+        can_administer: is_today
+            && !held
+            && !completed
+            && !cancelled
+            && s.administration.is_none()
+            && s.pre_checks.is_some(),
+        holds,
+        readings,
         admin: s.administration.as_ref().map(|a| AdminView {
             route: a.route.label(),
             ordered: format!("{} mg", a.dose_ordered_mg),
             given: format!("{} mg", a.dose_given_mg),
+            per_kg: match (a.mg_per_kg, a.weight_kg) {
+                (Some(x), Some(w)) => format!("{x} mg/kg (weight {w} kg)"),
+                _ => "-".to_owned(),
+            },
             lot: a.lot.clone(),
             started: date_time(a.started_at, &l.tz),
+            ended: a.ended_at.map(|e| clock(e, &l.tz)),
+            flags: a.dose_flags.iter().map(|f| f.message()).collect(),
+            confirmation: a.confirmation.clone(),
+            by: name_of(names, a.recorded_by),
         }),
-        timers: view::timers(s, observation, l.now, &l.tz),
-        timeline: view::timeline(&s.monitoring, start, &l.tz),
+        timers: view::timers(
+            &s.monitoring,
+            s.administration.as_ref(),
+            s.discharge.is_some() || completed,
+            observation,
+            l.now,
+            &l.tz,
+        ),
+        timeline: view::timeline(&s.monitoring, start, names, &l.tz),
+        alerts,
         dis: s.discharge.as_ref().map(|d| DischargeView {
             at: date_time(d.discharged_at, &l.tz),
             moaas: d.moaas,
@@ -264,10 +431,54 @@ fn page(
             ready: d
                 .ready_after_minutes
                 .map_or_else(|| "-".into(), |m| format!("{m} minutes")),
+            by: name_of(names, d.recorded_by),
         }),
-        criteria: view::discharge_criteria(s, min_moaas, bp_max, observation, l.now),
+        exceptional: s.exceptional_end.as_ref().map(|x| {
+            format!(
+                "{} at {} by {}: {}",
+                x.kind.label(),
+                date_time(x.ended_at, &l.tz),
+                name_of(names, x.recorded_by),
+                x.reason
+            )
+        }),
+        criteria: l
+            .view
+            .discharge_criteria
+            .iter()
+            .map(|c| CriterionRow {
+                label: c.label.clone(),
+                state: match c.met {
+                    Some(true) => "Met",
+                    Some(false) => "Not met",
+                    None => "Not yet known",
+                },
+                unmet: c.met == Some(false),
+                observed: c.observed.clone(),
+            })
+            .collect(),
+        record: s
+            .entries
+            .iter()
+            .map(|e| RecordRow {
+                what: entry_label(e.kind),
+                at: date_time(e.recorded_at, &l.tz),
+                by: name_of(names, e.recorded_by),
+                note: match (e.kind, e.corrects, &e.reason) {
+                    (SessionEntryKind::Addendum, _, reason) => format!(
+                        "{} (reason: {})",
+                        e.body.get("text").and_then(|t| t.as_str()).unwrap_or(""),
+                        reason.as_deref().unwrap_or("")
+                    ),
+                    (_, Some(c), reason) => {
+                        format!("corrects entry {c}: {}", reason.as_deref().unwrap_or(""))
+                    }
+                    _ => String::new(),
+                },
+            })
+            .collect(),
         rems: (route == Some(Route::Esketamine)).then(|| rems::rems_summary(s, bp_max, &l.tz)),
-        first_treatment: yes(!earlier_completed),
+        first_treatment: yes(!l.earlier_dose),
         routes: Route::ALL
             .iter()
             .map(|r| {
@@ -286,14 +497,25 @@ fn page(
             .rev()
             .map(|(i, label)| (u8::try_from(i).unwrap_or_default(), *label))
             .collect(),
-        effects: forms::EFFECTS
+        effects: ADVERSE_EFFECTS
             .iter()
             .map(|(code, label)| (*code, *label, picked.contains(code)))
+            .collect(),
+        end_kinds: ExceptionalEnd::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
             .collect(),
         min_moaas,
         forms,
         problems,
     }
+}
+
+/// The gate kinds a page may ask a clinician to release.
+pub(super) fn gate_kind(text: &str) -> Option<FindingKind> {
+    text.parse::<FindingKind>()
+        .ok()
+        .filter(|k| *k == FindingKind::SuicideScreenMissing)
 }
 
 async fn show(
@@ -303,14 +525,8 @@ async fn show(
 ) -> Result<Response, PageError> {
     let id = TreatmentSessionId(path_id(&id, &auth.chrome)?);
     let loaded = load(&state, &auth, "GET /sessions/{id}", id).await?;
-    let patient = state
-        .app
-        .get_patient(auth.actor(), loaded.session.patient_id)
-        .await
-        .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?;
     Ok(render(&page(
         &loaded,
-        &patient,
         &auth,
         Forms::default(),
         Problems::default(),
@@ -328,8 +544,16 @@ async fn timers(
         .protocol
         .as_ref()
         .and_then(|p| p.safety.observation_minutes);
+    let s = &l.view.session;
     Ok(render(&TimersPartial {
         id: id.0,
-        timers: view::timers(&l.session, observation, l.now, &l.tz),
+        timers: view::timers(
+            &s.monitoring,
+            s.administration.as_ref(),
+            s.discharge.is_some() || s.status == TreatmentSessionStatus::Completed,
+            observation,
+            l.now,
+            &l.tz,
+        ),
     }))
 }

@@ -1,9 +1,10 @@
-//! The record's five forms (`POST /sessions/{id}/pre-checks`, `/administration`,
-//! `/monitoring`, `/discharge`, `/status`): CSRF first, then the role, then the service. A
-//! refused value re-renders the record with the message next to that form, what was typed kept.
+//! The record's forms: pre-checks, administration, infusion end, monitoring, discharge, the
+//! clinician's exceptional end, signature and releases, addenda, and the booking status. CSRF
+//! first, then the role, then the service; a refused value re-renders the record with the
+//! message next to that form, what was typed kept.
 
 use super::super::clinical_forms::support::{Fields, fail};
-use super::{Forms, Problems, forms, load, page};
+use super::{Forms, Problems, forms, gate_kind, load, page};
 use crate::AppState;
 use crate::pages::chart::path_id;
 use crate::pages::{PageAuth, PageError, render};
@@ -12,16 +13,21 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use cadence_app::AppError;
 use cadence_app::authz::Permission;
-use cadence_app::ids::TreatmentSessionId;
+use cadence_app::ids::{FindingId, TreatmentSessionId};
 use cadence_app::records::TreatmentSessionStatus;
 
-/// The five forms of the record.
+/// The forms of the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     PreChecks,
     Administration,
+    InfusionEnd,
     Monitoring,
     Discharge,
+    ExceptionalEnd,
+    Sign,
+    Addendum,
+    Release,
     Status,
 }
 
@@ -30,8 +36,26 @@ impl Section {
         match self {
             Section::PreChecks => "pre-checks",
             Section::Administration => "administration",
+            Section::InfusionEnd => "infusion-end",
             Section::Monitoring => "monitoring",
             Section::Discharge => "discharge",
+            Section::ExceptionalEnd => "exceptional-end",
+            Section::Sign => "sign",
+            Section::Addendum => "addenda",
+            Section::Release => "releases",
+            Section::Status => "status",
+        }
+    }
+
+    /// The page anchor to return to.
+    fn anchor(self) -> &'static str {
+        match self {
+            Section::PreChecks => "pre-checks",
+            Section::Administration | Section::InfusionEnd => "administration",
+            Section::Monitoring => "monitoring",
+            Section::Discharge | Section::ExceptionalEnd => "discharge",
+            Section::Sign | Section::Addendum => "record",
+            Section::Release => "holds",
             Section::Status => "status",
         }
     }
@@ -39,6 +63,7 @@ impl Section {
     fn permission(self) -> Permission {
         match self {
             Section::Status => Permission::Schedule,
+            Section::ExceptionalEnd | Section::Sign | Section::Release => Permission::Decide,
             _ => Permission::RecordSession,
         }
     }
@@ -81,6 +106,10 @@ async fn record(
             Ok(input) => app.record_administration(actor, id, input).await.map(drop),
             Err(m) => Err(invalid(m)),
         },
+        Section::InfusionEnd => match forms::infusion_end(&fields, today, &tz) {
+            Ok(at) => app.record_infusion_end(actor, id, at).await.map(drop),
+            Err(m) => Err(invalid(m)),
+        },
         Section::Monitoring => match forms::monitoring(&fields, today, &tz) {
             Ok(input) => app.add_monitoring(actor, id, input).await.map(drop),
             Err(m) => Err(invalid(m)),
@@ -89,6 +118,29 @@ async fn record(
             Ok(input) => app.record_discharge(actor, id, input).await.map(drop),
             Err(m) => Err(invalid(m)),
         },
+        Section::ExceptionalEnd => match forms::exceptional_end(&fields) {
+            Ok(input) => app.record_exceptional_end(actor, id, input).await.map(drop),
+            Err(m) => Err(invalid(m)),
+        },
+        Section::Sign => app.sign_session(actor, id).await.map(drop),
+        Section::Addendum => app
+            .add_addendum(actor, id, &fields.text("text"), &fields.text("reason"))
+            .await
+            .map(drop),
+        Section::Release => {
+            let note = fields.text("note");
+            match (
+                fields.number::<i64>("finding", "The finding"),
+                fields.get("gate").and_then(gate_kind),
+            ) {
+                (Ok(Some(finding)), _) => app
+                    .release_finding(actor, FindingId(finding), &note)
+                    .await
+                    .map(drop),
+                (Ok(None), Some(gate)) => app.release_gate(actor, id, gate, &note).await.map(drop),
+                _ => Err(invalid("choose the finding to release".into())),
+            }
+        }
         Section::Status => match fields
             .get("status")
             .map(str::parse::<TreatmentSessionStatus>)
@@ -99,26 +151,31 @@ async fn record(
     };
     match result {
         Ok(()) => {
-            Ok(Redirect::to(&format!("/sessions/{}#{}", id.0, section.path())).into_response())
+            Ok(Redirect::to(&format!("/sessions/{}#{}", id.0, section.anchor())).into_response())
         }
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+        Err(e)
+            if matches!(e, AppError::Invalid { .. } | AppError::Conflict { .. })
+                || (section == Section::Release && e == AppError::NotFound) =>
+        {
             let message = Some(format!("{e} (error code {})", e.code()));
             let mut forms = Forms::default();
             let mut problems = Problems::default();
             match section {
                 Section::PreChecks => (forms.pre, problems.pre) = (fields, message),
-                Section::Administration => (forms.admin, problems.admin) = (fields, message),
+                Section::Administration | Section::InfusionEnd => {
+                    (forms.admin, problems.admin) = (fields, message);
+                }
                 Section::Monitoring => (forms.monitoring, problems.monitoring) = (fields, message),
                 Section::Discharge => (forms.discharge, problems.discharge) = (fields, message),
+                Section::ExceptionalEnd => (forms.end, problems.end) = (fields, message),
+                Section::Sign | Section::Addendum => {
+                    (forms.addendum, problems.record) = (fields, message);
+                }
+                Section::Release => problems.holds = message,
                 Section::Status => problems.status = message,
             }
             let loaded = load(&state, &auth, &route, id).await?;
-            let patient = state
-                .app
-                .get_patient(auth.actor(), loaded.session.patient_id)
-                .await
-                .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?;
-            let page = page(&loaded, &patient, &auth, forms, problems);
+            let page = page(&loaded, &auth, forms, problems);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(fail(&state, &auth, &route, e).await),
@@ -142,6 +199,11 @@ macro_rules! form_handler {
 
 form_handler!(pre_checks, Section::PreChecks);
 form_handler!(administration, Section::Administration);
+form_handler!(infusion_end, Section::InfusionEnd);
 form_handler!(monitoring, Section::Monitoring);
 form_handler!(discharge, Section::Discharge);
+form_handler!(exceptional_end, Section::ExceptionalEnd);
+form_handler!(sign, Section::Sign);
+form_handler!(addendum, Section::Addendum);
+form_handler!(release, Section::Release);
 form_handler!(status, Section::Status);

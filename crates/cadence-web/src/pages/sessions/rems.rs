@@ -10,6 +10,7 @@
 use cadence_app::records::{MonitoringEntry, TreatmentSession};
 use cadence_clinical::history::BloodPressure;
 use cadence_clinical::instrument::{dissociation_present, sedation_present};
+use cadence_clinical::safety::{DISSOCIATION, RESPIRATORY_DEPRESSION, SEDATION};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -19,13 +20,6 @@ const MIN_MONITORING_MINUTES: i64 = 120;
 /// counts (closest to 40 wins). The window's edges are a display choice of Cadence's, not a
 /// clinical rule: the label says only "~40 min".
 const BP_40_WINDOW: (i64, i64) = (30, 55);
-
-/// Adverse-effect codes the monitoring form offers for the REMS event questions.
-pub(crate) const SEDATION: &str = "sedation";
-/// Dissociation as an observed adverse effect.
-pub(crate) const DISSOCIATION: &str = "dissociation";
-/// Respiratory depression as an observed adverse effect.
-pub(crate) const RESPIRATORY_DEPRESSION: &str = "respiratory_depression";
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,9 +237,13 @@ mod tests {
             patient_id: PatientId(1),
             scheduled_on: date(2026, 3, 2),
             status: TreatmentSessionStatus::Scheduled,
+            booking_reason: None,
             pre_checks: None,
             administration: None,
             discharge: None,
+            exceptional_end: None,
+            signature: None,
+            entries: vec![],
             monitoring: vec![],
             updated_at: at(0),
         }
@@ -265,6 +263,7 @@ mod tests {
                 bp_diastolic: bp.map(|b| b.1),
                 heart_rate: None,
                 spo2: Some(97),
+                respiratory_rate: None,
                 moaas,
                 cadss,
                 adverse_effects: vec![],
@@ -292,6 +291,11 @@ mod tests {
             dose_given_mg: 56.0,
             lot: "LOT-7".into(),
             started_at: at(0),
+            ended_at: None,
+            weight_kg: None,
+            mg_per_kg: None,
+            dose_flags: Vec::new(),
+            confirmation: None,
             recorded_by: UserId(1),
         });
         s.monitoring = vec![

@@ -1,13 +1,17 @@
-//! What the session record shows, computed from the stored session and its protocol: the
-//! pre-checks against the blood-pressure threshold, the monitoring timeline in minutes since
-//! administration started, the timers for the checks that fall due, and the discharge
-//! criteria. Pure functions of the record, `now` and the clinic's time zone.
+//! What the session record shows beside the service's view: the monitoring timeline in
+//! minutes since administration started, with who took each reading, and the timers for the
+//! checks that fall due. Pure functions of the record, `now` and the clinic's time zone. (The
+//! discharge criteria and holds are the service's: `SessionView`.)
 
 use super::super::clinical_forms::support::clock;
-use cadence_app::records::{MonitoringEntry, TreatmentSession};
+use cadence_app::ids::UserId;
+use cadence_app::records::{Administration, MonitoringEntry};
 use cadence_clinical::history::BloodPressure;
+use cadence_clinical::instrument::{dissociation_present, sedation_present};
+use cadence_clinical::safety::adverse_effect_label;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
+use std::collections::HashMap;
 
 /// The post-dose blood-pressure re-check, minutes after administration starts [JNJ-BP].
 pub(crate) const BP_CHECK_MINUTES: i64 = 40;
@@ -39,24 +43,26 @@ fn minutes_between(a: Timestamp, b: Timestamp) -> i64 {
 /// The timers for a session: the 40-minute BP re-check and, when the protocol sets one, the
 /// end of the observation period. Empty until administration has started.
 pub(crate) fn timers(
-    session: &TreatmentSession,
+    monitoring: &[MonitoringEntry],
+    administration: Option<&Administration>,
+    ended: bool,
     observation_minutes: Option<u16>,
     now: Timestamp,
     tz: &TimeZone,
 ) -> Vec<Timer> {
-    let Some(admin) = session.administration.as_ref() else {
+    let Some(admin) = administration else {
         return Vec::new();
     };
     let start = admin.started_at;
     let mut out = Vec::new();
     let due = start + SignedDuration::from_mins(BP_CHECK_MINUTES);
-    let rechecked = session.monitoring.iter().any(|e| {
+    let rechecked = monitoring.iter().any(|e| {
         e.entry.bp_systolic.is_some() && minutes_between(start, e.entry.taken_at) >= BP_CHECK_FROM
     });
     let left = minutes_between(now, due);
     let (state, is_now) = if rechecked {
         ("done: a reading is recorded".to_owned(), false)
-    } else if session.discharge.is_some() {
+    } else if ended {
         ("not recorded".to_owned(), false)
     } else if left <= 0 {
         ("due now".to_owned(), true)
@@ -79,7 +85,7 @@ pub(crate) fn timers(
         } else {
             format!("{minutes} min")
         };
-        let state = if session.discharge.is_some() {
+        let state = if ended {
             "session completed".to_owned()
         } else if left <= 0 {
             "ended: assess for discharge".to_owned()
@@ -101,12 +107,14 @@ pub(crate) fn timers(
 /// A monitoring entry on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EntryRow {
-    /// "+38 min" after administration started, or the clock time before it.
+    /// "+38 min" after administration started, or "before administration".
     pub when: String,
     pub at: String,
+    pub by: String,
     pub bp: String,
     pub heart_rate: String,
     pub spo2: String,
+    pub respiratory_rate: String,
     pub moaas: String,
     pub cadss: String,
     pub effects: String,
@@ -122,6 +130,7 @@ fn or_dash<T: ToString>(v: Option<T>) -> String {
 pub(crate) fn timeline(
     entries: &[MonitoringEntry],
     start: Option<Timestamp>,
+    names: &HashMap<UserId, String>,
     tz: &TimeZone,
 ) -> Vec<EntryRow> {
     entries
@@ -129,10 +138,10 @@ pub(crate) fn timeline(
         .map(|e| {
             let x = &e.entry;
             let mut flags = Vec::new();
-            if x.moaas.is_some_and(|m| m <= 3) {
+            if x.moaas.is_some_and(|m| sedation_present(u16::from(m))) {
                 flags.push("Sedation (MOAA/S 3 or less)");
             }
-            if x.cadss.is_some_and(|c| c > 4) {
+            if x.cadss.is_some_and(|c| dissociation_present(u16::from(c))) {
                 flags.push("Dissociation (CADSS over 4)");
             }
             EntryRow {
@@ -141,18 +150,27 @@ pub(crate) fn timeline(
                     |s| format!("+{} min", minutes_between(s, x.taken_at)),
                 ),
                 at: clock(x.taken_at, tz),
+                by: names
+                    .get(&x.recorded_by)
+                    .cloned()
+                    .unwrap_or_else(|| format!("user {}", x.recorded_by)),
                 bp: match (x.bp_systolic, x.bp_diastolic) {
                     (Some(s), Some(d)) => format!("{s}/{d}"),
                     _ => "-".to_owned(),
                 },
                 heart_rate: or_dash(x.heart_rate),
                 spo2: or_dash(x.spo2),
+                respiratory_rate: or_dash(x.respiratory_rate),
                 moaas: or_dash(x.moaas),
                 cadss: or_dash(x.cadss),
                 effects: if x.adverse_effects.is_empty() {
                     "-".to_owned()
                 } else {
-                    x.adverse_effects.join(", ").replace('_', " ")
+                    x.adverse_effects
+                        .iter()
+                        .map(|c| adverse_effect_label(c).unwrap_or(c.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
                 flags,
             }
@@ -160,119 +178,36 @@ pub(crate) fn timeline(
         .collect()
 }
 
-/// One discharge criterion: met, not met, or not yet known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Criterion {
-    pub label: String,
-    /// "Met", "Not met" or "Not yet recorded".
-    pub state: &'static str,
-    /// Known and not met (shown as an alert badge, with the words).
-    pub unmet: bool,
-}
-
-fn criterion(label: String, met: Option<bool>) -> Criterion {
-    Criterion {
-        label,
-        state: match met {
-            Some(true) => "Met",
-            Some(false) => "Not met",
-            None => "Not yet recorded",
-        },
-        unmet: met == Some(false),
-    }
-}
-
 /// Whether a reading is at or under the protocol's threshold (any reading is, without one).
 pub(crate) fn bp_ok(systolic: u16, diastolic: u16, max: Option<BloodPressure>) -> bool {
     max.is_none_or(|m| systolic <= m.systolic && diastolic <= m.diastolic)
 }
 
-/// The discharge checklist, from the latest recorded values.
-pub(crate) fn discharge_criteria(
-    session: &TreatmentSession,
-    min_moaas: u8,
-    bp_max: Option<BloodPressure>,
-    observation_minutes: Option<u16>,
-    now: Timestamp,
-) -> Vec<Criterion> {
-    let d = session.discharge.as_ref();
-    let latest_moaas = d
-        .map(|d| d.moaas)
-        .or_else(|| session.monitoring.iter().rev().find_map(|e| e.entry.moaas));
-    let latest_bp = d.map(|d| (d.bp_systolic, d.bp_diastolic)).or_else(|| {
-        session
-            .monitoring
-            .iter()
-            .rev()
-            .find_map(|e| Some((e.entry.bp_systolic?, e.entry.bp_diastolic?)))
-    });
-    let threshold = bp_max.map_or_else(
-        || "no protocol threshold".to_owned(),
-        |m| format!("at or under {}/{} mmHg", m.systolic, m.diastolic),
-    );
-    let mut out = vec![
-        criterion(
-            format!("MOAA/S back to {min_moaas} (responds readily to name)"),
-            latest_moaas.map(|m| m >= min_moaas),
-        ),
-        criterion(
-            format!("Vital signs acceptable (blood pressure {threshold})"),
-            latest_bp.map(|(s, dia)| bp_ok(s, dia, bp_max)),
-        ),
-        criterion(
-            "Clinically stable".to_owned(),
-            d.map(|d| d.clinically_stable),
-        ),
-        criterion(
-            "Escort present to take the patient home".to_owned(),
-            d.map(|d| d.escort_present),
-        ),
-    ];
-    if let (Some(minutes), Some(admin)) = (observation_minutes, session.administration.as_ref()) {
-        let until = d.map_or(now, |d| d.discharged_at);
-        out.push(criterion(
-            format!("Observed for at least {minutes} minutes after dosing"),
-            Some(minutes_between(admin.started_at, until) >= i64::from(minutes)),
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cadence_app::ids::{
-        ClinicId, CourseId, MonitoringEntryId, PatientId, TreatmentSessionId, UserId,
-    };
-    use cadence_app::records::{Administration, NewMonitoringEntry, TreatmentSessionStatus};
+    use cadence_app::ids::MonitoringEntryId;
+    use cadence_app::records::NewMonitoringEntry;
     use cadence_clinical::route::Route;
-    use jiff::civil::date;
 
     fn at(minutes: i64) -> Timestamp {
         let start: Timestamp = "2026-03-02T09:00:00Z".parse().unwrap();
         start + SignedDuration::from_mins(minutes)
     }
 
-    fn administered() -> TreatmentSession {
-        TreatmentSession {
-            id: TreatmentSessionId(1),
-            clinic_id: ClinicId(1),
-            course_id: CourseId(1),
-            patient_id: PatientId(1),
-            scheduled_on: date(2026, 3, 2),
-            status: TreatmentSessionStatus::InProgress,
-            pre_checks: None,
-            administration: Some(Administration {
-                route: Route::Esketamine,
-                dose_ordered_mg: 56.0,
-                dose_given_mg: 56.0,
-                lot: "L".into(),
-                started_at: at(0),
-                recorded_by: UserId(1),
-            }),
-            discharge: None,
-            monitoring: vec![],
-            updated_at: at(0),
+    fn administration() -> Administration {
+        Administration {
+            route: Route::Esketamine,
+            dose_ordered_mg: 56.0,
+            dose_given_mg: 56.0,
+            lot: "L".into(),
+            started_at: at(0),
+            ended_at: None,
+            weight_kg: None,
+            mg_per_kg: None,
+            dose_flags: Vec::new(),
+            confirmation: None,
+            recorded_by: UserId(1),
         }
     }
 
@@ -285,6 +220,7 @@ mod tests {
                 bp_diastolic: Some(80),
                 heart_rate: None,
                 spo2: None,
+                respiratory_rate: Some(14),
                 moaas,
                 cadss: Some(6),
                 adverse_effects: vec!["nausea".into()],
@@ -295,8 +231,8 @@ mod tests {
 
     #[test]
     fn timers_fall_at_40_minutes_and_at_the_end_of_observation() {
-        let s = administered();
-        let t = timers(&s, Some(120), at(10), &TimeZone::UTC);
+        let a = administration();
+        let t = timers(&[], Some(&a), false, Some(120), at(10), &TimeZone::UTC);
         assert_eq!(t.len(), 2);
         assert_eq!(
             (t[0].what, t[0].at.as_str(), t[0].after.as_str()),
@@ -309,55 +245,37 @@ mod tests {
             ("Observation ends at", "11:00", "(2 h)")
         );
         assert_eq!(t[1].state, "110 min left");
-        let t = timers(&s, Some(120), at(41), &TimeZone::UTC);
+        let t = timers(&[], Some(&a), false, Some(120), at(41), &TimeZone::UTC);
         assert!(t[0].now);
         assert_eq!(t[0].state, "due now");
-        let t = timers(&s, None, at(130), &TimeZone::UTC);
+        let t = timers(&[], Some(&a), false, None, at(130), &TimeZone::UTC);
         assert_eq!(t.len(), 1);
     }
 
     #[test]
     fn a_reading_after_30_minutes_completes_the_bp_check() {
-        let mut s = administered();
-        s.monitoring.push(reading(20, Some(4)));
-        assert!(timers(&s, None, at(45), &TimeZone::UTC)[0].now);
-        s.monitoring.push(reading(39, Some(5)));
-        let t = timers(&s, None, at(45), &TimeZone::UTC);
+        let a = administration();
+        let mut m = vec![reading(20, Some(4))];
+        assert!(timers(&m, Some(&a), false, None, at(45), &TimeZone::UTC)[0].now);
+        m.push(reading(39, Some(5)));
+        let t = timers(&m, Some(&a), false, None, at(45), &TimeZone::UTC);
         assert!(!t[0].now && t[0].state.starts_with("done"));
     }
 
     #[test]
     fn no_timers_before_administration() {
-        let mut s = administered();
-        s.administration = None;
-        assert!(timers(&s, Some(120), at(0), &TimeZone::UTC).is_empty());
+        assert!(timers(&[], None, false, Some(120), at(0), &TimeZone::UTC).is_empty());
     }
 
     #[test]
-    fn the_timeline_counts_minutes_from_the_start() {
-        let rows = timeline(&[reading(38, Some(3))], Some(at(0)), &TimeZone::UTC);
+    fn the_timeline_counts_minutes_from_the_start_and_names_who_took_it() {
+        let names = HashMap::from([(UserId(1), "nurse@clinic.test".to_owned())]);
+        let rows = timeline(&[reading(38, Some(3))], Some(at(0)), &names, &TimeZone::UTC);
         assert_eq!(rows[0].when, "+38 min");
         assert_eq!(rows[0].bp, "130/80");
+        assert_eq!(rows[0].respiratory_rate, "14");
+        assert_eq!(rows[0].by, "nurse@clinic.test");
         assert_eq!(rows[0].flags.len(), 2);
-        assert_eq!(rows[0].effects, "nausea");
-    }
-
-    #[test]
-    fn discharge_criteria_follow_the_latest_values() {
-        let mut s = administered();
-        let max = Some(BloodPressure {
-            systolic: 140,
-            diastolic: 90,
-        });
-        let c = discharge_criteria(&s, 5, max, Some(120), at(60));
-        assert_eq!(c.len(), 5);
-        assert_eq!(c[0].state, "Not yet recorded");
-        assert_eq!(c[4].state, "Not met");
-        s.monitoring.push(reading(100, Some(5)));
-        let c = discharge_criteria(&s, 5, max, Some(120), at(121));
-        assert_eq!(c[0].state, "Met");
-        assert_eq!(c[1].state, "Met");
-        assert_eq!(c[2].state, "Not yet recorded");
-        assert_eq!(c[4].state, "Met");
+        assert_eq!(rows[0].effects, "Nausea");
     }
 }

@@ -128,36 +128,72 @@ async fn suicide_risk_alerts_on_the_chart(backend: Backend) {
     let location = see_other(&r);
     let r = b.get(&location).await;
     r.expect(200);
-    let alert = format!(
-        "<div class=\"alert\" role=\"alert\"><strong>Alert:</strong> Suicide-risk item positive on {}: same-day clinician review.",
-        w.t.today()
-    );
-    assert!(r.text.contains(&alert), "{}", r.text);
+    // One alert for the one finding, at the top.
+    let alert = "<div class=\"alert\" role=\"alert\"><strong>Alert:</strong> Suicide-risk item \
+                 answered: PHQ-9 item 9 (thoughts of death or self-harm) answered 2";
+    assert!(r.text.contains(alert), "{}", r.text);
+    assert_eq!(r.text.matches("role=\"alert\"><strong>Alert:").count(), 1);
     assert!(r.text.contains("Suicide risk: same-day clinician review"));
-    // The suggestion is a safety hold, also at the top of the page.
-    assert!(
-        r.text
-            .contains("<strong>Alert:</strong> Safety hold: the next session waits")
-    );
     assert!(r.text.contains("Hold for clinician review (safety)"));
-    // A clinician's decision that day means it has been seen: the banners go.
+    // A decision that names no finding does not release it (issue 13: a decision is not a
+    // review of what it does not name).
     let clinician = Browser::login(&w, Role::Clinician).await;
-    let r = clinician
-        .post(
-            &format!("/patients/{p}/courses/{course}/decisions"),
-            &[
-                ("decision", "continue"),
-                ("note", "Reviewed in person; safe to continue."),
-            ],
-        )
-        .await;
-    see_other(&r);
     let r = clinician.get(&format!("/patients/{p}")).await;
-    assert!(!r.text.contains("role=\"alert\""), "{}", r.text);
     assert!(
         r.text
-            .contains("<td>Continue as planned</td><td>hold for review</td>")
+            .contains("<option value=\"\">Choose a decision</option>")
+            && !r.text.contains("<option value=\"continue\" selected>"),
+        "a hold pre-selects nothing: {}",
+        r.text
     );
+    let finding = w
+        .as_clinician(Method::GET, &format!("/api/v1/patients/{p}/findings"), None)
+        .await
+        .json[0]["id"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        r.text
+            .contains(&format!("name=\"release\" value=\"{finding}\""))
+    );
+    let decide = |fields: Vec<(&'static str, String)>| {
+        let url = format!("/patients/{p}/courses/{course}/decisions");
+        let clinician = &clinician;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            clinician.post(&url, &pairs).await
+        }
+    };
+    see_other(&decide(vec![("decision", "continue".into())]).await);
+    let r = clinician.get(&format!("/patients/{p}")).await;
+    assert_eq!(r.text.matches("role=\"alert\"><strong>Alert:").count(), 1);
+    // Releasing it needs a note.
+    let r = decide(vec![
+        ("decision", "continue".into()),
+        ("release", finding.to_string()),
+    ])
+    .await;
+    r.expect(422);
+    assert!(r.text.contains("note_required"), "{}", r.text);
+    see_other(
+        &decide(vec![
+            ("decision", "continue".into()),
+            ("release", finding.to_string()),
+            (
+                "note",
+                "Seen in person: passive thoughts, no plan; safety plan".into(),
+            ),
+        ])
+        .await,
+    );
+    let r = clinician.get(&format!("/patients/{p}")).await;
+    assert!(
+        !r.text.contains("role=\"alert\"><strong>Alert:"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("released by clinician"), "{}", r.text);
+    assert!(r.text.contains("Seen in person: passive thoughts"));
     // The decision is marked on the trajectory.
     assert!(r.text.contains(&format!(
         "<title>{}: decision Continue as planned</title>",

@@ -34,6 +34,13 @@ async fn hostile_text_is_escaped_everywhere(backend: Backend) {
     )
     .await
     .expect(201);
+    w.as_clinician(
+        Method::POST,
+        &format!("/api/v1/patients/{p}/screenings"),
+        Some(json!({ "route": "esketamine", "age_years": 40, "failed_adequate_trials": 2 })),
+    )
+    .await
+    .expect(201);
     let course = w
         .as_clinician(
             Method::POST,
@@ -43,6 +50,13 @@ async fn hostile_text_is_escaped_everywhere(backend: Backend) {
         .await
         .expect(201)
         .id();
+    w.as_clinician(
+        Method::PUT,
+        &format!("/api/v1/patients/{p}/rems-enrolment"),
+        Some(json!({ "rems_patient_id": "REMS-9", "enrolled_on": w.t.today().to_string() })),
+    )
+    .await
+    .expect(200);
     let s = first_session(&w, course).await;
     let b = Browser::login(&w, Role::Clinician).await;
     let note = format!("{SCRIPT} {ATTRIBUTE} {SQL}");
@@ -57,7 +71,13 @@ async fn hostile_text_is_escaped_everywhere(backend: Backend) {
     see_other(
         &b.post(
             &format!("{page}/pre-checks"),
-            &[("bp_systolic", "120"), ("bp_diastolic", "80")],
+            &[
+                ("identity_confirmed", "on"),
+                ("fasting_confirmed", "on"),
+                ("transport_arranged", "on"),
+                ("bp_systolic", "120"),
+                ("bp_diastolic", "80"),
+            ],
         )
         .await,
     );
@@ -74,12 +94,13 @@ async fn hostile_text_is_escaped_everywhere(backend: Backend) {
         .await,
     );
     see_other(
+        &b.post(&format!("{page}/monitoring"), &[("spo2", "97")])
+            .await,
+    );
+    see_other(
         &b.post(
-            &format!("{page}/monitoring"),
-            &[
-                ("spo2", "97"),
-                ("other_effects", &format!("{SCRIPT}, {ATTRIBUTE}")),
-            ],
+            &format!("{page}/addenda"),
+            &[("text", SCRIPT), ("reason", &format!("{ATTRIBUTE} {SQL}"))],
         )
         .await,
     );
@@ -105,7 +126,7 @@ async fn hostile_text_is_escaped_everywhere(backend: Backend) {
         .await,
         b.post(
             &format!("{page}/monitoring"),
-            &[("taken_at", SCRIPT), ("other_effects", ATTRIBUTE)],
+            &[("taken_at", SCRIPT), ("adverse_effects", ATTRIBUTE)],
         )
         .await,
         b.post(

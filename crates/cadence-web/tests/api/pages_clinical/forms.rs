@@ -188,6 +188,15 @@ async fn screening_shows_the_outcome(backend: Backend) {
 async fn course_preview_then_start(backend: Backend) {
     let w = World::new(backend).await;
     let p = w.patient().await;
+    let screening = json!({ "route": "iv_ketamine", "age_years": 40, "failed_adequate_trials": 2,
+                            "medications": ["benzodiazepine"] });
+    w.as_clinician(
+        Method::POST,
+        &format!("/api/v1/patients/{p}/screenings"),
+        Some(screening),
+    )
+    .await
+    .expect(201);
     let b = Browser::login(&w, Role::Clinician).await;
     let today = w.t.today().to_string();
     let r = b.get(&format!("/patients/{p}/courses/new")).await;
@@ -229,10 +238,28 @@ async fn course_preview_then_start(backend: Backend) {
     r.expect(200);
     assert!(r.text.contains("start_in_past"));
     assert_eq!(w.t.data_counts().await, before, "previews store nothing");
+    // The screening needs review (a benzodiazepine): the course starts only with the
+    // clinician's reason, which the page asks for.
     let r = b
         .post(
             &format!("/patients/{p}/courses"),
             &[("protocol", "iv-ketamine-6"), ("start_date", &today)],
+        )
+        .await;
+    r.expect(409);
+    assert!(r.text.contains("screening_needs_review"), "{}", r.text);
+    assert_eq!(w.t.data_counts().await, before, "nothing started");
+    let r = b
+        .post(
+            &format!("/patients/{p}/courses"),
+            &[
+                ("protocol", "iv-ketamine-6"),
+                ("start_date", &today),
+                (
+                    "screening_override",
+                    "Benzodiazepine reviewed: lorazepam stopped 2 weeks ago",
+                ),
+            ],
         )
         .await;
     assert_eq!(see_other(&r), format!("/patients/{p}"));

@@ -115,9 +115,25 @@ fn pairs<'a>(v: &'a [(String, &'static str)]) -> Vec<(&'a str, &'a str)> {
     v.iter().map(|(k, v)| (k.as_str(), *v)).collect()
 }
 
-/// A patient with a baseline PHQ-9 of 16 (item 9 at 0) and a course starting today; its id and the course's.
+/// A patient with a baseline PHQ-9 of 16 (item 9 at 0), an eligible screening for the route
+/// and a course starting today; its id and the course's.
 async fn seeded(w: &World, protocol: &str) -> (i64, i64) {
     let p = w.patient().await;
+    let route = if protocol.starts_with("esketamine") {
+        "esketamine"
+    } else {
+        "iv_ketamine"
+    };
+    w.as_clinician(
+        Method::POST,
+        &format!("/api/v1/patients/{p}/screenings"),
+        Some(
+            json!({ "route": route, "age_years": 40, "failed_adequate_trials": 2,
+                     "rems_enrolled": true }),
+        ),
+    )
+    .await
+    .expect(201);
     w.as_clinician(
         Method::POST,
         &format!("/api/v1/patients/{p}/assessments"),

@@ -100,10 +100,26 @@ async fn the_session_record_completes_a_session(backend: Backend) {
     assert_eq!(r.expect(200).json["status"], "completed");
     let r = b.get(&page).await;
     assert!(r.text.contains("Completed"));
+    for section in [
+        "pre-checks",
+        "administration",
+        "monitoring",
+        "discharge",
+        "status",
+    ] {
+        assert!(
+            !r.text.contains(&format!("action=\"{page}/{section}\"")),
+            "a completed record takes no {section}"
+        );
+    }
+    // Each step shows who recorded it; what follows are addenda.
     assert!(
-        !r.text.contains("action=\"/sessions/"),
-        "a completed record has no forms"
+        r.text.contains("<strong>Pre-checks reading</strong>"),
+        "{}",
+        r.text
     );
+    assert!(r.text.contains(", by nurse"), "{}", r.text);
+    assert!(r.text.contains(&format!("action=\"{page}/addenda\"")));
     // IV ketamine: no REMS summary.
     assert!(!r.text.contains("rems-summary"));
     let chart = b.get(&format!("/patients/{p}")).await;
@@ -121,6 +137,8 @@ async fn blood_pressure_over_threshold_holds(backend: Backend) {
             &format!("{page}/pre-checks"),
             &[
                 ("identity_confirmed", "on"),
+                ("fasting_confirmed", "on"),
+                ("transport_arranged", "on"),
                 ("bp_systolic", "152"),
                 ("bp_diastolic", "96"),
             ],
@@ -128,13 +146,27 @@ async fn blood_pressure_over_threshold_holds(backend: Backend) {
         .await;
     see_other(&r);
     let r = b.get(&page).await;
-    assert!(r.text.contains(
-        "<div class=\"alert\" role=\"alert\"><strong>Held for clinician review.</strong>"
-    ));
+    assert!(
+        r.text.contains(
+            "class=\"alert\" role=\"alert\">\n<h2 id=\"holds\">Held for clinician review</h2>"
+        ),
+        "{}",
+        r.text
+    );
     assert!(
         r.text
-            .contains("152/96 mmHg is over the protocol's threshold of 140/90 mmHg")
+            .contains("Pre-dose blood pressure 152/96 mmHg is above the protocol")
     );
+    assert!(
+        r.text
+            .contains("152/96 mmHg <span class=\"badge alert-badge\">over threshold</span>")
+    );
+    // The dose form is not shown while held, and a nurse sees no release form.
+    assert!(
+        !r.text
+            .contains(&format!("action=\"{page}/administration\""))
+    );
+    assert!(!r.text.contains(&format!("action=\"{page}/releases\"")));
     // Administration is refused on a held session; the message shows next to the form.
     let before = w.t.data_counts().await;
     let r = b
@@ -168,36 +200,53 @@ async fn blood_pressure_over_threshold_holds(backend: Backend) {
 
 async fn esketamine_rems_summary(backend: Backend) {
     let w = World::new(backend).await;
-    let (_, course) = seeded(&w, "esketamine-label").await;
+    let (p, course) = seeded(&w, "esketamine-label").await;
     let s = first_session(&w, course).await;
     let b = Browser::login(&w, Role::Nurse).await;
     let page = format!("/sessions/{s}");
     let r = b.get(&page).await;
     r.expect(200);
+    // No REMS enrolment recorded: the session is held, and no release can end that.
+    assert!(r.text.contains("No REMS enrolment recorded"), "{}", r.text);
+    w.as_clinician(
+        Method::PUT,
+        &format!("/api/v1/patients/{p}/rems-enrolment"),
+        Some(json!({ "rems_patient_id": "REMS-77", "enrolled_on": w.t.today().to_string() })),
+    )
+    .await
+    .expect(200);
+    let r = b.get(&page).await;
+    assert!(!r.text.contains("No REMS enrolment recorded"));
     assert!(r.text.contains("id=\"rems-summary\""));
     assert!(
         r.text
             .contains("Required fields still missing:</strong> Dose; Lot number;")
     );
-    b.post(
-        &format!("{page}/pre-checks"),
-        &[
-            ("bp_systolic", "128"),
-            ("bp_diastolic", "82"),
-            ("identity_confirmed", "on"),
-        ],
-    )
-    .await;
-    b.post(
-        &format!("{page}/administration"),
-        &[
-            ("route", "esketamine"),
-            ("dose_ordered_mg", "56"),
-            ("dose_given_mg", "56"),
-            ("lot", "ESK-9"),
-        ],
-    )
-    .await;
+    see_other(
+        &b.post(
+            &format!("{page}/pre-checks"),
+            &[
+                ("bp_systolic", "128"),
+                ("bp_diastolic", "82"),
+                ("identity_confirmed", "on"),
+                ("fasting_confirmed", "on"),
+                ("transport_arranged", "on"),
+            ],
+        )
+        .await,
+    );
+    see_other(
+        &b.post(
+            &format!("{page}/administration"),
+            &[
+                ("route", "esketamine"),
+                ("dose_ordered_mg", "56"),
+                ("dose_given_mg", "56"),
+                ("lot", "ESK-9"),
+            ],
+        )
+        .await,
+    );
     let r = b.get(&page).await;
     assert!(
         r.text

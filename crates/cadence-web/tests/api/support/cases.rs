@@ -12,11 +12,17 @@ use serde_json::{Value, json};
 pub enum Need {
     Nothing,
     Patient,
+    /// A patient with an eligible IV screening (the patient's id).
+    Screened,
     Screening,
     Course,
     Session,
     PreChecked,
     Administered,
+    /// A session discharged today.
+    Discharged,
+    /// An open safety finding (a PHQ-9 with item 9 above 0).
+    Finding,
     /// A fresh user of the role, logged in for this request only (logout, password change).
     FreshUser,
 }
@@ -79,7 +85,7 @@ pub const CASES: &[Case] = &[
         Method::POST,
         "/api/v1/patients/{id}/courses",
         201,
-        Need::Patient,
+        Need::Screened,
     ),
     case(Method::GET, "/api/v1/courses/{id}", 200, Need::Course),
     case(
@@ -131,6 +137,61 @@ pub const CASES: &[Case] = &[
         200,
         Need::Session,
     ),
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/infusion-end",
+        200,
+        Need::Administered,
+    ),
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/exceptional-end",
+        200,
+        Need::PreChecked,
+    ),
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/sign",
+        200,
+        Need::Discharged,
+    ),
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/addenda",
+        200,
+        Need::Discharged,
+    ),
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/releases",
+        201,
+        Need::Session,
+    ),
+    case(Method::GET, "/api/v1/findings", 200, Need::Finding),
+    case(
+        Method::GET,
+        "/api/v1/patients/{id}/findings",
+        200,
+        Need::Patient,
+    ),
+    case(
+        Method::POST,
+        "/api/v1/findings/{id}/release",
+        200,
+        Need::Finding,
+    ),
+    case(
+        Method::PUT,
+        "/api/v1/patients/{id}/rems-enrolment",
+        200,
+        Need::Patient,
+    ),
+    case(
+        Method::GET,
+        "/api/v1/patients/{id}/screenings",
+        200,
+        Need::Patient,
+    ),
     case(Method::GET, "/api/v1/schedule", 200, Need::Session),
     case(Method::GET, "/api/v1/research/summary", 200, Need::Nothing),
 ];
@@ -157,11 +218,14 @@ pub async fn prepare(w: &World, case: &Case, role: Option<Role>) -> Prepared {
     let id = match case.need {
         Need::Nothing | Need::FreshUser => None,
         Need::Patient => Some(w.patient().await),
+        Need::Screened => Some(w.screened_patient().await),
         Need::Screening => Some(w.screening().await),
         Need::Course => Some(w.course().await),
         Need::Session => Some(w.session().await),
         Need::PreChecked => Some(w.pre_checked_session().await),
         Need::Administered => Some(w.administered_session().await),
+        Need::Discharged => Some(w.discharged_session().await),
+        Need::Finding => Some(w.open_finding().await),
     };
     let mut path = match id {
         Some(id) => case.route.replace("{id}", &id.to_string()),
@@ -176,7 +240,8 @@ pub async fn prepare(w: &World, case: &Case, role: Option<Role>) -> Prepared {
     };
     let sender = w.staff.user(role.unwrap_or(Role::Clinician));
     let today = w.t.today();
-    let next_week = today.checked_add(jiff::Span::new().days(7)).unwrap();
+    // Eight weeks on: past the induction the course booked, on the same (open) weekday.
+    let later = today.checked_add(jiff::Span::new().days(56)).unwrap();
     let body = match (case.method.as_str(), case.route) {
         ("POST", "/api/v1/auth/login" | "/api/v1/auth/session") => Some(json!({
             "email": sender.user.email, "password": sender.password
@@ -190,13 +255,30 @@ pub async fn prepare(w: &World, case: &Case, role: Option<Role>) -> Prepared {
         ("POST", "/api/v1/patients/{id}/screenings") => Some(builders::screening()),
         ("POST", "/api/v1/patients/{id}/assessments") => Some(builders::phq9([1; 9])),
         ("POST", "/api/v1/patients/{id}/courses") => Some(builders::course(today)),
-        ("POST", "/api/v1/courses/{id}/sessions") => Some(json!({ "date": next_week.to_string() })),
+        ("POST", "/api/v1/courses/{id}/sessions") => Some(json!({ "date": later.to_string() })),
         ("POST", "/api/v1/courses/{id}/decisions") => Some(builders::decision()),
         ("POST", "/api/v1/sessions/{id}/pre-checks") => Some(builders::pre_checks()),
         ("POST", "/api/v1/sessions/{id}/administration") => Some(builders::administration()),
         ("POST", "/api/v1/sessions/{id}/monitoring") => Some(builders::monitoring()),
         ("POST", "/api/v1/sessions/{id}/discharge") => Some(builders::discharge()),
         ("POST", "/api/v1/sessions/{id}/status") => Some(json!({ "status": "cancelled" })),
+        ("POST", "/api/v1/sessions/{id}/infusion-end") => Some(json!({})),
+        ("POST", "/api/v1/sessions/{id}/exceptional-end") => Some(json!({
+            "kind": "left_against_advice", "reason": "Declined to stay for observation"
+        })),
+        ("POST", "/api/v1/sessions/{id}/sign") => None,
+        ("POST", "/api/v1/sessions/{id}/addenda") => Some(json!({
+            "text": "Patient phoned: home safely", "reason": "Follow-up call after discharge"
+        })),
+        ("POST", "/api/v1/sessions/{id}/releases") => Some(json!({
+            "kind": "suicide_screen_missing", "note": "Screened verbally: no ideation"
+        })),
+        ("POST", "/api/v1/findings/{id}/release") => Some(json!({
+            "note": "Seen today: passive thoughts, no plan; safety plan reviewed"
+        })),
+        ("PUT", "/api/v1/patients/{id}/rems-enrolment") => Some(json!({
+            "rems_patient_id": "REMS-1234", "enrolled_on": today.to_string()
+        })),
         ("POST", "/api/v1/auth/logout") => None,
         ("POST" | "PUT", route) => panic!("no body for {route}"),
         _ => None,

@@ -89,6 +89,19 @@ impl World {
         r.expect(201).id()
     }
 
+    /// A patient with an eligible IV screening; the patient's id.
+    pub async fn screened_patient(&self) -> i64 {
+        let p = self.patient().await;
+        self.as_clinician(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/screenings"),
+            Some(builders::screening()),
+        )
+        .await
+        .expect(201);
+        p
+    }
+
     pub async fn screening(&self) -> i64 {
         let p = self.patient().await;
         let r = self
@@ -106,7 +119,15 @@ impl World {
         self.course_for(p).await
     }
 
+    /// A course starting today on an eligible IV screening.
     pub async fn course_for(&self, patient: i64) -> i64 {
+        self.as_clinician(
+            Method::POST,
+            &format!("/api/v1/patients/{patient}/screenings"),
+            Some(builders::screening()),
+        )
+        .await
+        .expect(201);
         let r = self
             .as_clinician(
                 Method::POST,
@@ -129,8 +150,21 @@ impl World {
             .expect("a booked session")
     }
 
+    /// A session of today with pre-checks and the day's suicide screen recorded: nothing holds
+    /// it.
     pub async fn pre_checked_session(&self) -> i64 {
         let s = self.session().await;
+        let r = self
+            .as_clinician(Method::GET, &format!("/api/v1/sessions/{s}"), None)
+            .await;
+        let patient = r.expect(200).json["patient_id"].as_i64().expect("patient");
+        self.as_clinician(
+            Method::POST,
+            &format!("/api/v1/patients/{patient}/assessments"),
+            Some(builders::suicide_screen()),
+        )
+        .await
+        .expect(201);
         self.as_clinician(
             Method::POST,
             &format!("/api/v1/sessions/{s}/pre-checks"),
@@ -139,6 +173,35 @@ impl World {
         .await
         .expect(200);
         s
+    }
+
+    /// A session of today, dosed and discharged.
+    pub async fn discharged_session(&self) -> i64 {
+        let s = self.administered_session().await;
+        self.as_clinician(
+            Method::POST,
+            &format!("/api/v1/sessions/{s}/discharge"),
+            Some(builders::discharge()),
+        )
+        .await
+        .expect(200);
+        s
+    }
+
+    /// An open safety finding: a new patient's PHQ-9 with item 9 answered 1.
+    pub async fn open_finding(&self) -> i64 {
+        let p = self.patient().await;
+        self.as_clinician(
+            Method::POST,
+            &format!("/api/v1/patients/{p}/assessments"),
+            Some(builders::phq9([1, 1, 1, 1, 1, 1, 1, 1, 1])),
+        )
+        .await
+        .expect(201);
+        let r = self
+            .as_clinician(Method::GET, &format!("/api/v1/patients/{p}/findings"), None)
+            .await;
+        r.expect(200).json[0]["id"].as_i64().expect("a finding")
     }
 
     pub async fn administered_session(&self) -> i64 {

@@ -1,0 +1,424 @@
+//! Treatment sessions: booking and status changes, the session as staff see it (with its
+//! holds and discharge criteria), and the nurse's record ([`record`]).
+//!
+//! Every guard lives here, so the API, the pages and the command line get it alike (issue 13):
+//! a booking on a paused or stopped course, before its start, twice on one day or beyond the
+//! horizon is refused; a session is held while the patient has an open finding or the session
+//! fails a gate; front desk sees the booking, never the record.
+
+mod record;
+
+pub use record::{
+    AdministrationInput, DischargeInput, ExceptionalEndInput, MonitoringInput, PreCheckInput,
+};
+
+use crate::authz::{Permission, allows, require};
+use crate::courses::history_of;
+use crate::safety::{Hold, holds_for};
+use crate::validate;
+use crate::{Actor, App, AppError};
+use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_clinical::protocol::Protocol;
+use cadence_clinical::safety::{Criterion, Readiness, discharge_criteria};
+use cadence_store::audit::AuditAction;
+use cadence_store::ids::{CourseId, TreatmentSessionId};
+use cadence_store::records::{
+    CourseBundle, NewTreatmentSession, StatusChange, TreatmentSession, TreatmentSessionStatus,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// How far ahead a session may be booked, in days (the plan's longest horizon, 52 weeks).
+pub const BOOKING_HORIZON_DAYS: i64 = 52 * 7;
+
+/// A treatment session as staff see it: the record, and what holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionView {
+    /// The session (front desk: the booking only).
+    #[serde(flatten)]
+    pub session: TreatmentSession,
+    /// What holds the session now (empty for front desk, who sees the `held` status only).
+    pub holds: Vec<Hold>,
+    /// The protocol's discharge criteria judged on the latest readings (empty for front desk).
+    pub discharge_criteria: Vec<Criterion>,
+}
+
+/// Front desk sees a session's booking (date, status) only: no vitals, doses or notes.
+pub(crate) fn redact_clinical(s: &mut TreatmentSession) {
+    s.pre_checks = None;
+    s.administration = None;
+    s.discharge = None;
+    s.exceptional_end = None;
+    s.entries.clear();
+    s.monitoring.clear();
+}
+
+/// A session with its course, read once for a guard or a page.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionContext {
+    pub session: TreatmentSession,
+    pub bundle: CourseBundle,
+    pub protocol: Protocol,
+    pub today: Date,
+    pub holds: Vec<Hold>,
+}
+
+impl SessionContext {
+    /// The course's phase today, from its recorded decisions and sessions.
+    pub(crate) fn phase(&self) -> CoursePhase {
+        course_state(
+            &self.protocol,
+            &history_of(&self.bundle, self.today),
+            self.today,
+        )
+        .phase
+    }
+
+    /// Refuses a record on a course a clinician paused or discontinued.
+    pub(crate) fn require_active(&self) -> Result<(), AppError> {
+        match self.phase() {
+            CoursePhase::Paused => Err(AppError::Conflict {
+                code: "course_not_active",
+                message: "this course is paused: a clinician records `resume` before any session \
+                          goes ahead"
+                    .into(),
+            }),
+            CoursePhase::Discontinued => Err(AppError::Conflict {
+                code: "course_not_active",
+                message: "this course was discontinued: start a new course to treat again".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses a record on a cancelled, missed or finished session.
+    pub(crate) fn require_open(&self) -> Result<(), AppError> {
+        match self.session.status {
+            TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow => {
+                Err(AppError::Conflict {
+                    code: "session_cancelled",
+                    message: "this session was cancelled or not attended: set it back to \
+                              scheduled first"
+                        .into(),
+                })
+            }
+            TreatmentSessionStatus::Completed => Err(AppError::Conflict {
+                code: "session_completed",
+                message: "this session is over: add a correction or an addendum instead".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The session's status as staff see it: `held` while something holds it.
+    fn status(&self) -> TreatmentSessionStatus {
+        if self.holds.is_empty() {
+            self.session.status
+        } else {
+            TreatmentSessionStatus::Held
+        }
+    }
+
+    /// The view for a role.
+    pub(crate) fn view(self, actor: &Actor, now: jiff::Timestamp) -> SessionView {
+        let status = self.status();
+        let clinical = allows(actor.role, Permission::ReadClinical);
+        let criteria = if clinical {
+            discharge_criteria(&self.protocol, &readiness(&self.session, now))
+        } else {
+            Vec::new()
+        };
+        let mut session = self.session;
+        session.status = status;
+        if !clinical {
+            redact_clinical(&mut session);
+        }
+        SessionView {
+            session,
+            holds: if clinical { self.holds } else { Vec::new() },
+            discharge_criteria: criteria,
+        }
+    }
+}
+
+/// What is known about discharge readiness before discharge: the dose time, the latest
+/// monitoring values, and the discharge itself once recorded.
+pub(crate) fn readiness(s: &TreatmentSession, now: jiff::Timestamp) -> Readiness {
+    let latest = |f: &dyn Fn(&cadence_store::records::NewMonitoringEntry) -> bool| {
+        s.monitoring.iter().rev().find(|m| f(&m.entry))
+    };
+    if let Some(d) = &s.discharge {
+        return Readiness {
+            dosed_at: s.administration.as_ref().map(|a| a.started_at),
+            at: Some(d.discharged_at),
+            moaas: Some(d.moaas),
+            bp: Some(cadence_clinical::history::BloodPressure {
+                systolic: d.bp_systolic,
+                diastolic: d.bp_diastolic,
+            }),
+            clinically_stable: Some(d.clinically_stable),
+            escort_present: Some(d.escort_present),
+        };
+    }
+    Readiness {
+        dosed_at: s.administration.as_ref().map(|a| a.started_at),
+        at: Some(now),
+        moaas: latest(&|e| e.moaas.is_some()).and_then(|m| m.entry.moaas),
+        bp: latest(&|e| e.bp_systolic.is_some()).and_then(|m| {
+            Some(cadence_clinical::history::BloodPressure {
+                systolic: m.entry.bp_systolic?,
+                diastolic: m.entry.bp_diastolic?,
+            })
+        }),
+        clinically_stable: None,
+        escort_present: None,
+    }
+}
+
+impl App {
+    /// Reads a session with its course and derives what holds it. Audited as two reads (the
+    /// session, the course).
+    pub(crate) async fn session_context(
+        &self,
+        actor: &Actor,
+        id: TreatmentSessionId,
+    ) -> Result<SessionContext, AppError> {
+        let event = actor
+            .event(self, AuditAction::Read, "treatment_session")
+            .with_object_id(id);
+        let session = self
+            .store
+            .get_treatment_session(actor.clinic_id, id, event)
+            .await?;
+        let event = actor
+            .event(self, AuditAction::Read, "course")
+            .with_object_id(session.course_id);
+        let bundle = self
+            .store
+            .get_course_bundle(actor.clinic_id, session.course_id, event)
+            .await?;
+        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
+            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+        let today = self.clinic_today(actor).await?;
+        let holds = holds_for(&session, &protocol, &bundle);
+        Ok(SessionContext {
+            session,
+            bundle,
+            protocol,
+            today,
+            holds,
+        })
+    }
+
+    /// Books a session in a course on a date: an open day of the clinic, not in the past, not
+    /// before the course starts, within [`BOOKING_HORIZON_DAYS`], not on a day the course has
+    /// a session already, and never on a paused or discontinued course.
+    pub async fn book_session(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        date: Date,
+        reason: Option<&str>,
+    ) -> Result<SessionView, AppError> {
+        require(actor.role, Permission::Schedule)?;
+        let reason = validate::note("reason", reason, 500)?;
+        let today = self.clinic_today(actor).await?;
+        if date < today {
+            return Err(AppError::invalid(
+                "date_in_past",
+                format!("{date} is before today ({today})"),
+            ));
+        }
+        let horizon = today
+            .checked_add(jiff::Span::new().days(BOOKING_HORIZON_DAYS))
+            .map_err(|_| AppError::invalid("out_of_range", "the date is out of range"))?;
+        if date > horizon {
+            return Err(AppError::invalid(
+                "out_of_range",
+                format!(
+                    "{date} is more than 52 weeks ahead (after {horizon}): book within the plan's \
+                     horizon"
+                ),
+            ));
+        }
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        if !crate::courses::calendar_of(&clinic)?.is_open(date) {
+            return Err(AppError::invalid(
+                "clinic_closed",
+                format!("the clinic is closed on {date}"),
+            ));
+        }
+        let event = actor
+            .event(self, AuditAction::Read, "course")
+            .with_object_id(course);
+        let bundle = self
+            .store
+            .get_course_bundle(actor.clinic_id, course, event)
+            .await?;
+        if date < bundle.course.start_date {
+            return Err(AppError::invalid(
+                "before_course_start",
+                format!(
+                    "{date} is before the course starts ({}): book from that day on",
+                    bundle.course.start_date
+                ),
+            ));
+        }
+        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
+            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+        let phase = course_state(&protocol, &history_of(&bundle, today), today).phase;
+        if matches!(phase, CoursePhase::Paused | CoursePhase::Discontinued) {
+            return Err(AppError::Conflict {
+                code: "course_not_active",
+                message: format!(
+                    "this course is {}: nothing can be booked until a clinician records a \
+                     decision that continues it",
+                    if phase == CoursePhase::Paused {
+                        "paused"
+                    } else {
+                        "discontinued"
+                    }
+                ),
+            });
+        }
+        let taken = bundle.sessions.iter().any(|s| {
+            s.scheduled_on == date
+                && !matches!(
+                    s.status,
+                    TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow
+                )
+        });
+        if taken {
+            return Err(AppError::Conflict {
+                code: "already_booked",
+                message: format!(
+                    "this course already has a session on {date}: move or cancel it first"
+                ),
+            });
+        }
+        let new = NewTreatmentSession {
+            clinic_id: actor.clinic_id,
+            course_id: course,
+            scheduled_on: date,
+            booking_reason: reason,
+            created_at: self.now(),
+        };
+        let event = actor.event(self, AuditAction::Create, "treatment_session");
+        let booked = self.store.create_treatment_session(new, event).await?;
+        let mut bundle = bundle;
+        bundle.sessions.push(booked.clone());
+        let holds = holds_for(&booked, &protocol, &bundle);
+        Ok(SessionContext {
+            session: booked,
+            bundle,
+            protocol,
+            today,
+            holds,
+        }
+        .view(actor, self.now()))
+    }
+
+    /// A treatment session with its holds and discharge criteria; front desk sees the booking
+    /// only.
+    pub async fn get_session(
+        &self,
+        actor: &Actor,
+        id: TreatmentSessionId,
+    ) -> Result<SessionView, AppError> {
+        require(actor.role, Permission::ReadPatients)?;
+        let ctx = self.session_context(actor, id).await?;
+        Ok(ctx.view(actor, self.now()))
+    }
+
+    /// Marks a booked session cancelled or not attended, or back to scheduled. A session whose
+    /// record has begun (pre-checks or a dose) keeps its record: it cannot be cancelled.
+    pub async fn set_session_status(
+        &self,
+        actor: &Actor,
+        id: TreatmentSessionId,
+        status: TreatmentSessionStatus,
+    ) -> Result<SessionView, AppError> {
+        require(actor.role, Permission::Schedule)?;
+        if !matches!(
+            status,
+            TreatmentSessionStatus::Cancelled
+                | TreatmentSessionStatus::NoShow
+                | TreatmentSessionStatus::Scheduled
+        ) {
+            return Err(AppError::invalid(
+                "invalid_status",
+                "status may be set to scheduled, cancelled or no_show; other states follow the \
+                 session record",
+            ));
+        }
+        let ctx = self.session_context(actor, id).await?;
+        if ctx.session.status == TreatmentSessionStatus::Completed {
+            return Err(AppError::Conflict {
+                code: "session_completed",
+                message: "a completed session cannot change status".into(),
+            });
+        }
+        if !ctx.session.entries.is_empty() {
+            return Err(AppError::Conflict {
+                code: "session_started",
+                message: "this session's record has begun (pre-checks or a dose): it cannot be \
+                          cancelled; record its end instead"
+                    .into(),
+            });
+        }
+        if status == TreatmentSessionStatus::Scheduled {
+            ctx.require_active()?;
+            let taken = ctx.bundle.sessions.iter().any(|s| {
+                s.id != id
+                    && s.scheduled_on == ctx.session.scheduled_on
+                    && !matches!(
+                        s.status,
+                        TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow
+                    )
+            });
+            if taken {
+                return Err(AppError::Conflict {
+                    code: "already_booked",
+                    message: "this course has another session that day: cancel it first".into(),
+                });
+            }
+        }
+        let change = StatusChange {
+            status,
+            at: self.now(),
+        };
+        let event = actor
+            .event(self, AuditAction::Update, "treatment_session")
+            .with_patient(ctx.session.patient_id)
+            .with_object_id(id);
+        let session = self
+            .store
+            .set_treatment_session_status(actor.clinic_id, id, change, event)
+            .await?;
+        let holds = holds_for(&session, &ctx.protocol, &ctx.bundle);
+        Ok(SessionContext {
+            session,
+            holds,
+            ..ctx
+        }
+        .view(actor, self.now()))
+    }
+
+    /// The clinic's sessions on a date (front desk: bookings only).
+    pub async fn sessions_on(
+        &self,
+        actor: &Actor,
+        date: Date,
+    ) -> Result<Vec<TreatmentSession>, AppError> {
+        require(actor.role, Permission::ReadPatients)?;
+        let event = actor.event(self, AuditAction::Read, "schedule");
+        let mut list = self
+            .store
+            .list_treatment_sessions_on(actor.clinic_id, date, event)
+            .await?;
+        if !allows(actor.role, Permission::ReadClinical) {
+            list.iter_mut().for_each(redact_clinical);
+        }
+        Ok(list)
+    }
+}
