@@ -276,6 +276,8 @@ pub struct SessionView {
     pub holds: Vec<Hold>,
     /// The protocol's discharge criteria on the latest readings.
     pub discharge_criteria: Vec<Criterion>,
+    /// The findings raised during this session, open or released.
+    pub findings: Vec<Finding>,
 }
 
 /// One entry of a session's record.

@@ -23,7 +23,8 @@ use cadence_clinical::safety::{Criterion, Readiness, discharge_criteria};
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, TreatmentSessionId};
 use cadence_store::records::{
-    CourseBundle, NewTreatmentSession, StatusChange, TreatmentSession, TreatmentSessionStatus,
+    CourseBundle, Finding, NewTreatmentSession, StatusChange, TreatmentSession,
+    TreatmentSessionStatus,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -41,6 +42,9 @@ pub struct SessionView {
     pub holds: Vec<Hold>,
     /// The protocol's discharge criteria judged on the latest readings (empty for front desk).
     pub discharge_criteria: Vec<Criterion>,
+    /// The findings raised during this session (in-session alerts, a pre-dose blood pressure,
+    /// a released gate), open or released (empty for front desk).
+    pub findings: Vec<Finding>,
 }
 
 /// Front desk sees a session's booking (date, status) only: no vitals, doses or notes.
@@ -133,10 +137,20 @@ impl SessionContext {
         if !clinical {
             redact_clinical(&mut session);
         }
+        let findings = if clinical {
+            self.bundle
+                .findings
+                .into_iter()
+                .filter(|f| f.treatment_session_id == Some(session.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
         SessionView {
             session,
             holds: if clinical { self.holds } else { Vec::new() },
             discharge_criteria: criteria,
+            findings,
         }
     }
 }

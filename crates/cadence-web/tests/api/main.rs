@@ -24,4 +24,6 @@ mod isolation;
 mod matrix;
 mod pages_admin;
 mod pages_clinical;
+mod safety;
+mod safety_properties;
 mod sessions;

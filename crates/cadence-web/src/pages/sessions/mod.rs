@@ -348,10 +348,16 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
         .collect();
     let alerts = l
         .view
-        .holds
+        .findings
         .iter()
-        .filter(|h| h.kind.in_session())
-        .map(|h| format!("{}: {}", h.label, h.detail))
+        .filter(|f| f.kind.in_session())
+        .map(|f| {
+            let state = match &f.release {
+                None => "open: it holds the next sessions until a clinician releases it".to_owned(),
+                Some(r) => format!("released by {}", name_of(names, r.released_by)),
+            };
+            format!("{}: {} ({state})", f.kind.label(), f.detail)
+        })
         .collect();
     SessionPage {
         chrome: auth.chrome.clone(),

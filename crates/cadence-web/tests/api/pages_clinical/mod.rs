@@ -41,14 +41,14 @@ fn encode(value: &str) -> String {
 }
 
 /// A logged-in browser of one role.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     t: &'a TestApp,
     cookie: String,
     csrf: String,
 }
 
 impl<'a> Browser<'a> {
-    async fn login(w: &'a World, role: Role) -> Browser<'a> {
+    pub(crate) async fn login(w: &'a World, role: Role) -> Browser<'a> {
         let user = w.staff.user(role);
         let s = w.t.browser_login(&user.user.email, &user.password).await;
         Browser {
@@ -58,7 +58,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&self, path: &str) -> TestResponse {
+    pub(crate) async fn get(&self, path: &str) -> TestResponse {
         let mut request = Request::builder()
             .method(Method::GET)
             .uri(path)

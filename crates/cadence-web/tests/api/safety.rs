@@ -1,0 +1,1021 @@
+//! Issue 13, as an attacker and a hurried clinic tried it: every safety rule is a guard the
+//! service enforces, released only by a clinician's recorded release. Each scenario of the
+//! issue is here: the refused action, its error code, the release, and the audit rows.
+
+use crate::pages_clinical::Browser;
+use crate::support::schema::assert_documented;
+use crate::support::{Backend, World, builders, on_every_backend};
+use axum::http::Method;
+use cadence_app::audit::AuditAction;
+use cadence_app::records::Role;
+use serde_json::{Value, json};
+
+/// A request as a role; the response's status and JSON.
+async fn call(
+    w: &World,
+    role: Role,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let r = w.t.request(method, path, Some(w.token(role)), body).await;
+    (r.status.as_u16(), r.json.clone())
+}
+
+fn code(json: &Value) -> &str {
+    json["error"]["code"].as_str().unwrap_or("")
+}
+
+/// The patient of a session.
+async fn patient_of(w: &World, session: i64) -> i64 {
+    let (_, s) = call(
+        w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/sessions/{session}"),
+        None,
+    )
+    .await;
+    s["patient_id"].as_i64().unwrap()
+}
+
+async fn assess(w: &World, role: Role, patient: i64, body: Value) {
+    let (status, json) = call(
+        w,
+        role,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/assessments"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{json}");
+}
+
+async fn open_findings(w: &World, patient: i64) -> Vec<Value> {
+    let (_, list) = call(
+        w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/patients/{patient}/findings"),
+        None,
+    )
+    .await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["release"].is_null())
+        .cloned()
+        .collect()
+}
+
+/// Moves the clock on in steps shorter than the idle timeout, keeping every login alive.
+async fn advance(w: &World, minutes: i64) {
+    let mut left = minutes;
+    while left > 0 {
+        let step = left.min(10);
+        w.t.advance(jiff::SignedDuration::from_mins(step));
+        for role in [Role::Clinician, Role::Nurse, Role::FrontDesk] {
+            w.t.request(
+                Method::GET,
+                "/api/v1/patients?search=zz",
+                Some(w.token(role)),
+                None,
+            )
+            .await
+            .expect(200);
+        }
+        left -= step;
+    }
+}
+
+const ADMIN: &str = "administration";
+
+/// A PHQ-9 with item 9 positive the day before: pre-checks may be recorded, the dose is
+/// refused (`session_held`, naming the finding), a nurse cannot release it, a clinician's
+/// release with a note ends the hold, and each step is audited.
+async fn a_suicide_item_holds_the_dose_until_a_clinician_releases_it(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.session().await;
+    let patient = patient_of(&w, session).await;
+    let sp = format!("/api/v1/sessions/{session}");
+    assess(
+        &w,
+        Role::Nurse,
+        patient,
+        json!({
+            "instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 1],
+            "taken_at": w.t.today().yesterday().unwrap().to_string()
+        }),
+    )
+    .await;
+    assess(&w, Role::Nurse, patient, builders::suicide_screen()).await;
+    let (status, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(status, 200, "{pre}");
+    assert_eq!(pre["status"], "held");
+    assert_eq!(pre["holds"][0]["kind"], "suicide_risk_item");
+    let finding = pre["holds"][0]["finding_id"].as_i64().unwrap();
+    let before = w.t.data_counts().await;
+    let (status, refused) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!((status, code(&refused)), (409, "session_held"));
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("finding {finding}"))
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing recorded");
+    // A nurse cannot release; a release without a note is refused.
+    let release = format!("/api/v1/findings/{finding}/release");
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &release,
+        Some(json!({"note": "fine"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &release,
+        Some(json!({"note": "  "})),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (422, "note_required"));
+    let head = w.t.audit_head().await;
+    let (status, released) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &release,
+        Some(json!({
+            "note": "Seen today: passive thoughts, no plan or intent; safety plan updated"
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{released}");
+    assert_documented("POST", "/api/v1/findings/{id}/release", 200, &released);
+    assert_eq!(
+        released["release"]["released_by"],
+        w.staff.user(Role::Clinician).user.id.0
+    );
+    let rows = w.t.audit_after(head).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].event.action, AuditAction::Create);
+    assert_eq!(rows[0].event.object_type, "finding_release");
+    assert_eq!(rows[0].event.patient_id.map(|p| p.0), Some(patient));
+    // A second release is refused; the dose goes ahead now.
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &release,
+        Some(json!({"note": "again"})),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "already_released"));
+    let (status, given) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+}
+
+/// A held blood pressure is not overwritten by a lower reading: both readings are kept, the
+/// session stays held until a clinician releases the finding, after which the dose goes ahead
+/// on the latest reading.
+async fn a_lower_reading_does_not_release_a_blood_pressure_hold(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.pre_checked_session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let reading = |s: u16, d: u16| {
+        json!({
+            "identity_confirmed": true, "fasting_confirmed": true, "transport_arranged": true,
+            "bp_systolic": s, "bp_diastolic": d
+        })
+    };
+    let (_, held) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(reading(158, 97)),
+    )
+    .await;
+    assert_eq!(held["status"], "held");
+    let (_, lower) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(reading(130, 80)),
+    )
+    .await;
+    assert_eq!(lower["status"], "held", "a lower reading releases nothing");
+    assert_eq!(
+        lower["pre_checks"]["bp_systolic"], 130,
+        "the latest reading"
+    );
+    let systolic: Vec<i64> = lower["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "pre_checks")
+        .map(|e| e["body"]["bp_systolic"].as_i64().unwrap())
+        .collect();
+    assert_eq!(systolic, [122, 158, 130], "every reading kept");
+    let bp_holds: Vec<&Value> = lower["holds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "pre_dose_blood_pressure")
+        .collect();
+    assert_eq!(
+        bp_holds.len(),
+        1,
+        "one finding for the session's high reading"
+    );
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "session_held"));
+    // The clinician's decision names the finding and releases it; the dose goes ahead.
+    let course = lower["course_id"].as_i64().unwrap();
+    let finding = bp_holds[0]["finding_id"].as_i64().unwrap();
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/decisions"),
+        Some(json!({
+            "decision": "continue", "releases": [finding]
+        })),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (422, "note_required"),
+        "a release needs a note"
+    );
+    let (status, _) = call(&w, Role::Clinician, Method::POST, &format!("/api/v1/courses/{course}/decisions"), Some(json!({
+        "decision": "continue", "note": "BP reviewed: 130/80 on rest; benefit outweighs the risk",
+        "releases": [finding]
+    })))
+    .await;
+    assert_eq!(status, 201);
+    let (status, given) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+}
+
+/// Time, not date: a decision in the morning does not review a C-SSRS "high" taken in the
+/// afternoon of the same day; the suggestion holds and `/today` alerts.
+async fn a_morning_decision_does_not_clear_an_afternoon_finding(backend: Backend) {
+    let w = World::new(backend).await;
+    let course = w.course().await;
+    let (_, view) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/courses/{course}"),
+        None,
+    )
+    .await;
+    let patient = view["course"]["patient_id"].as_i64().unwrap();
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/decisions"),
+        Some(builders::decision()),
+    )
+    .await;
+    assert_eq!(status, 201);
+    advance(&w, 120).await;
+    assess(
+        &w,
+        Role::Nurse,
+        patient,
+        json!({
+            "instrument": "cssrs_screen", "answers": [1, 1, 0, 1, 0, 0, null]
+        }),
+    )
+    .await;
+    assess(
+        &w,
+        Role::Nurse,
+        patient,
+        json!({
+            "instrument": "phq9", "answers": [2, 2, 2, 2, 2, 2, 2, 2, 3]
+        }),
+    )
+    .await;
+    let (_, view) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/courses/{course}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        view["suggestion"]["suggestion"], "hold_for_review",
+        "{view}"
+    );
+    let codes: Vec<&str> = view["suggestion"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["cssrs_risk", "suicide_risk_item"]);
+    assert_eq!(open_findings(&w, patient).await.len(), 2);
+    let (_, all) = call(&w, Role::Clinician, Method::GET, "/api/v1/findings", None).await;
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        2,
+        "the clinic's open findings"
+    );
+    let page = Browser::login(&w, Role::Clinician).await;
+    let r = page.get("/today").await;
+    assert!(
+        r.text
+            .contains("C-SSRS screener risk: C-SSRS screener: high risk"),
+        "{}",
+        r.text
+    );
+}
+
+/// The 16-year-old with aneurysmal disease: a not-eligible screening never starts an
+/// esketamine course, override or not.
+async fn a_not_eligible_screening_never_starts_a_course(backend: Backend) {
+    let w = World::new(backend).await;
+    let patient = w.patient().await;
+    let (status, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({
+            "route": "esketamine", "age_years": 16, "conditions": ["aneurysmal_vascular_disease"],
+            "failed_adequate_trials": 2, "rems_enrolled": false
+        })),
+    )
+    .await;
+    assert_eq!(
+        (status, s["decision"].as_str()),
+        (201, Some("not_eligible")),
+        "{s}"
+    );
+    let start = json!({ "protocol": "esketamine-label", "start_date": w.t.today().to_string() });
+    let before = w.t.data_counts().await;
+    for body in [
+        start.clone(),
+        json!({
+            "protocol": "esketamine-label", "start_date": w.t.today().to_string(),
+            "screening_override": "I accept the risk"
+        }),
+    ] {
+        let (status, json) = call(
+            &w,
+            Role::Clinician,
+            Method::POST,
+            &format!("/api/v1/patients/{patient}/courses"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            (status, code(&json)),
+            (409, "screening_not_eligible"),
+            "{json}"
+        );
+    }
+    assert_eq!(w.t.data_counts().await, before);
+    // No screening for the route at all: refused too.
+    let other = w.patient().await;
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{other}/courses"),
+        Some(start),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "screening_required"));
+    // An out-of-date screening (the protocol accepts 30 days): screened, then 31 days pass.
+    let third = w.screened_patient().await;
+    let later = w.t.today().checked_add(jiff::Span::new().days(31)).unwrap();
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{third}/courses"),
+        Some(json!({
+            "protocol": "iv-ketamine-6", "start_date": later.to_string()
+        })),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "screening_out_of_date"),
+        "{json}"
+    );
+}
+
+/// Esketamine: no dose before REMS enrolment (no clinician can release that); 84 mg at a first
+/// session needs a confirmed reason; discharge 0 minutes after the dose is refused for the
+/// 2-hour observation.
+async fn esketamine_rems_first_dose_and_observation_are_enforced(backend: Backend) {
+    let w = World::new(backend).await;
+    let patient = w.patient().await;
+    call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({
+            "route": "esketamine", "age_years": 40, "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    let (status, course) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/courses"),
+        Some(json!({
+            "protocol": "esketamine-label", "start_date": w.t.today().to_string()
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{course}");
+    let (_, view) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/courses/{}", course["id"]),
+        None,
+    )
+    .await;
+    let session = view["sessions"][0]["id"].as_i64().unwrap();
+    let sp = format!("/api/v1/sessions/{session}");
+    assess(&w, Role::Nurse, patient, builders::suicide_screen()).await;
+    let (_, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(pre["holds"][0]["kind"], "rems_enrolment_missing", "{pre}");
+    assert_eq!(pre["holds"][0]["releasable"], false);
+    let dose = |mg: f64, confirm: Option<&str>| {
+        json!({
+            "route": "esketamine", "dose_ordered_mg": mg, "dose_given_mg": mg, "lot": "ESK-1",
+            "confirm_reason": confirm
+        })
+    };
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(56.0, None)),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "session_held"));
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("{sp}/releases"),
+        Some(json!({
+            "kind": "rems_enrolment_missing", "note": "will enrol later"
+        })),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "finding_not_releasable"),
+        "only recording the enrolment ends it: {json}"
+    );
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::PUT,
+        &format!("/api/v1/patients/{patient}/rems-enrolment"),
+        Some(json!({
+            "rems_patient_id": "REMS-555", "enrolled_on": w.t.today().to_string()
+        })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // 84 mg at the first session needs a reason; 70 mg is not a product dose.
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(84.0, None)),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (422, "dose_confirmation_required"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("first session"),
+        "{json}"
+    );
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(70.0, None)),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (422, "dose_confirmation_required"));
+    let (status, given) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(
+            84.0,
+            Some("Prescriber ordered 84 mg: tolerated 84 mg in a previous course"),
+        )),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+    assert_eq!(
+        given["administration"]["dose_flags"][0]["kind"],
+        "first_session_above"
+    );
+    assert!(given["administration"]["confirmation"].is_string());
+    // Discharge at once: the 2-hour observation is unmet.
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/discharge"),
+        Some(builders::discharge()),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "discharge_criteria_unmet"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("120 minutes"),
+        "{json}"
+    );
+    advance(&w, 120).await;
+    let (status, done) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/discharge"),
+        Some(builders::discharge()),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["status"], "completed");
+}
+
+/// A discontinued course takes no booking and no record; a discharge that meets no criterion is
+/// refused, listing them; a clinician (not a nurse) records an exceptional end instead.
+async fn stopped_courses_and_unmet_discharges_are_refused(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.administered_session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/discharge"),
+        Some(json!({
+            "moaas": 1, "bp_systolic": 200, "bp_diastolic": 120,
+            "clinically_stable": false, "escort_present": false
+        })),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "discharge_criteria_unmet"));
+    let message = json["error"]["message"].as_str().unwrap();
+    for unmet in ["MOAA/S 5", "140/90", "Clinically stable", "escort"] {
+        assert!(message.contains(unmet), "{unmet}: {message}");
+    }
+    let end = json!({ "kind": "transferred_to_emergency_care", "reason": "BP 200/120 not settling; ambulance called" });
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/exceptional-end"),
+        Some(end.clone()),
+    )
+    .await;
+    assert_eq!(status, 403, "a nurse does not end a session exceptionally");
+    let (status, ended) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("{sp}/exceptional-end"),
+        Some(end.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["status"], "completed");
+    assert_eq!(
+        ended["exceptional_end"]["kind"],
+        "transferred_to_emergency_care"
+    );
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("{sp}/exceptional-end"),
+        Some(end),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "session_completed"));
+
+    // Discontinued: nothing booked, nothing recorded.
+    let course = ended["course_id"].as_i64().unwrap();
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/decisions"),
+        Some(json!({
+            "decision": "discontinue", "note": "Transferred; course stopped"
+        })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let later = w.t.today().checked_add(jiff::Span::new().days(56)).unwrap();
+    let (status, json) = call(
+        &w,
+        Role::FrontDesk,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/sessions"),
+        Some(json!({"date": later.to_string()})),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "course_not_active"));
+    let (_, view) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/courses/{course}"),
+        None,
+    )
+    .await;
+    let next = view["sessions"][1]["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &w,
+        Role::FrontDesk,
+        Method::POST,
+        &format!("/api/v1/sessions/{next}/status"),
+        Some(json!({"status": "scheduled"})),
+    )
+    .await;
+    assert_eq!(
+        status, 409,
+        "cannot put a discontinued course's session back on"
+    );
+    // Booking absurdities are refused with their codes.
+    let course2 = w.course().await;
+    for (date, expected) in [
+        ("9999-12-31".to_owned(), (422, "out_of_range")),
+        (w.t.today().to_string(), (409, "already_booked")),
+    ] {
+        let (status, json) = call(
+            &w,
+            Role::FrontDesk,
+            Method::POST,
+            &format!("/api/v1/courses/{course2}/sessions"),
+            Some(json!({"date": date})),
+        )
+        .await;
+        assert_eq!((status, code(&json)), expected, "{json}");
+    }
+}
+
+/// A monitoring entry at BP 210/125, SpO2 84%, MOAA/S 1 raises three in-session alerts at
+/// once: findings on the session and on `/today`.
+async fn an_in_session_entry_out_of_limits_alerts_at_once(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.administered_session().await;
+    let patient = patient_of(&w, session).await;
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("/api/v1/sessions/{session}/monitoring"),
+        Some(json!({
+            "bp_systolic": 210, "bp_diastolic": 125, "spo2": 84, "moaas": 1, "respiratory_rate": 7
+        })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let kinds: Vec<String> = open_findings(&w, patient)
+        .await
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "low_oxygen_saturation",
+            "blood_pressure_crisis",
+            "deep_sedation"
+        ]
+    );
+    let page = Browser::login(&w, Role::Clinician).await;
+    let r = page.get(&format!("/sessions/{session}")).await;
+    assert!(
+        r.text.contains(
+            "<strong>In-session alert.</strong> Low oxygen saturation in session: SpO2 84%"
+        ),
+        "{}",
+        r.text
+    );
+    let r = page.get("/today").await;
+    assert_eq!(
+        r.text.matches("In-session alert</span>").count(),
+        3,
+        "{}",
+        r.text
+    );
+    // Nonsense is refused: an unknown effect, fifty effects, a time tomorrow.
+    for body in [
+        json!({"adverse_effects": ["tingling"]}),
+        json!({"adverse_effects": vec!["nausea"; 50]}),
+        json!({"spo2": 97, "taken_at": "2026-03-03T10:00:00Z"}),
+        json!({"spo2": 97, "taken_at": "1970-01-01T10:00:00Z"}),
+    ] {
+        let (status, json) = call(
+            &w,
+            Role::Nurse,
+            Method::POST,
+            &format!("/api/v1/sessions/{session}/monitoring"),
+            Some(body),
+        )
+        .await;
+        assert_eq!((status, code(&json)), (422, "out_of_range"), "{json}");
+    }
+}
+
+/// 360 mg given against 36 mg ordered for a 72 kg patient: refused without a confirmed reason;
+/// with one, recorded and flagged, with the dose per kg.
+async fn a_dose_differing_from_the_order_needs_a_confirmed_reason(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.pre_checked_session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let dose = |confirm: Option<&str>| {
+        json!({
+            "route": "iv_ketamine", "dose_ordered_mg": 36.0, "dose_given_mg": 360.0, "lot": "L-1",
+            "confirm_reason": confirm
+        })
+    };
+    let before = w.t.data_counts().await;
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(None)),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (422, "dose_confirmation_required"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("360 mg given differs from 36 mg ordered")
+    );
+    assert_eq!(w.t.data_counts().await, before);
+    let (status, given) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(Some("Transcription checked with the prescriber"))),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+    // The fixture patient weighs 64.5 kg: 360 / 64.5 = 5.58 mg/kg.
+    assert_eq!(given["administration"]["mg_per_kg"], 5.58);
+    assert_eq!(
+        given["administration"]["dose_flags"][0]["kind"],
+        "differs_from_order"
+    );
+    // A second administration is refused; a correction names the entry and gives a reason.
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(Some("again"))),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "already_recorded"));
+    let entry = given["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "administration")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, fixed) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(json!({
+            "route": "iv_ketamine", "dose_ordered_mg": 36.0, "dose_given_mg": 36.0, "lot": "L-1",
+            "corrects": entry, "correction_reason": "Typed 360 for 36; pump log shows 36 mg"
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{fixed}");
+    assert_eq!(fixed["administration"]["dose_given_mg"], 36.0);
+    assert_eq!(
+        fixed["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "administration")
+            .count(),
+        2,
+        "the first is kept"
+    );
+}
+
+/// Ten concurrent administrations: exactly one is recorded.
+async fn concurrent_administrations_record_one(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.pre_checked_session().await;
+    let path = format!("/api/v1/sessions/{session}/{ADMIN}");
+    let nurse = w.token(Role::Nurse).to_owned();
+    let sends = (0..10).map(|_| {
+        w.t.request(
+            Method::POST,
+            &path,
+            Some(&nurse),
+            Some(builders::administration()),
+        )
+    });
+    let results = futures_util::future::join_all(sends).await;
+    let ok = results.iter().filter(|r| r.status.as_u16() == 200).count();
+    assert_eq!(
+        ok,
+        1,
+        "{:?}",
+        results.iter().map(|r| r.text.clone()).collect::<Vec<_>>()
+    );
+    for r in results.iter().filter(|r| r.status.as_u16() != 200) {
+        assert_eq!(
+            (r.status.as_u16(), r.code()),
+            (409, "already_recorded"),
+            "{}",
+            r.text
+        );
+    }
+}
+
+/// MADRS item 10 at 6 ("explicit plans") holds; an IV screening at 210/125 needs review.
+async fn madrs_item_10_and_the_iv_screening_threshold_are_wired_in(backend: Backend) {
+    let w = World::new(backend).await;
+    let patient = w.patient().await;
+    assess(
+        &w,
+        Role::Clinician,
+        patient,
+        json!({
+            "instrument": "madrs", "answers": [3, 3, 3, 2, 2, 2, 2, 2, 3, 6]
+        }),
+    )
+    .await;
+    let kinds: Vec<String> = open_findings(&w, patient)
+        .await
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["madrs_suicidal_thoughts"]);
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({
+            "route": "iv_ketamine", "age_years": 50, "bp": {"systolic": 210, "diastolic": 125},
+            "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "needs_review", "{s}");
+}
+
+/// The pre-session suicide screen: a session whose day has none is held; a clinician may
+/// release that gate for the session, with a note.
+async fn a_session_without_the_days_suicide_screen_is_held(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let (_, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(pre["holds"][0]["kind"], "suicide_screen_missing", "{pre}");
+    assert!(
+        pre["holds"][0]["finding_id"].is_null(),
+        "a gate, not a stored finding"
+    );
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "session_held"));
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/releases"),
+        Some(json!({
+            "kind": "suicide_screen_missing", "note": "asked"
+        })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, released) = call(&w, Role::Clinician, Method::POST, &format!("{sp}/releases"), Some(json!({
+        "kind": "suicide_screen_missing", "note": "Screened verbally with the C-SSRS: no ideation"
+    })))
+    .await;
+    assert_eq!(status, 201, "{released}");
+    assert_documented("POST", "/api/v1/sessions/{id}/releases", 201, &released);
+    let (status, given) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+}
+
+on_every_backend!(
+    a_suicide_item_holds_the_dose_until_a_clinician_releases_it,
+    a_lower_reading_does_not_release_a_blood_pressure_hold,
+    a_morning_decision_does_not_clear_an_afternoon_finding,
+    a_not_eligible_screening_never_starts_a_course,
+    esketamine_rems_first_dose_and_observation_are_enforced,
+    stopped_courses_and_unmet_discharges_are_refused,
+    an_in_session_entry_out_of_limits_alerts_at_once,
+    a_dose_differing_from_the_order_needs_a_confirmed_reason,
+    concurrent_administrations_record_one,
+    madrs_item_10_and_the_iv_screening_threshold_are_wired_in,
+    a_session_without_the_days_suicide_screen_is_held,
+);
