@@ -4,12 +4,13 @@
 use crate::authz::{Permission, allows, require};
 use crate::{Actor, App, AppError};
 use cadence_clinical::calendar::{ClinicCalendar, OpenDays};
+use cadence_clinical::collection::{CollectionInputs, DueAssessment, due_assessments};
+use cadence_clinical::course::{CoursePhase, course_state};
 use cadence_clinical::forecast::{Forecast, forecast};
 use cadence_clinical::history::{
     AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, FindingRecord, SessionRecord,
     SessionStatus,
 };
-use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::planner::{Phase, Plan, plan};
 use cadence_clinical::price::PriceList;
 use cadence_clinical::protocol::{self, Protocol};
@@ -47,6 +48,55 @@ pub struct CourseView {
     /// Recorded decisions (clinical roles only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decisions: Option<Vec<StoredDecision>>,
+    /// What the protocol says to collect that is not yet collected (issue 13 §8); empty for
+    /// front desk.
+    pub due_assessments: Vec<DueAssessment>,
+}
+
+/// The assessments a course's protocol says are due today or coming, from its bundle
+/// ([`cadence_clinical::collection`] has the rules).
+pub(crate) fn assessments_due(
+    protocol: &Protocol,
+    calendar: &ClinicCalendar,
+    bundle: &CourseBundle,
+    stopped: bool,
+    today: Date,
+) -> Result<Vec<DueAssessment>, AppError> {
+    let first_dose = bundle
+        .sessions
+        .iter()
+        .filter(|s| s.status == TreatmentSessionStatus::Completed)
+        .map(|s| s.scheduled_on)
+        .min();
+    let next_session = bundle
+        .sessions
+        .iter()
+        .filter(|s| {
+            s.scheduled_on >= today
+                && matches!(
+                    s.status,
+                    TreatmentSessionStatus::Scheduled
+                        | TreatmentSessionStatus::InProgress
+                        | TreatmentSessionStatus::Held
+                )
+        })
+        .map(|s| s.scheduled_on)
+        .min();
+    let taken: Vec<_> = bundle
+        .assessments
+        .iter()
+        .map(|a| (a.instrument, a.taken_on))
+        .collect();
+    due_assessments(&CollectionInputs {
+        protocol,
+        calendar,
+        first_dose,
+        next_session,
+        stopped,
+        taken: &taken,
+        today,
+    })
+    .map_err(|e| AppError::Internal(format!("assessments due: {e}")))
 }
 
 /// The clinic's calendar as the planner needs it.
@@ -287,7 +337,8 @@ impl App {
                 return Err(AppError::Conflict {
                     code: "screening_out_of_date",
                     message: format!(
-                        "the latest {} screening ({screened_on}) is {age} days before the start;                          the protocol accepts at most {days}: screen the patient again",
+                        "the latest {} screening ({screened_on}) is {age} days before the start; \
+                         the protocol accepts at most {days}: screen the patient again",
                         route.label()
                     ),
                 });
@@ -299,14 +350,16 @@ impl App {
             Eligibility::NeedsReview => Err(AppError::Conflict {
                 code: "screening_needs_review",
                 message: format!(
-                    "the latest screening needs a clinician's review ({}): start the course with                      a screening_override reason that records the review",
+                    "the latest screening needs a clinician's review ({}): start the course with \
+                     a screening_override reason that records the review",
                     reasons(&latest)
                 ),
             }),
             Eligibility::NotEligible => Err(AppError::Conflict {
                 code: "screening_not_eligible",
                 message: format!(
-                    "the latest screening found an absolute reason not to treat by this route                      ({}): a course cannot start on it",
+                    "the latest screening found an absolute reason not to treat by this route \
+                     ({}): a course cannot start on it",
                     reasons(&latest)
                 ),
             }),
@@ -345,9 +398,12 @@ impl App {
             .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
         let history = history_of(&bundle, today);
         let plan_from = today.max(bundle.course.start_date);
+        let calendar = calendar_of(&clinic)?;
+        let stopped = course_state(&protocol, &history, today).phase == CoursePhase::Discontinued;
+        let due = assessments_due(&protocol, &calendar, &bundle, stopped, today)?;
         let planned = plan(
             &protocol,
-            &calendar_of(&clinic)?,
+            &calendar,
             &history,
             bundle.course.start_date,
             plan_from,
@@ -355,7 +411,7 @@ impl App {
         )
         .map_err(|e| AppError::invalid("unplannable", e))?;
         let clinical = allows(actor.role, Permission::ReadClinical);
-        let scoring = ScoringConfig::default();
+        let scoring = protocol.scoring_config();
         let suggestion = if clinical {
             Some(
                 review(&protocol, &history, today, &scoring)
@@ -396,6 +452,7 @@ impl App {
             suggestion,
             forecasts,
             decisions: clinical.then_some(bundle.decisions),
+            due_assessments: if clinical { due } else { Vec::new() },
         })
     }
 }

@@ -96,7 +96,8 @@ impl App {
                 {
                     AppError::Conflict {
                         code: "already_released",
-                        message: "a named finding was released a moment ago: reload and decide                                   again"
+                        message: "a named finding was released a moment ago: reload and decide \
+                                  again"
                             .into(),
                     }
                 }

@@ -16,9 +16,10 @@
 //! 8. [`suggestion`]: the one next step the engine suggests, with its reasons.
 //! 9. [`forecast`] and [`price`]: how many treatments lie ahead, and what they cost.
 //! 10. [`safety`]: findings that hold sessions, the gates before a dose, dose-record checks and
-//!     discharge criteria.
+//!     discharge criteria; [`collection`]: the assessments the protocol says are due.
 
 pub mod calendar;
+pub mod collection;
 pub mod course;
 pub mod decision;
 pub mod forecast;

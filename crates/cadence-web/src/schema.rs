@@ -225,6 +225,29 @@ pub struct CourseView {
     pub forecasts: Vec<Value>,
     /// Recorded decisions (clinical roles only).
     pub decisions: Option<Vec<DecisionRecord>>,
+    /// What the protocol says to collect that is not yet collected, soonest first.
+    pub due_assessments: Vec<DueAssessment>,
+}
+
+/// An instrument the course's protocol says to collect (`docs/protocols.md`, "Assessments
+/// due").
+#[derive(Debug, ToSchema)]
+pub struct DueAssessment {
+    pub instrument: Instrument,
+    pub reason: DueReason,
+    /// The day it is due.
+    pub due_on: Date,
+    /// Whether that day has passed without it.
+    pub overdue: bool,
+}
+
+/// Why an assessment is due.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum DueReason {
+    Baseline,
+    BeforeSession,
+    Reassessment,
 }
 
 /// A treatment session. The clinical records are `null` until recorded, and always `null`

@@ -19,6 +19,7 @@ use crate::authz::{Permission, allows, require};
 use crate::patients::SEARCH_LIMIT;
 use crate::safety::holds_for;
 use crate::{Actor, App, AppError};
+use cadence_clinical::collection::DueAssessment;
 use cadence_clinical::course::CoursePhase;
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::safety::FindingKind;
@@ -129,6 +130,24 @@ impl ReviewKind {
     }
 }
 
+/// A patient's assessments due today or overdue, from their course's protocol.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentsDue {
+    /// The patient.
+    pub patient: Patient,
+    /// The course.
+    pub course_id: CourseId,
+    /// What is due, soonest first.
+    pub items: Vec<DueAssessment>,
+}
+
+impl AssessmentsDue {
+    /// Whether any item's day has passed.
+    pub fn overdue(&self) -> bool {
+        self.items.iter().any(|i| i.overdue)
+    }
+}
+
 /// A course waiting for a clinician's decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewDue {
@@ -157,6 +176,9 @@ pub struct TodayView {
     pub alerts: Vec<SafetyAlert>,
     /// Reviews due, overdue first.
     pub reviews_due: Vec<ReviewDue>,
+    /// Assessments the protocols say to collect today or overdue, overdue first (issue 13 §8);
+    /// empty for front desk.
+    pub assessments_due: Vec<AssessmentsDue>,
     /// Whether the viewer sees clinical content.
     pub clinical: bool,
     /// More patients than were looked at ([`SEARCH_LIMIT`]): alerts may be incomplete.
@@ -239,8 +261,22 @@ impl App {
             }
         }
         let mut reviews_due = Vec::new();
+        let mut assessments_due = Vec::new();
         for (patient, look) in patients.iter().zip(&looks) {
             let Some(look) = look else { continue };
+            let items: Vec<DueAssessment> = look
+                .due
+                .iter()
+                .filter(|d| d.due_on <= today)
+                .copied()
+                .collect();
+            if !items.is_empty() {
+                assessments_due.push(AssessmentsDue {
+                    patient: patient.clone(),
+                    course_id: look.bundle.course.id,
+                    items,
+                });
+            }
             if look.state.phase == CoursePhase::Discontinued {
                 continue;
             }
@@ -321,14 +357,17 @@ impl App {
         }
         if !clinical {
             alerts.clear();
+            assessments_due.clear();
         }
         alerts.sort_by_key(|a| a.kind);
         reviews_due.sort_by_key(|r| (!r.overdue, r.since));
+        assessments_due.sort_by_key(|a| !a.overdue());
         Ok(TodayView {
             date: today,
             sessions,
             alerts,
             reviews_due,
+            assessments_due,
             clinical,
             truncated,
         })

@@ -6,11 +6,11 @@
 //! looked at. The list shows [`OVERVIEW_PAGE`] patients a page.
 
 use crate::authz::{Permission, require};
-use crate::courses::history_of;
+use crate::courses::{assessments_due, calendar_of, history_of};
 use crate::patients::SEARCH_LIMIT;
 use crate::{Actor, App, AppError, validate};
+use cadence_clinical::collection::DueAssessment;
 use cadence_clinical::course::{CoursePhase, CourseState, course_state};
-use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::suggestion::{Review, review};
 use cadence_store::audit::AuditAction;
@@ -106,6 +106,8 @@ pub(super) struct CourseLook {
     pub(super) bundle: CourseBundle,
     pub(super) state: CourseState,
     pub(super) review: Option<Review>,
+    /// What the protocol says to collect, due or coming.
+    pub(super) due: Vec<DueAssessment>,
 }
 
 impl CourseLook {
@@ -150,7 +152,7 @@ impl App {
         for bundle in bundles {
             latest.entry(bundle.course.patient_id).or_insert(bundle);
         }
-        let scoring = ScoringConfig::default();
+        let calendar = calendar_of(&self.store.get_clinic(actor.clinic_id).await?)?;
         let mut protocols: HashMap<String, Protocol> = HashMap::new();
         let mut looks = Vec::with_capacity(patients.len());
         for p in patients {
@@ -171,11 +173,14 @@ impl App {
             let state = course_state(protocol, &history, today);
             // A course whose records do not score is shown without a suggestion rather than
             // failing the whole list; its own page reports the problem.
-            let review = review(protocol, &history, today, &scoring).ok();
+            let review = review(protocol, &history, today, &protocol.scoring_config()).ok();
+            let stopped = state.phase == CoursePhase::Discontinued;
+            let due = assessments_due(protocol, &calendar, &bundle, stopped, today)?;
             looks.push(Some(CourseLook {
                 bundle,
                 state,
                 review,
+                due,
             }));
         }
         Ok(looks)

@@ -16,6 +16,7 @@
 mod book;
 mod course;
 mod reviews;
+pub use reviews::reassessment_points;
 
 use crate::calendar::ClinicCalendar;
 use crate::decision::Decision;

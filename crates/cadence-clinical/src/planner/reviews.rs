@@ -39,23 +39,46 @@ pub(super) fn reviews(
             Some(Stop::Discontinued(d)) => Some(d),
             _ => None,
         };
-        let every = 7 * i64::from(p.reassessment.every_weeks);
-        for k in 1..=i64::from(MAX_HORIZON_WEEKS) {
-            let nominal = book::add_days(first, k * every)?;
-            if nominal > horizon_end || stop.is_some_and(|s| nominal > s) {
-                break;
-            }
-            match calendar.next_open_on_or_after(nominal, book::SEARCH_DAYS) {
-                Some(date) if date <= horizon_end => out.push(Review {
+        out.extend(
+            reassessment_points(p, calendar, first, horizon_end, stop)?
+                .into_iter()
+                .map(|date| Review {
                     kind: ReviewKind::Reassessment,
                     date,
                 }),
-                _ => break,
-            }
-        }
+        );
     }
     out.sort_by_key(|r| (r.date, r.kind));
     out.dedup();
+    Ok(out)
+}
+
+/// The dates of the protocol's periodic reassessments: every `reassessment.every_weeks` after
+/// the first session, each moved to the clinic's next open day, up to `until` and never after a
+/// discontinuation. The plan's review points and the assessments due
+/// ([`crate::collection`]) both read these, so they name the same days.
+pub fn reassessment_points(
+    p: &Protocol,
+    calendar: &ClinicCalendar,
+    first: Date,
+    until: Date,
+    stop: Option<Date>,
+) -> Result<Vec<Date>, PlanError> {
+    let every = 7 * i64::from(p.reassessment.every_weeks);
+    let mut out = Vec::new();
+    if every == 0 {
+        return Ok(out);
+    }
+    for k in 1..=i64::from(MAX_HORIZON_WEEKS) {
+        let nominal = book::add_days(first, k * every)?;
+        if nominal > until || stop.is_some_and(|s| nominal > s) {
+            break;
+        }
+        match calendar.next_open_on_or_after(nominal, book::SEARCH_DAYS) {
+            Some(date) if date <= until => out.push(date),
+            _ => break,
+        }
+    }
     Ok(out)
 }
 

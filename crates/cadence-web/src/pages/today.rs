@@ -1,6 +1,7 @@
 //! `/today`, the landing page after login: the day's sessions in booking order with their
 //! status, the safety alerts a clinician must see (suicide-risk flags, blood-pressure holds,
-//! overdue reviews) and the reviews due, all from [`cadence_app::App::today`].
+//! overdue reviews), the reviews due and the assessments the protocols say to collect today or
+//! overdue, all from [`cadence_app::App::today`].
 //!
 //! Front desk gets the schedule and "review due" without scores or reasons (the service leaves
 //! them out). Admins have no patient access and land on `/settings`; researchers get a page of
@@ -53,6 +54,16 @@ struct ReviewRow {
     suggestion: Option<String>,
 }
 
+/// A patient's assessments due today or overdue.
+struct DueRow {
+    patient_id: i64,
+    name: String,
+    /// "PHQ-9 (before the session), GAD-7 (reassessment)".
+    what: String,
+    since: Date,
+    overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "today.html")]
 struct TodayPage {
@@ -61,6 +72,7 @@ struct TodayPage {
     sessions: Vec<SessionRow>,
     alerts: Vec<AlertRow>,
     reviews: Vec<ReviewRow>,
+    due: Vec<DueRow>,
     clinical: bool,
     can_register: bool,
     truncated: bool,
@@ -142,8 +154,31 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
             suggestion: r.suggestion.map(|s| s.as_str().replace('_', " ")),
         })
         .collect();
+    let due = view
+        .assessments_due
+        .iter()
+        .map(|a| DueRow {
+            patient_id: a.patient.id.0,
+            name: full_name(&a.patient),
+            what: a
+                .items
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} ({})",
+                        i.instrument.name(),
+                        i.reason.label().to_lowercase()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            since: a.items.iter().map(|i| i.due_on).min().unwrap_or(view.date),
+            overdue: a.overdue(),
+        })
+        .collect();
     TodayPage {
         chrome,
+        due,
         date: view.date.strftime("%A %-d %B %Y").to_string(),
         sessions,
         alerts,

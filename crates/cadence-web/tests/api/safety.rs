@@ -1006,7 +1006,100 @@ async fn a_session_without_the_days_suicide_screen_is_held(backend: Backend) {
     assert_eq!(status, 200, "{given}");
 }
 
+/// The protocol's assessment schedule (issue 13 §8): a new course owes its baseline scales and
+/// the day's PHQ-9 and C-SSRS before today's session, on the course view and on /today; each
+/// disappears once recorded, front desk sees none of it, and a reassessment whose day has
+/// passed is overdue.
+async fn the_protocols_assessment_schedule_is_due_on_the_chart_and_today(backend: Backend) {
+    let w = World::new(backend).await;
+    let course = w.course().await;
+    let cp = format!("/api/v1/courses/{course}");
+    let (_, view) = call(&w, Role::Clinician, Method::GET, &cp, None).await;
+    assert_documented("GET", "/api/v1/courses/{id}", 200, &view);
+    let patient = view["course"]["patient_id"].as_i64().unwrap();
+    let due = |v: &Value| -> Vec<(String, String, bool)> {
+        v["due_assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["instrument"].as_str().unwrap().to_owned(),
+                    d["reason"].as_str().unwrap().to_owned(),
+                    d["overdue"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let today = w.t.today().to_string();
+    let items = due(&view);
+    for (instrument, reason) in [
+        ("phq9", "baseline"),
+        ("gad7", "baseline"),
+        ("wsas", "baseline"),
+        ("cssrs_screen", "baseline"),
+        ("phq9", "before_session"),
+        ("cssrs_screen", "before_session"),
+    ] {
+        assert!(
+            items.contains(&(instrument.into(), reason.into(), false)),
+            "{instrument} {reason} due: {items:?}"
+        );
+    }
+    assert!(
+        view["due_assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["due_on"] == today.as_str())
+    );
+
+    // /today lists the patient's due items for clinical roles only.
+    let page = Browser::login(&w, Role::Clinician).await;
+    let html = page.get("/today").await.text;
+    assert!(html.contains("Assessments due"), "{html}");
+    assert!(html.contains("PHQ-9 (before the session)"), "{html}");
+    let chart = page.get(&format!("/patients/{patient}")).await.text;
+    assert!(chart.contains("id=\"assessments-due\""), "{chart}");
+    assert!(chart.contains("assessments/new?instrument=gad7"), "{chart}");
+    let desk = Browser::login(&w, Role::FrontDesk).await;
+    assert!(!desk.get("/today").await.text.contains("Assessments due"));
+    let (_, desk_view) = call(&w, Role::FrontDesk, Method::GET, &cp, None).await;
+    assert_eq!(desk_view["due_assessments"], json!([]));
+
+    // Today's PHQ-9 is both the baseline and the pre-session score; the C-SSRS both too.
+    assess(
+        &w,
+        Role::Nurse,
+        patient,
+        json!({
+            "instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]
+        }),
+    )
+    .await;
+    assess(
+        &w,
+        Role::Nurse,
+        patient,
+        json!({
+            "instrument": "cssrs_screen", "answers": [0, 0, null, null, null, 0, null]
+        }),
+    )
+    .await;
+    let (_, view) = call(&w, Role::Clinician, Method::GET, &cp, None).await;
+    let items = due(&view);
+    assert!(
+        !items
+            .iter()
+            .any(|(i, _, _)| i == "phq9" || i == "cssrs_screen"),
+        "{items:?}"
+    );
+    assert!(items.contains(&("gad7".into(), "baseline".into(), false)));
+    assert!(page.get("/today").await.text.contains("GAD-7 (baseline)"));
+}
+
 on_every_backend!(
+    the_protocols_assessment_schedule_is_due_on_the_chart_and_today,
     a_suicide_item_holds_the_dose_until_a_clinician_releases_it,
     a_lower_reading_does_not_release_a_blood_pressure_hold,
     a_morning_decision_does_not_clear_an_afternoon_finding,

@@ -70,6 +70,16 @@ pub(crate) struct DecisionRow {
     pub note: String,
 }
 
+/// An assessment the protocol says is due.
+#[derive(Debug, Clone)]
+pub(crate) struct DueRow {
+    pub instrument_id: &'static str,
+    pub instrument: &'static str,
+    pub reason: &'static str,
+    pub due_on: Date,
+    pub overdue: bool,
+}
+
 /// An option of the decision form.
 #[derive(Debug, Clone)]
 pub(crate) struct DecisionOption {
@@ -96,6 +106,7 @@ pub(crate) struct CourseBlock {
     pub forecasts: Vec<ForecastRow>,
     pub decisions: Vec<DecisionRow>,
     pub next_session: Option<String>,
+    pub due: Vec<DueRow>,
 }
 
 fn range(r: cadence_clinical::forecast::Range) -> String {
@@ -258,6 +269,17 @@ pub(crate) fn course_block(
         forecasts,
         decisions,
         next_session,
+        due: view
+            .due_assessments
+            .iter()
+            .map(|d| DueRow {
+                instrument_id: d.instrument.as_str(),
+                instrument: instrument_name(d.instrument),
+                reason: d.reason.label(),
+                due_on: d.due_on,
+                overdue: d.overdue,
+            })
+            .collect(),
     }
 }
 

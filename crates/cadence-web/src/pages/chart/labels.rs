@@ -10,19 +10,9 @@ use cadence_clinical::planner::{Phase, ReviewKind};
 use cadence_clinical::screening::{Eligibility, ReasonClass};
 use cadence_clinical::suggestion::Suggestion;
 
-/// The instrument's usual short name.
+/// The instrument's usual short name (one home: [`InstrumentId::name`]).
 pub(crate) fn instrument_name(id: InstrumentId) -> &'static str {
-    match id {
-        InstrumentId::Phq9 => "PHQ-9",
-        InstrumentId::Gad7 => "GAD-7",
-        InstrumentId::QidsSr16 => "QIDS-SR16",
-        InstrumentId::Pcl5 => "PCL-5",
-        InstrumentId::Madrs => "MADRS",
-        InstrumentId::Wsas => "WSAS",
-        InstrumentId::Cadss => "CADSS",
-        InstrumentId::Moaas => "MOAA/S",
-        InstrumentId::CssrsScreen => "C-SSRS screener",
-    }
+    id.name()
 }
 
 /// A decision in words.
