@@ -6,20 +6,26 @@
 //! empty database and refuses one that holds other clinics.
 //!
 //! The patients, one per stage: screening only; mid-induction (a session today when the clinic
-//! is open); end-of-induction review due; maintenance with a lengthened interval; a booster
-//! after symptom return; a discontinued non-responder; a suicide-risk safety hold; and a session
-//! held today for blood pressure.
+//! is open, held until the day's suicide screen is entered; an earlier in-session alert for deep
+//! sedation, released); end-of-induction review due; maintenance with a lengthened interval (one
+//! visit held for blood pressure and released by a clinician after a repeat reading); a booster
+//! after symptom return; a discontinued non-responder (one session ended exceptionally: left
+//! against advice); a suicide-risk safety hold; a session held today for blood pressure; and an
+//! esketamine patient with a REMS enrolment, two sessions given under the label's 2-hour
+//! observation and the third today.
 
 mod seeder;
 
 use crate::{App, AppError};
 use cadence_clinical::decision::Decision;
+use cadence_clinical::safety::ExceptionalEnd;
 use cadence_store::StoreError;
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::ClinicId;
+use cadence_store::records::TreatmentSessionStatus;
 use cadence_store::records::{AssessmentSource, Role, Sex};
 use jiff::civil::Date;
-use seeder::{Seeder, days};
+use seeder::{ESKETAMINE, PROTOCOL, Seeder, days};
 
 /// The demo clinic's name.
 pub const DEMO_CLINIC: &str = "Demo Clinic";
@@ -82,6 +88,7 @@ impl App {
         s.non_responder().await?;
         s.suicide_risk_hold().await?;
         s.blood_pressure_hold().await?;
+        s.esketamine().await?;
         Ok(true)
     }
 }
@@ -115,7 +122,7 @@ impl Seeder<'_> {
             .patient("DEMO-001", "Ada", "Screening", born(1984), Sex::Female)
             .await?;
         self.phq9(p, self.ago(2), 19, 0).await?;
-        self.screening(p).await
+        self.screening(p).await.map(|_| ())
     }
 
     /// 2. Mid-induction: baseline 21, three infusions in, the fourth today (or next).
@@ -125,9 +132,33 @@ impl Seeder<'_> {
             .await?;
         let start = self.start_for_today(3, false)?;
         self.phq9(p, start.saturating_sub(days(1)), 21, 0).await?;
-        let (_, dates) = self.course(p, start, 3, (124, 80)).await?;
+        let (c, dates) = self.course(p, start, 3, (124, 80)).await?;
         if let Some(last) = dates.iter().filter(|d| **d < self.today).nth(2) {
             self.phq9(p, *last, 15, 0).await?;
+        }
+        // The second infusion: an in-session alert (MOAA/S 3, moderate sedation) that a
+        // clinician reviewed and released once he roused to voice.
+        let given = self
+            .sessions_in(c, TreatmentSessionStatus::Completed)
+            .await?;
+        if let Some(&(id, date)) = given.get(1) {
+            self.monitor(
+                id,
+                c,
+                PROTOCOL,
+                self.time(date, 9, 35),
+                (Some((138, 84)), 96, 3, None),
+            )
+            .await?;
+            for f in self.open_findings(p).await? {
+                self.release(
+                    f,
+                    self.time(date, 9, 45),
+                    "Roused to voice within minutes; airway and SpO2 fine throughout. Infusion \
+                     rate kept; observe to MOAA/S 5 before discharge.",
+                )
+                .await?;
+            }
         }
         Ok(())
     }
@@ -175,9 +206,29 @@ impl Seeder<'_> {
             Vec::new(),
         )
         .await?;
-        for (n, total) in [(49, 6), (28, 5), (7, 6)] {
-            self.visit(p, c, self.ago(n), total).await?;
+        self.visit(p, c, self.ago(49), 6).await?;
+        // Held at 146/92 on arrival; the clinician released it after a repeat reading at rest.
+        let (id, date) = self.book(c, self.ago(28)).await?;
+        self.phq9(p, date, 5, 0).await?;
+        self.reading(id, c, PROTOCOL, self.time(date, 9, 0), (146, 92))
+            .await?;
+        for f in self.open_findings(p).await? {
+            self.release(
+                f,
+                self.time(date, 9, 20),
+                "Rushed in from the car park; repeat after 15 minutes at rest. Proceed if under \
+                 140/90.",
+            )
+            .await?;
         }
+        self.reading(id, c, PROTOCOL, self.time(date, 9, 25), (134, 84))
+            .await?;
+        let mut given = self.administration_at(date, 36.0, 9, 30);
+        given.ended_at = Some(self.time(date, 10, 10));
+        self.administer(id, given).await?;
+        self.discharge(id, self.time(date, 11, 30), 80, (128, 80))
+            .await?;
+        self.visit(p, c, self.ago(7), 6).await?;
         self.book(c, self.today.saturating_add(days(14))).await?;
         Ok(())
     }
@@ -224,7 +275,23 @@ impl Seeder<'_> {
             .patient("DEMO-006", "Finn", "Nonresponse", born(1969), Sex::Male)
             .await?;
         self.phq9(p, self.ago(60), 20, 0).await?;
-        let (c, _) = self.course(p, self.ago(58), 6, (130, 84)).await?;
+        let (c, _) = self.course(p, self.ago(58), 1, (130, 84)).await?;
+        // The second infusion ended early: he left against advice 35 minutes after the dose.
+        if let Some(&(id, date)) = self.scheduled(c).await?.first() {
+            self.reading(id, c, PROTOCOL, self.time(date, 9, 0), (130, 84))
+                .await?;
+            self.administer(id, self.administration_at(date, 36.0, 9, 10))
+                .await?;
+            self.exceptional_end(
+                id,
+                self.time(date, 9, 45),
+                ExceptionalEnd::LeftAgainstAdvice,
+                "Wanted to leave at MOAA/S 4 with his partner driving; risks explained and \
+                 declined to stay. Called at 14:00: home and well.",
+            )
+            .await?;
+        }
+        self.complete_sessions(c, 4, (130, 84)).await?;
         self.phq9(p, self.ago(40), 18, 0).await?;
         self.decide(
             c,
@@ -274,6 +341,49 @@ impl Seeder<'_> {
         {
             self.phq9(p, date, 14, 0).await?;
             self.hold(id, c, (158, 97)).await?;
+        }
+        Ok(())
+    }
+
+    /// 9. Esketamine (the label's schedule): screened eligible, REMS enrolment recorded, 56 mg
+    ///    on day 1 and 84 mg since, each with the 2-hour observation; the third session today
+    ///    (or next), its suicide screen already taken.
+    async fn esketamine(&self) -> Result<(), AppError> {
+        let p = self
+            .patient("DEMO-009", "Ivy", "Spray", born(1981), Sex::Female)
+            .await?;
+        let start = self.start_for_today_of(ESKETAMINE, 2, false)?;
+        self.phq9(p, start.saturating_sub(days(3)), 20, 0).await?;
+        let screening = self
+            .screen(
+                p,
+                serde_json::json!({
+                    "route": "esketamine", "age_years": 45, "conditions": [],
+                    "medications": [], "bp": {"systolic": 128, "diastolic": 80},
+                    "failed_adequate_trials": 2, "rems_enrolled": true
+                }),
+            )
+            .await?;
+        self.rems(p, "DEMO-REMS-0009", start.saturating_sub(days(3)))
+            .await?;
+        let (c, _) = self
+            .course_on(ESKETAMINE, p, start, Some(screening))
+            .await?;
+        let booked = self.scheduled(c).await?;
+        for (n, &(id, date)) in booked
+            .iter()
+            .filter(|(_, d)| *d < self.today)
+            .take(2)
+            .enumerate()
+        {
+            self.phq9(p, date, if n == 0 { 20 } else { 16 }, 0).await?;
+            let mg = if n == 0 { 56.0 } else { 84.0 };
+            self.complete_esketamine(id, c, date, mg).await?;
+        }
+        if let Some(&(_, date)) = booked.iter().find(|(_, d)| *d >= self.today)
+            && date == self.today
+        {
+            self.phq9(p, date, 14, 0).await?;
         }
         Ok(())
     }

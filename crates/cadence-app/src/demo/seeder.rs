@@ -11,21 +11,27 @@ use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
 use cadence_clinical::planner::{Phase, plan};
 use cadence_clinical::protocol::{self, Protocol};
 use cadence_clinical::route::Route;
-use cadence_clinical::safety::{FindingDraft, assessment_findings, pre_dose_finding};
+use cadence_clinical::safety::{
+    ExceptionalEnd, FindingDraft, Vitals, assessment_findings, monitoring_findings,
+    pre_dose_finding,
+};
 use cadence_clinical::screening::{ScreeningInput, screen};
 use cadence_store::audit::{AuditAction, AuditEvent};
 use cadence_store::ids::FindingId;
-use cadence_store::ids::{CourseId, PatientId, TreatmentSessionId, UserId};
+use cadence_store::ids::{CourseId, PatientId, ScreeningId, TreatmentSessionId, UserId};
 use cadence_store::records::{
-    Administration, AssessmentSource, Clinic, Discharge, EntryGuard, NewAssessment, NewCourse,
-    NewDecision, NewFinding, NewScreening, NewSessionEntry, NewTreatmentSession, PatientDetails,
-    PreChecks, SessionEntryKind, Sex, TreatmentSessionStatus,
+    Administration, AssessmentSource, Clinic, Discharge, EntryGuard, ExceptionalEndRecord,
+    NewAssessment, NewCourse, NewDecision, NewFinding, NewMonitoringEntry, NewRelease,
+    NewScreening, NewSessionEntry, NewTreatmentSession, PatientDetails, PreChecks, RemsEnrolment,
+    SessionEntryKind, Sex, TreatmentSessionStatus,
 };
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
 
-/// The demo's protocol.
-const PROTOCOL: &str = "iv-ketamine-6";
+/// The demo's protocol (the esketamine patient's course uses [`ESKETAMINE`]).
+pub(super) const PROTOCOL: &str = "iv-ketamine-6";
+/// The built-in esketamine protocol (the label's schedule).
+pub(super) const ESKETAMINE: &str = "esketamine-label";
 
 /// PHQ-9 answers summing to `total` (item 9 = `item9`).
 fn phq9(total: u8, item9: u8) -> Vec<Option<u8>> {
@@ -170,9 +176,13 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// The induction dates the planner books for a course starting on `start`.
-    pub(super) fn induction_dates(&self, start: Date) -> Result<Vec<Date>, AppError> {
-        let protocol = protocol::builtin(PROTOCOL).ok_or(AppError::NotFound)?;
+    /// The induction dates the planner books for a course on a built-in protocol.
+    pub(super) fn induction_dates_of(
+        &self,
+        protocol_id: &str,
+        start: Date,
+    ) -> Result<Vec<Date>, AppError> {
+        let protocol = protocol::builtin(protocol_id).ok_or(AppError::NotFound)?;
         let planned = plan(
             &protocol,
             &self.calendar()?,
@@ -195,6 +205,16 @@ impl Seeder<'_> {
     /// `nth` session is already past (`nth_past`) or still to come (otherwise), the sessions
     /// before it past and those after it to come.
     pub(super) fn start_for_today(&self, nth: usize, nth_past: bool) -> Result<Date, AppError> {
+        self.start_for_today_of(PROTOCOL, nth, nth_past)
+    }
+
+    /// [`Seeder::start_for_today`] for a course on a built-in protocol.
+    pub(super) fn start_for_today_of(
+        &self,
+        protocol_id: &str,
+        nth: usize,
+        nth_past: bool,
+    ) -> Result<Date, AppError> {
         let calendar = self.calendar()?;
         let today = self.today;
         let mut fallback = None;
@@ -204,7 +224,7 @@ impl Seeder<'_> {
             if !calendar.is_open(start) {
                 continue;
             }
-            let dates = self.induction_dates(start)?;
+            let dates = self.induction_dates_of(protocol_id, start)?;
             let Some(at) = dates.get(nth) else { continue };
             let before_past = dates[..nth].iter().all(|d| *d < today);
             let after_to_come = dates[nth + 1..].iter().all(|d| *d > today);
@@ -230,9 +250,22 @@ impl Seeder<'_> {
         completed: usize,
         bp: (u16, u16),
     ) -> Result<(CourseId, Vec<Date>), AppError> {
-        let text = protocol::builtin_text(PROTOCOL).ok_or(AppError::NotFound)?;
+        let (course, dates) = self.course_on(PROTOCOL, patient, start, None).await?;
+        self.complete_sessions(course, completed, bp).await?;
+        Ok((course, dates))
+    }
+
+    /// Starts a course on a built-in protocol on `start` and books its induction.
+    pub(super) async fn course_on(
+        &self,
+        protocol_id: &str,
+        patient: PatientId,
+        start: Date,
+        screening: Option<ScreeningId>,
+    ) -> Result<(CourseId, Vec<Date>), AppError> {
+        let text = protocol::builtin_text(protocol_id).ok_or(AppError::NotFound)?;
         let protocol = Protocol::from_toml(text).map_err(|e| AppError::Internal(e.to_string()))?;
-        let dates = self.induction_dates(start)?;
+        let dates = self.induction_dates_of(protocol_id, start)?;
         let new = NewCourse {
             clinic_id: self.clinic.id,
             patient_id: patient,
@@ -240,7 +273,7 @@ impl Seeder<'_> {
             protocol_version: protocol.version,
             protocol_text: text.to_owned(),
             start_date: start,
-            screening_id: None,
+            screening_id: screening,
             screening_override: None,
             created_by: self.clinician,
             created_at: self.at(),
@@ -251,7 +284,6 @@ impl Seeder<'_> {
             .store
             .create_course(new, dates.clone(), event)
             .await?;
-        self.complete_sessions(course.id, completed, bp).await?;
         Ok((course.id, dates))
     }
 
@@ -259,6 +291,16 @@ impl Seeder<'_> {
     pub(super) async fn scheduled(
         &self,
         course: CourseId,
+    ) -> Result<Vec<(TreatmentSessionId, Date)>, AppError> {
+        self.sessions_in(course, TreatmentSessionStatus::Scheduled)
+            .await
+    }
+
+    /// The course's sessions in one status, by date.
+    pub(super) async fn sessions_in(
+        &self,
+        course: CourseId,
+        status: TreatmentSessionStatus,
     ) -> Result<Vec<(TreatmentSessionId, Date)>, AppError> {
         let event = self.event(AuditAction::Read, "course");
         let bundle = self
@@ -269,14 +311,19 @@ impl Seeder<'_> {
         let mut booked: Vec<(TreatmentSessionId, Date)> = bundle
             .sessions
             .iter()
-            .filter(|s| s.status == TreatmentSessionStatus::Scheduled)
+            .filter(|s| s.status == status)
             .map(|s| (s.id, s.scheduled_on))
             .collect();
         booked.sort_by_key(|(id, date)| (*date, *id));
         Ok(booked)
     }
 
-    async fn complete_sessions(
+    /// A time of day on `date` (see [`Seeder::on`]).
+    pub(super) fn time(&self, date: Date, hour: i8, minute: i8) -> Timestamp {
+        self.on(date, hour, minute)
+    }
+
+    pub(super) async fn complete_sessions(
         &self,
         course: CourseId,
         n: usize,
@@ -361,45 +408,32 @@ impl Seeder<'_> {
             Vec::new(),
         )
         .await?;
-        self.entry(
-            id,
-            SessionEntryKind::Administration,
-            to_json(&self.administration(date, 36.0))?,
-            (self.on(date, 9, 10), nurse),
-            None,
-            Vec::new(),
-        )
-        .await?;
-        let discharge = Discharge {
-            discharged_at: self.on(date, 11, 15),
-            moaas: 5,
-            bp_systolic: bp.0,
-            bp_diastolic: bp.1,
-            clinically_stable: true,
-            escort_present: true,
-            ready_after_minutes: Some(75),
-            recorded_by: nurse,
-        };
-        self.entry(
-            id,
-            SessionEntryKind::Discharge,
-            to_json(&discharge)?,
-            (self.on(date, 11, 15), nurse),
-            Some(TreatmentSessionStatus::Completed),
-            Vec::new(),
-        )
-        .await
+        self.administer(id, self.administration(date, 36.0)).await?;
+        self.discharge(id, self.on(date, 11, 15), 75, bp).await
     }
 
     /// An IV administration at 9:10 on `date` (0.5 mg/kg for the demo's 72 kg patients).
     fn administration(&self, date: Date, mg: f64) -> Administration {
+        let mut given = self.administration_at(date, mg, 9, 10);
+        given.ended_at = Some(self.on(date, 9, 50));
+        given
+    }
+
+    /// An IV administration started at `hour:minute` on `date`, its end not yet recorded.
+    pub(super) fn administration_at(
+        &self,
+        date: Date,
+        mg: f64,
+        hour: i8,
+        minute: i8,
+    ) -> Administration {
         Administration {
             route: Route::IvKetamine,
             dose_ordered_mg: mg,
             dose_given_mg: mg,
             lot: "DEMO-LOT-1".into(),
-            started_at: self.on(date, 9, 10),
-            ended_at: Some(self.on(date, 9, 50)),
+            started_at: self.on(date, hour, minute),
+            ended_at: None,
             weight_kg: Some(72.0),
             mg_per_kg: cadence_clinical::safety::mg_per_kg(mg, 72.0),
             dose_flags: Vec::new(),
@@ -433,6 +467,261 @@ impl Seeder<'_> {
             drafts(found, Some(course)),
         )
         .await
+    }
+
+    /// A pre-checks reading at `at` (each is kept; a reading over the protocol's threshold
+    /// raises its finding, as `record_pre_checks` stores it).
+    pub(super) async fn reading(
+        &self,
+        id: TreatmentSessionId,
+        course: CourseId,
+        protocol_id: &str,
+        at: Timestamp,
+        bp: (u16, u16),
+    ) -> Result<(), AppError> {
+        let protocol = protocol::builtin(protocol_id).ok_or(AppError::NotFound)?;
+        let reading = cadence_clinical::history::BloodPressure {
+            systolic: bp.0,
+            diastolic: bp.1,
+        };
+        let found = pre_dose_finding(reading, &protocol.safety)
+            .into_iter()
+            .collect();
+        self.entry(
+            id,
+            SessionEntryKind::PreChecks,
+            to_json(&self.pre_checks(bp, at))?,
+            (at, self.nurse),
+            Some(TreatmentSessionStatus::InProgress),
+            drafts(found, Some(course)),
+        )
+        .await
+    }
+
+    /// The administration entry.
+    pub(super) async fn administer(
+        &self,
+        id: TreatmentSessionId,
+        given: Administration,
+    ) -> Result<(), AppError> {
+        let at = given.started_at;
+        self.entry(
+            id,
+            SessionEntryKind::Administration,
+            to_json(&given)?,
+            (at, self.nurse),
+            None,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// A monitoring entry at `at`; out of the protocol's in-session limits it raises its
+    /// in-session alerts, as `add_monitoring_entry` stores them.
+    pub(super) async fn monitor(
+        &self,
+        id: TreatmentSessionId,
+        course: CourseId,
+        protocol_id: &str,
+        at: Timestamp,
+        (bp, spo2, moaas, cadss): (Option<(u16, u16)>, u8, u8, Option<u8>),
+    ) -> Result<(), AppError> {
+        let protocol = protocol::builtin(protocol_id).ok_or(AppError::NotFound)?;
+        let vitals = Vitals {
+            bp: bp.map(
+                |(systolic, diastolic)| cadence_clinical::history::BloodPressure {
+                    systolic,
+                    diastolic,
+                },
+            ),
+            spo2: Some(spo2),
+            moaas: Some(moaas),
+            respiratory_rate: None,
+        };
+        let found = monitoring_findings(&vitals, protocol.safety.in_session.as_ref());
+        let entry = NewMonitoringEntry {
+            taken_at: at,
+            bp_systolic: bp.map(|b| b.0),
+            bp_diastolic: bp.map(|b| b.1),
+            heart_rate: Some(84),
+            spo2: Some(spo2),
+            respiratory_rate: None,
+            moaas: Some(moaas),
+            cadss,
+            adverse_effects: Vec::new(),
+            recorded_by: self.nurse,
+        };
+        let event = self.event(AuditAction::Create, "monitoring_entry");
+        self.app
+            .store
+            .add_monitoring_entry(
+                self.clinic.id,
+                id,
+                entry,
+                drafts(found, Some(course)),
+                event,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A normal discharge at `at`, `minutes` after the dose.
+    pub(super) async fn discharge(
+        &self,
+        id: TreatmentSessionId,
+        at: Timestamp,
+        minutes: u32,
+        bp: (u16, u16),
+    ) -> Result<(), AppError> {
+        let discharge = Discharge {
+            discharged_at: at,
+            moaas: 5,
+            bp_systolic: bp.0,
+            bp_diastolic: bp.1,
+            clinically_stable: true,
+            escort_present: true,
+            ready_after_minutes: Some(minutes),
+            recorded_by: self.nurse,
+        };
+        self.entry(
+            id,
+            SessionEntryKind::Discharge,
+            to_json(&discharge)?,
+            (at, self.nurse),
+            Some(TreatmentSessionStatus::Completed),
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// A clinician's exceptional end (flagged for admins): the session ends without a normal
+    /// discharge.
+    pub(super) async fn exceptional_end(
+        &self,
+        id: TreatmentSessionId,
+        at: Timestamp,
+        kind: ExceptionalEnd,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let record = ExceptionalEndRecord {
+            kind,
+            reason: reason.into(),
+            ended_at: at,
+            recorded_by: self.clinician,
+        };
+        let entry = NewSessionEntry {
+            kind: SessionEntryKind::ExceptionalEnd,
+            body: to_json(&record)?,
+            corrects: None,
+            reason: None,
+            recorded_by: self.clinician,
+            recorded_at: at,
+            status: Some(TreatmentSessionStatus::Completed),
+        };
+        let event = self.event(AuditAction::Update, "exceptional_end");
+        self.app
+            .store
+            .append_session_entry(
+                self.clinic.id,
+                id,
+                entry,
+                EntryGuard::default(),
+                Vec::new(),
+                event,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// A clinician's release of one finding, with a note, at `at`.
+    pub(super) async fn release(
+        &self,
+        finding: FindingId,
+        at: Timestamp,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let release = NewRelease {
+            note: note.into(),
+            decision_id: None,
+            released_by: self.clinician,
+            released_at: at,
+        };
+        let event = self.event(AuditAction::Create, "finding_release");
+        self.app
+            .store
+            .release_finding(self.clinic.id, finding, release, event)
+            .await?;
+        Ok(())
+    }
+
+    /// The patient's REMS enrolment.
+    pub(super) async fn rems(
+        &self,
+        patient: PatientId,
+        rems_patient_id: &str,
+        enrolled_on: Date,
+    ) -> Result<(), AppError> {
+        let enrolment = RemsEnrolment {
+            patient_id: patient,
+            rems_patient_id: rems_patient_id.into(),
+            enrolled_on,
+            recorded_by: self.clinician,
+            recorded_at: self.at(),
+        };
+        let event = self.event(AuditAction::Update, "rems_enrolment");
+        self.app
+            .store
+            .set_rems_enrolment(self.clinic.id, enrolment, event)
+            .await?;
+        Ok(())
+    }
+
+    /// A whole esketamine session on `date`: pre-checks, the self-administered dose, sedation
+    /// and dissociation at 40 minutes, and discharge after the label's 2-hour observation.
+    pub(super) async fn complete_esketamine(
+        &self,
+        id: TreatmentSessionId,
+        course: CourseId,
+        date: Date,
+        mg: f64,
+    ) -> Result<(), AppError> {
+        self.reading(id, course, ESKETAMINE, self.on(date, 9, 0), (128, 80))
+            .await?;
+        self.administer(
+            id,
+            Administration {
+                route: Route::Esketamine,
+                dose_ordered_mg: mg,
+                dose_given_mg: mg,
+                lot: "DEMO-LOT-ESK".into(),
+                started_at: self.on(date, 9, 10),
+                ended_at: None,
+                weight_kg: None,
+                mg_per_kg: None,
+                dose_flags: Vec::new(),
+                confirmation: None,
+                recorded_by: self.nurse,
+            },
+        )
+        .await?;
+        self.monitor(
+            id,
+            course,
+            ESKETAMINE,
+            self.on(date, 9, 50),
+            (Some((146, 88)), 97, 4, Some(14)),
+        )
+        .await?;
+        self.monitor(
+            id,
+            course,
+            ESKETAMINE,
+            self.on(date, 10, 40),
+            (Some((132, 82)), 98, 5, Some(4)),
+        )
+        .await?;
+        self.discharge(id, self.on(date, 11, 15), 125, (128, 80))
+            .await
     }
 
     /// Books a session on the first open day on or after `date`.
@@ -469,15 +758,28 @@ impl Seeder<'_> {
     }
 
     /// An IV ketamine screening that needs review (a benzodiazepine), with Maudsley staging.
-    pub(super) async fn screening(&self, patient: PatientId) -> Result<(), AppError> {
-        let input: ScreeningInput = serde_json::from_value(serde_json::json!({
-            "route": "iv_ketamine", "age_years": 42, "conditions": [],
-            "medications": ["benzodiazepine"], "bp": {"systolic": 126, "diastolic": 80},
-            "failed_adequate_trials": 3,
-            "maudsley": {"duration_months": 20, "severity": "moderate",
-                         "failed_antidepressants": 3, "augmentation": true, "ect": false}
-        }))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    pub(super) async fn screening(&self, patient: PatientId) -> Result<ScreeningId, AppError> {
+        self.screen(
+            patient,
+            serde_json::json!({
+                "route": "iv_ketamine", "age_years": 42, "conditions": [],
+                "medications": ["benzodiazepine"], "bp": {"systolic": 126, "diastolic": 80},
+                "failed_adequate_trials": 3,
+                "maudsley": {"duration_months": 20, "severity": "moderate",
+                             "failed_antidepressants": 3, "augmentation": true, "ect": false}
+            }),
+        )
+        .await
+    }
+
+    /// A screening from its input, scored by the engine as the service would.
+    pub(super) async fn screen(
+        &self,
+        patient: PatientId,
+        input: serde_json::Value,
+    ) -> Result<ScreeningId, AppError> {
+        let input: ScreeningInput =
+            serde_json::from_value(input).map_err(|e| AppError::Internal(e.to_string()))?;
         let result = screen(&input, &crate::screenings::screening_config(input.route))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let new = NewScreening {
@@ -491,11 +793,12 @@ impl Seeder<'_> {
             created_at: self.at(),
         };
         let event = self.event(AuditAction::Create, "screening");
-        self.app
+        Ok(self
+            .app
             .store
             .create_screening(new, Vec::new(), event)
-            .await?;
-        Ok(())
+            .await?
+            .id)
     }
 
     /// The clinic's price list.
