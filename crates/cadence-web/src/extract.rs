@@ -6,7 +6,8 @@ use crate::AppState;
 use crate::error::WebError;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
-use std::net::{IpAddr, SocketAddr};
+use crate::proxy::client_address;
+use std::net::SocketAddr;
 
 /// A JSON request body (`Content-Type: application/json`), within the body limit.
 #[derive(Debug, Clone, Copy, Default, FromRequest)]
@@ -56,10 +57,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     }
 }
 
-/// The client's address, for login throttling: the TCP peer, or (when
-/// [`crate::WebConfig::trust_forwarded_for`] is set and the peer is a loopback proxy) the
-/// right-most `X-Forwarded-For` entry, the one the proxy itself added. `unknown` when the
-/// server runs without connection info (in-process tests).
+/// The client's address, for login throttling: the TCP peer, or, when the peer is one of
+/// [`crate::WebConfig::trusted_proxies`], the right-most `X-Forwarded-For` entry that is not a
+/// trusted proxy ([`crate::proxy::client_address`]). `unknown` when the server runs without
+/// connection info (in-process tests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
@@ -77,19 +78,13 @@ impl FromRequestParts<AppState> for ClientAddress {
         let Some(peer) = peer else {
             return Ok(ClientAddress("unknown".into()));
         };
-        if state.config.trust_forwarded_for && peer.is_loopback() {
-            let mut forwarded = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|v| v.trim().parse::<IpAddr>().ok());
-            if let Some(ip) = forwarded.next_back() {
-                return Ok(ClientAddress(ip.to_string()));
-            }
-        }
-        Ok(ClientAddress(peer.to_string()))
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let client = client_address(peer, forwarded, &state.config.trusted_proxies);
+        Ok(ClientAddress(client.to_string()))
     }
 }
 

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod middleware;
 pub mod openapi;
 mod pages;
+pub mod proxy;
 mod routes;
 pub mod schema;
 
@@ -40,9 +41,10 @@ pub struct WebConfig {
     /// `Secure` and the `__Host-` prefix, and responses carry HSTS. Off for plain HTTP on
     /// loopback in development and tests, where browsers would refuse such cookies.
     pub secure_cookies: bool,
-    /// Take the client address from the last `X-Forwarded-For` entry when the TCP peer is a
-    /// proxy on loopback (the address is used for login throttling only).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed ([`proxy`]): the client
+    /// address (used for login throttling only) is then the right-most forwarded entry that is
+    /// not one of them. Empty by default: the TCP peer is the client.
+    pub trusted_proxies: Vec<proxy::TrustedProxy>,
     /// Longest a handler may run before the request is answered 503 `timeout`.
     pub request_timeout: Duration,
 }
@@ -52,7 +54,7 @@ impl Default for WebConfig {
         WebConfig {
             max_body_bytes: 1024 * 1024,
             secure_cookies: false,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
         }
     }

@@ -25,3 +25,4 @@ mod matrix;
 mod pages_admin;
 mod pages_clinical;
 mod sessions;
+mod throttling;

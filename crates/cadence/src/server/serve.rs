@@ -24,9 +24,20 @@ pub struct Args {
     #[command(flatten)]
     pub db: DbArgs,
     /// A TLS-terminating reverse proxy is in front: allow a non-loopback address and mark
-    /// cookies Secure.
+    /// cookies Secure. Needs --trusted-proxy.
     #[arg(long, env = "CADENCE_BEHIND_TLS_PROXY")]
     pub behind_tls_proxy: bool,
+    /// A reverse proxy whose X-Forwarded-For is believed: an IP address or a CIDR network
+    /// (repeat the flag, or separate with commas). The client address used for login
+    /// throttling is then the right-most forwarded entry that is not a trusted proxy. Without
+    /// it every client behind the proxy shares the proxy's address.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CADENCE_TRUSTED_PROXY",
+        value_name = "IP|CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<cadence_web::proxy::TrustedProxy>,
     /// Minutes of inactivity after which a staff session ends.
     #[arg(long, env = "CADENCE_IDLE_TIMEOUT_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u16).range(1..=720))]
     pub idle_timeout_minutes: u16,
@@ -40,6 +51,13 @@ pub fn run(args: Args) -> CliResult {
              127.0.0.1 or pass --behind-tls-proxy when a TLS proxy is in front",
             args.listen
         )));
+    }
+    if args.behind_tls_proxy && args.trusted_proxies.is_empty() {
+        return Err(invalid(
+            "--behind-tls-proxy needs --trusted-proxy <the proxy's address or network>: \
+             otherwise every login attempt seems to come from the proxy, and 50 failures from \
+             anyone would lock every user of the clinic out",
+        ));
     }
     init_logging();
     super::runtime()?.block_on(serve(args))
@@ -65,6 +83,7 @@ async fn serve(args: Args) -> CliResult {
     };
     let web = cadence_web::WebConfig {
         secure_cookies: args.behind_tls_proxy,
+        trusted_proxies: args.trusted_proxies,
         ..cadence_web::WebConfig::default()
     };
     serve_with(db, args.listen, config, web, |_| {}).await

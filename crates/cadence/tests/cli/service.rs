@@ -438,6 +438,40 @@ fn plain_http_on_a_non_loopback_address_is_refused() {
     );
 }
 
+/// Issue 15 §1: behind a proxy, the per-address throttle must key on the client, so the
+/// proxy has to be named; a value that is not an address or network is refused.
+#[test]
+fn a_tls_proxy_must_be_named_as_a_trusted_proxy() {
+    let dir = temp_dir();
+    let db_url = format!("sqlite://{}", dir.join("proxy.db").display());
+    cadence(
+        &[
+            "serve",
+            "--listen",
+            "0.0.0.0:0",
+            "--behind-tls-proxy",
+            "--database-url",
+            &db_url,
+        ],
+        None,
+    )
+    .assert_invalid("--trusted-proxy");
+    cadence(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--trusted-proxy",
+            "10.0.0.0/8,proxy.internal",
+            "--database-url",
+            &db_url,
+        ],
+        None,
+    )
+    .assert_invalid("proxy.internal");
+    assert!(!dir.join("proxy.db").exists(), "nothing is created when refusing");
+}
+
 #[test]
 fn a_backup_is_recorded_in_the_audit_log_as_an_export() {
     let dir = temp_dir();
