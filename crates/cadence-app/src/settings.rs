@@ -6,7 +6,7 @@
 //! disable themselves, so a clinic is never left without anyone able to manage it by accident.
 
 use crate::admin::{ONE_TIME_PASSWORD_CHARS, check_email};
-use crate::auth::{hash_password, new_token};
+use crate::auth::new_token;
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
 use cadence_clinical::calendar::OpenDays;
@@ -101,7 +101,7 @@ impl App {
             clinic_id: actor.clinic_id,
             email,
             role,
-            password_hash: hash_password(&otp)?,
+            password_hash: self.hashing.hash(&otp).await?,
             must_change_password: true,
             created_at: self.now(),
         };

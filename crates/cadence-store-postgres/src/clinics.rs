@@ -340,6 +340,21 @@ pub(crate) async fn delete_auth_session(
     tx.commit().await.map_err(error::map)
 }
 
+pub(crate) async fn delete_expired_auth_sessions(
+    pool: &PgPool,
+    idle_before: Timestamp,
+    created_before: Timestamp,
+) -> Result<u64, StoreError> {
+    let deleted =
+        sqlx::query("DELETE FROM auth_sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before.as_millisecond())
+            .bind(created_before.as_millisecond())
+            .execute(pool)
+            .await
+            .map_err(error::map)?;
+    Ok(deleted.rows_affected())
+}
+
 /// `NotFound` unless `exists` (a `SELECT 1 ... WHERE id = $1`) finds a row: checked before an
 /// insert, so a missing parent is reported as missing, not as a foreign-key conflict.
 pub(crate) async fn require(

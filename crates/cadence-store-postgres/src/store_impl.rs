@@ -103,6 +103,14 @@ impl Store for PgStore {
         clinics::delete_auth_session(&self.pool, token_hash, audit).await
     }
 
+    async fn delete_expired_auth_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<u64, StoreError> {
+        clinics::delete_expired_auth_sessions(&self.pool, idle_before, created_before).await
+    }
+
     async fn create_patient(
         &self,
         clinic: ClinicId,

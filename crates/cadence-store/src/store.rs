@@ -85,6 +85,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         token_hash: &str,
         audit: Option<AuditEvent>,
     ) -> Result<(), StoreError>;
+    /// Deletes every session last seen before `idle_before` or created before
+    /// `created_before` (expired ones nobody presented again); returns how many. Not audited:
+    /// an expiry is not an access, as when [`Store::delete_auth_session`] ends one unaudited.
+    async fn delete_expired_auth_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<u64, StoreError>;
 
     // --- patients --------------------------------------------------------------------------
 

@@ -115,6 +115,14 @@ impl Store for SqliteStore {
         auth::delete_auth_session(&self.pool, token_hash, audit).await
     }
 
+    async fn delete_expired_auth_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<u64, StoreError> {
+        auth::delete_expired_auth_sessions(&self.pool, idle_before, created_before).await
+    }
+
     async fn create_patient(
         &self,
         clinic: ClinicId,
