@@ -24,5 +24,6 @@ mod isolation;
 mod matrix;
 mod pages_admin;
 mod pages_clinical;
+mod redirects;
 mod sessions;
 mod throttling;
