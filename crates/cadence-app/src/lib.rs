@@ -23,6 +23,7 @@ pub mod decisions;
 pub mod demo;
 pub mod error;
 pub mod hashing;
+pub mod health;
 pub mod patients;
 pub mod research;
 pub mod screenings;
@@ -80,6 +81,7 @@ pub struct App {
     throttle: Arc<throttle::Throttle>,
     hashing: Arc<hashing::Hashing>,
     last_purge: Arc<std::sync::Mutex<Option<jiff::Timestamp>>>,
+    storage: Arc<health::StorageHealth>,
 }
 
 impl App {
@@ -91,6 +93,7 @@ impl App {
             throttle: Arc::new(throttle::Throttle::default()),
             hashing: Arc::new(hashing::Hashing::new(config.max_concurrent_hashes)),
             last_purge: Arc::default(),
+            storage: Arc::default(),
             config,
         }
     }

@@ -340,6 +340,22 @@ pub(crate) async fn delete_auth_session(
     tx.commit().await.map_err(error::map)
 }
 
+/// The server answers, and this session could write: not a standby in recovery, not
+/// `default_transaction_read_only` (as a database, role or server setting).
+pub(crate) async fn check_available(pool: &PgPool) -> Result<(), StoreError> {
+    let writable: bool = sqlx::query_scalar(
+        "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(error::map)?;
+    if writable {
+        Ok(())
+    } else {
+        Err(StoreError::Unavailable("the database is read-only".into()))
+    }
+}
+
 pub(crate) async fn delete_expired_auth_sessions(
     pool: &PgPool,
     idle_before: Timestamp,

@@ -9,6 +9,10 @@ use jiff::Timestamp;
 
 #[async_trait::async_trait]
 impl Store for PgStore {
+    async fn check_available(&self) -> Result<(), StoreError> {
+        clinics::check_available(&self.pool).await
+    }
+
     async fn create_clinic(&self, new: NewClinic, audit: AuditEvent) -> Result<Clinic, StoreError> {
         clinics::create_clinic(&self.pool, new, audit).await
     }

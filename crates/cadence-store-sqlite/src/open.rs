@@ -198,6 +198,21 @@ pub(crate) fn connect_options(path: &Path) -> SqliteConnectOptions {
         .disable_statement_logging()
 }
 
+/// Whether a connection going back to the pool may be used again: not while sqlx still counts
+/// it inside a transaction.
+///
+/// A transaction dropped without commit queues a `ROLLBACK`. When the failure was a full disk
+/// or an I/O error, SQLite has already rolled the transaction back itself, so that `ROLLBACK`
+/// fails ("no transaction is active") and sqlx keeps counting the connection as inside a
+/// transaction: every later `BEGIN IMMEDIATE` on it failed with "begin_with at non-zero
+/// transaction depth", long after the disk had room again (issue 15 §4). The ping runs the
+/// queued rollback first; a connection still counted inside a transaction is then closed, and
+/// the pool opens a fresh one when needed.
+async fn discard_if_in_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
+}
+
 /// Opens the pool after checking the settings and migrating on one connection.
 pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenError> {
     let path = parse_url(url)?;
@@ -232,6 +247,7 @@ pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenEr
                     .map_err(|weak| sqlx::Error::Configuration(Box::new(weak)))
             })
         })
+        .after_release(|conn, _meta| Box::pin(discard_if_in_transaction(conn)))
         .connect_with(options)
         .await
         .map_err(|e| OpenError::Connect(e.to_string()))?;

@@ -21,6 +21,13 @@ use jiff::Timestamp;
 ///   server processes.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
+    // --- health ----------------------------------------------------------------------------
+
+    /// A cheap check that the database answers and is not read-only (for `/healthz`):
+    /// [`StoreError::Unavailable`] when it cannot be reached or cannot take writes. A full disk
+    /// shows only when a write fails; the application remembers that.
+    async fn check_available(&self) -> Result<(), StoreError>;
+
     // --- clinics and users ---------------------------------------------------------------
 
     /// Creates a clinic (open Monday to Friday, no closed dates).

@@ -38,7 +38,13 @@ pub const WEB_CODES: &[(&str, u16)] = &[
     ("too_many_attempts", 429),
     ("internal", 500),
     ("timeout", 503),
+    ("storage_unavailable", 503),
 ];
+
+/// Marks a response answered `storage_unavailable`, so the layer that watches storage
+/// ([`crate::middleware::storage_watch`]) can tell `/healthz`.
+#[derive(Debug, Clone, Copy)]
+pub struct StorageTrouble;
 
 /// The JSON body of an error.
 #[derive(Debug, Serialize)]
@@ -166,6 +172,11 @@ impl From<AppError> for WebError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::StorageUnavailable(detail) => {
+                // The database's complaint (disk full, read-only, I/O), never a bound value.
+                tracing::error!(detail = %detail, "storage unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(detail) => {
                 // Store errors name the operation and the database's complaint, never the
                 // values bound to the query, so the detail is safe to log.
@@ -216,6 +227,9 @@ impl IntoResponse for WebError {
             },
         };
         let mut response = (self.status, Json(body)).into_response();
+        if self.code == "storage_unavailable" {
+            response.extensions_mut().insert(StorageTrouble);
+        }
         if let Some(secs) = self.retry_after_secs {
             response
                 .headers_mut()
@@ -252,6 +266,7 @@ mod tests {
                 429,
             ),
             (AppError::Internal("db".into()), 500),
+            (AppError::StorageUnavailable("disk full".into()), 503),
         ];
         for (err, status) in cases {
             assert_eq!(WebError::from(err).status().as_u16(), status);
@@ -282,6 +297,7 @@ mod tests {
                     code: "conflict",
                     message: String::new(),
                 }),
+                WebError::from(AppError::StorageUnavailable(String::new())),
             ]
             .into_iter()
             .any(|e| e.code() == *code && e.status().as_u16() == *status);

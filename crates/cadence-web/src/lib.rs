@@ -91,8 +91,12 @@ pub fn router_with(app: App, config: WebConfig, extra: Router) -> Router {
         )
         .merge(pages::routes())
         .fallback(pages::no_page)
-        .with_state(state)
-        .merge(extra);
+        .with_state(state.clone())
+        .merge(extra)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::storage_watch,
+        ));
     // `Router::layer` wraps what is already there: the last layer added is the outermost.
     routes
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

@@ -11,11 +11,14 @@
 //!    committed; INP-6);
 //! 5. the handler timeout;
 //! 6. the request body limit.
+//!
+//! Inside them, [`storage_watch`] tells the application about every `storage_unavailable`
+//! answer, for `/healthz`.
 
-use crate::WebConfig;
-use crate::error::WebError;
+use crate::error::{StorageTrouble, WebError};
+use crate::{AppState, WebConfig};
 use crate::extract::RequestId;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -109,6 +112,16 @@ pub async fn json_errors(response: Response) -> Response {
         }
     }
     replaced
+}
+
+/// Notes every answer marked [`StorageTrouble`] (a write the database could not take) in the
+/// application's storage health, which `/healthz` reports until a write succeeds again.
+pub async fn storage_watch(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.extensions().get::<StorageTrouble>().is_some() {
+        state.app.storage_failed();
+    }
+    response
 }
 
 /// Layer 4: a panicking handler answers a generic 500. The panic's message is not logged: it

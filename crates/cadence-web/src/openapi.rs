@@ -75,7 +75,10 @@ impl utoipa::Modify for SecuritySchemes {
 /// The statuses any operation may answer.
 const SERVER_ERRORS: &[(&str, &str)] = &[
     ("500", "Server failure; nothing was changed"),
-    ("503", "The server took too long (`timeout`)"),
+    (
+        "503",
+        "The server took too long (`timeout`), or storage cannot take the change (`storage_unavailable`)",
+    ),
 ];
 
 /// The statuses any authenticated operation may answer besides its own.

@@ -276,10 +276,10 @@ pub struct ResearchSummary {
     pub courses_by_protocol: Vec<ProtocolCount>,
 }
 
-/// Liveness: the process answers. Says nothing else.
+/// Health: the process answers and storage takes writes. Says nothing about the data.
 #[derive(Debug, ToSchema)]
 pub struct Health {
-    /// Always `ok`.
+    /// `ok`, or `storage_unavailable` (with status 503).
     pub status: String,
 }
 

@@ -21,6 +21,10 @@ use jiff::civil::Date;
 
 #[async_trait::async_trait]
 impl Store for SqliteStore {
+    async fn check_available(&self) -> Result<(), StoreError> {
+        records::check_available(&self.pool).await
+    }
+
     async fn create_clinic(&self, new: NewClinic, audit: AuditEvent) -> Result<Clinic, StoreError> {
         people::create_clinic(&self.pool, new, audit).await
     }

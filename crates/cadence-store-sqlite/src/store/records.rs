@@ -1,4 +1,4 @@
-//! The price list and the audit log's read side.
+//! The price list, the audit log's read side, and the health probe.
 
 use super::people::require_clinic;
 use crate::audit::{append, audit_columns, begin, commit, record};
@@ -95,4 +95,13 @@ pub(crate) async fn audit_range(
     .iter()
     .map(record)
     .collect()
+}
+
+/// Reads the audit head: the file is there, readable and not corrupt at its root.
+pub(crate) async fn check_available(pool: &SqlitePool) -> Result<(), StoreError> {
+    sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .map_err(db)?;
+    Ok(())
 }

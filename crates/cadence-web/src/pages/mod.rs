@@ -21,7 +21,7 @@ mod today;
 
 use crate::AppState;
 use crate::auth::{cookie_value, session_cookie_name, verify_csrf};
-use crate::error::WebError;
+use crate::error::{StorageTrouble, WebError};
 use crate::extract::RequestId;
 use askama::Template;
 use axum::Router;
@@ -289,6 +289,7 @@ impl IntoResponse for PageError {
             StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "Please check the form",
             StatusCode::CONFLICT => "Cannot do that now",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            StatusCode::SERVICE_UNAVAILABLE => "Cannot save right now",
             _ => "Something went wrong",
         };
         let page = ErrorPage {
@@ -298,7 +299,11 @@ impl IntoResponse for PageError {
             code: self.code,
             status: self.status.as_u16(),
         };
-        (self.status, render(&page)).into_response()
+        let mut response = (self.status, render(&page)).into_response();
+        if self.code == "storage_unavailable" {
+            response.extensions_mut().insert(StorageTrouble);
+        }
+        response
     }
 }
 

@@ -176,8 +176,10 @@ pub(crate) async fn logout(
     Ok(response)
 }
 
-/// Change your password. Your other sessions end; this one stays. Wrong current passwords
-/// count against the same limits as failed logins (429 and `Retry-After`).
+/// Change your password. Your other sessions end; this one stays.
+///
+/// Wrong current passwords count against the same limits as failed logins (429 and
+/// `Retry-After`).
 #[utoipa::path(
     post, path = "/api/v1/auth/password", tag = "auth",
     security(("bearer" = []), ("cookie" = [])),

@@ -26,4 +26,5 @@ mod pages_admin;
 mod pages_clinical;
 mod redirects;
 mod sessions;
+mod storage;
 mod throttling;
