@@ -233,7 +233,10 @@ impl App {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             // Due when never run, a minute after the last run, or when the clock went back.
             let due = last.is_none_or(|last| {
-                now < last || last.saturating_add(PURGE_EVERY).is_ok_and(|next| now >= next)
+                now < last
+                    || last
+                        .saturating_add(PURGE_EVERY)
+                        .is_ok_and(|next| now >= next)
             });
             if !due {
                 return;

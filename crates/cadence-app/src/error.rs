@@ -42,7 +42,10 @@ pub enum AppError {
     PasswordChangeRequired,
     /// Storage cannot take writes right now (disk full, read-only, I/O or connection
     /// trouble); nothing was changed (logged; never shown in detail).
-    #[error("the database cannot be written right now; nothing was changed. Try again later")]
+    #[error(
+        "the database is unavailable (full, read-only or unreachable); nothing was changed. \
+         Try again later"
+    )]
     StorageUnavailable(String),
     /// A storage or internal failure (logged; never shown in detail).
     #[error("internal error")]

@@ -107,7 +107,11 @@ mod tests {
             .map(|i| {
                 let (pool, hash) = (pool.clone(), hash.clone());
                 tokio::spawn(async move {
-                    let guess = if i % 2 == 0 { "correct horse battery" } else { "wrong" };
+                    let guess = if i % 2 == 0 {
+                        "correct horse battery"
+                    } else {
+                        "wrong"
+                    };
                     pool.verify(guess, &hash).await.unwrap() == (i % 2 == 0)
                 })
             })

@@ -71,9 +71,9 @@ impl Throttle {
                 continue;
             };
             if w.count >= *max {
-                let secs = w
-                    .ends(window)
-                    .map_or(1, |end| end.duration_since(now).as_secs().max(1).unsigned_abs());
+                let secs = w.ends(window).map_or(1, |end| {
+                    end.duration_since(now).as_secs().max(1).unsigned_abs()
+                });
                 wait = Some(wait.map_or(secs, |w| w.max(secs)));
             }
         }

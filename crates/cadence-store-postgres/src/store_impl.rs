@@ -1,7 +1,7 @@
 //! The [`Store`] trait for [`PgStore`]: each method delegates to the module for its records.
 
 use crate::{PgStore, audit, clinics, courses, patients, sessions};
-use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::*;
 use cadence_store::records::*;
 use cadence_store::{Store, StoreError};
@@ -294,6 +294,18 @@ impl Store for PgStore {
 
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError> {
         audit::append_alone(&self.pool, event).await
+    }
+
+    async fn audit_entries(
+        &self,
+        from_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        audit::entries(&self.pool, from_seq, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<Option<ChainHead>, StoreError> {
+        audit::head(&self.pool).await
     }
 
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {

@@ -261,6 +261,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Appends an audit row on its own (logins, denied or failed attempts, exports).
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError>;
+    /// Audit rows with `from <= seq`, in sequence order, at most `limit`, as verification
+    /// reads them: a row whose stored values do not decode (a tampered row) is
+    /// [`AuditEntry::Unreadable`](crate::audit::AuditEntry) rather than an error.
+    async fn audit_entries(
+        &self,
+        from_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::AuditEntry>, StoreError>;
+    /// The chain head the last append recorded (`audit_head`); `None` when the row is missing
+    /// or does not decode.
+    async fn audit_head(&self) -> Result<Option<crate::audit::ChainHead>, StoreError>;
     /// Audit rows with `from <= seq`, in sequence order, at most `limit` (for verification in
     /// pages).
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;

@@ -48,7 +48,10 @@ pub(crate) enum DbGuard {
     Sqlite(PathBuf),
     /// A directory the test chose: left for the test to clean up.
     Kept,
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for DbGuard {
@@ -171,18 +174,26 @@ const COUNTS: &[(&str, &str)] = &[
 ];
 
 impl Concrete {
-    /// Runs SQL on the PostgreSQL test database (panics on SQLite).
-    pub(crate) async fn postgres_execute(&self, sql: &'static str) {
-        let Concrete::Postgres(url) = self else {
-            panic!("postgres_execute on a SQLite test");
-        };
-        let mut conn = sqlx::PgConnection::connect(url)
-            .await
-            .unwrap_or_else(|e| panic!("connect to the test database: {e}"));
-        conn.execute(sqlx::raw_sql(sql))
-            .await
-            .unwrap_or_else(|e| panic!("run test SQL: {e}"));
-        let _ = conn.close().await;
+    /// Runs SQL statements on the test database.
+    pub(crate) async fn execute_sql(&self, sql: &'static str) {
+        match self {
+            Concrete::Sqlite(store) => {
+                store
+                    .pool()
+                    .execute(sqlx::raw_sql(sql))
+                    .await
+                    .unwrap_or_else(|e| panic!("run test SQL: {e}"));
+            }
+            Concrete::Postgres(url) => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .unwrap_or_else(|e| panic!("connect to the test database: {e}"));
+                conn.execute(sqlx::raw_sql(sql))
+                    .await
+                    .unwrap_or_else(|e| panic!("run test SQL: {e}"));
+                let _ = conn.close().await;
+            }
+        }
     }
 
     /// Rows in every table.

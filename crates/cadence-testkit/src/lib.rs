@@ -308,10 +308,11 @@ impl TestApp {
         counts
     }
 
-    /// Runs SQL statements on the test's PostgreSQL database with a connection of the kit's
-    /// own (to change the database under the app: make it read-only, end its connections).
-    pub async fn postgres_execute(&self, sql: &'static str) {
-        self.concrete.postgres_execute(sql).await;
+    /// Runs SQL statements (fixed test text) on the test's database behind the app's back: to
+    /// tamper with it as an attacker would, or to make it read-only. PostgreSQL gets a
+    /// connection of the kit's own.
+    pub async fn execute_sql(&self, sql: &'static str) {
+        self.concrete.execute_sql(sql).await;
     }
 
     /// The last audit sequence number (0 when empty).

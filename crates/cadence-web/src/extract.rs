@@ -4,9 +4,9 @@
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::proxy::client_address;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
-use crate::proxy::client_address;
 use std::net::SocketAddr;
 
 /// A JSON request body (`Content-Type: application/json`), within the body limit.

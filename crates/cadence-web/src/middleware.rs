@@ -16,8 +16,8 @@
 //! answer, for `/healthz`.
 
 use crate::error::{StorageTrouble, WebError};
-use crate::{AppState, WebConfig};
 use crate::extract::RequestId;
+use crate::{AppState, WebConfig};
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -116,7 +116,11 @@ pub async fn json_errors(response: Response) -> Response {
 
 /// Notes every answer marked [`StorageTrouble`] (a write the database could not take) in the
 /// application's storage health, which `/healthz` reports until a write succeeds again.
-pub async fn storage_watch(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn storage_watch(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     if response.extensions().get::<StorageTrouble>().is_some() {
         state.app.storage_failed();

@@ -183,14 +183,15 @@ mod tests {
         );
         // Two trusted hops: skip the inner proxy.
         assert_eq!(
-            client_address(ip("10.0.0.2"), ["1.2.3.4", "203.0.113.7, 10.9.9.9"], &trusted),
+            client_address(
+                ip("10.0.0.2"),
+                ["1.2.3.4", "203.0.113.7, 10.9.9.9"],
+                &trusted
+            ),
             ip("203.0.113.7")
         );
         // No header: the proxy itself.
-        assert_eq!(
-            client_address(ip("10.0.0.2"), [], &trusted),
-            ip("10.0.0.2")
-        );
+        assert_eq!(client_address(ip("10.0.0.2"), [], &trusted), ip("10.0.0.2"));
         // Every entry trusted: the left-most one.
         assert_eq!(
             client_address(ip("10.0.0.2"), ["10.1.1.1, 10.2.2.2"], &trusted),

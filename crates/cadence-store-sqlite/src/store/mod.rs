@@ -12,7 +12,7 @@ mod records;
 mod sessions;
 
 use crate::SqliteStore;
-use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::*;
 use cadence_store::records::*;
 use cadence_store::{Store, StoreError};
@@ -306,6 +306,18 @@ impl Store for SqliteStore {
 
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError> {
         records::append_audit(&self.pool, event).await
+    }
+
+    async fn audit_entries(
+        &self,
+        from_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        records::audit_entries(&self.pool, from_seq, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<Option<ChainHead>, StoreError> {
+        records::audit_head(&self.pool).await
     }
 
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {

@@ -4,7 +4,7 @@ use super::people::require_clinic;
 use crate::audit::{append, audit_columns, begin, commit, record};
 use crate::codec::{db, get};
 use cadence_store::StoreError;
-use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::{ClinicId, PatientId};
 use jiff::Timestamp;
 use sqlx::sqlite::SqlitePool;
@@ -72,6 +72,45 @@ pub(crate) async fn audit_page(
     .iter()
     .map(record)
     .collect()
+}
+
+pub(crate) async fn audit_entries(
+    pool: &SqlitePool,
+    from_seq: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        audit_columns!(),
+        " FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?"
+    ))
+    .bind(from_seq)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|row| match record(row) {
+            Ok(r) => AuditEntry::Readable(r),
+            Err(_) => AuditEntry::Unreadable {
+                seq: get(row, "seq").ok(),
+            },
+        })
+        .collect())
+}
+
+pub(crate) async fn audit_head(pool: &SqlitePool) -> Result<Option<ChainHead>, StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    Ok(row.and_then(|row| {
+        Some(ChainHead {
+            seq: get(&row, "seq").ok()?,
+            hash: get(&row, "hash").ok()?,
+        })
+    }))
 }
 
 pub(crate) async fn audit_range(

@@ -325,7 +325,9 @@ pub async fn expired_auth_sessions_are_purged(backend: &dyn super::Backend) {
     s.get_auth_session("live").await.unwrap();
     s.get_auth_session("edge").await.unwrap();
     assert_eq!(
-        s.delete_expired_auth_sessions(at(50), at(-600)).await.unwrap(),
+        s.delete_expired_auth_sessions(at(50), at(-600))
+            .await
+            .unwrap(),
         0
     );
     no_new_audit(s, before).await;

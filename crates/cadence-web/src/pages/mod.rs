@@ -148,7 +148,8 @@ const RETURN_PAGES: &[&str] = &[
 pub(crate) fn safe_next(next: &str) -> &str {
     let (path, query) = next.split_once('?').unwrap_or((next, ""));
     let query_ok = query.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'%' | b'=' | b'&' | b'+')
+        b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~' | b'%' | b'=' | b'&' | b'+')
     });
     if query_ok && RETURN_PAGES.iter().any(|page| route_matches(page, path)) {
         next

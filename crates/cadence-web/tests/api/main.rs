@@ -15,6 +15,7 @@
 mod support;
 
 mod audit;
+mod audit_tamper;
 mod csrf;
 mod docs;
 mod flow;

@@ -79,7 +79,11 @@ async fn login_never_redirects_off_site(backend: Backend) {
         );
     }
     // Pages of this site are returned to, queries included.
-    for next in ["/patients/12", "/patients?search=ann&phase=induction", "/settings"] {
+    for next in [
+        "/patients/12",
+        "/patients?search=ann&phase=induction",
+        "/settings",
+    ] {
         let r = login_form(&t, &nurse.user.email, next).await;
         r.expect(303);
         assert_eq!(r.header("location"), next);

@@ -80,7 +80,12 @@ async fn health(t: &TestApp) -> TestResponse {
 async fn every_write_succeeds_again(t: &TestApp, token: &str) {
     for n in 0..24 {
         let r = new_patient(t, token, &format!("AFTER-{n}")).await;
-        assert_eq!(r.status.as_u16(), 201, "write {n} after recovery: {}", r.text);
+        assert_eq!(
+            r.status.as_u16(),
+            201,
+            "write {n} after recovery: {}",
+            r.text
+        );
     }
     // Health reports the trouble for a minute after the last refused write, then clears.
     t.advance(cadence_app::health::STORAGE_FAILURE_WINDOW);
@@ -155,7 +160,7 @@ async fn postgres_recovers_after_the_database_was_read_only() {
     let token = staff.token(Role::Clinician).to_owned();
     new_patient(&t, &token, "BEFORE-1").await.expect(201);
 
-    t.postgres_execute(concat!(
+    t.execute_sql(concat!(
         "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', ",
         "current_database()); END $$; ",
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity ",
@@ -179,7 +184,7 @@ async fn postgres_recovers_after_the_database_was_read_only() {
         (503, Some("storage_unavailable"))
     );
 
-    t.postgres_execute(concat!(
+    t.execute_sql(concat!(
         "BEGIN READ WRITE; ",
         "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET default_transaction_read_only', ",
         "current_database()); END $$; ",

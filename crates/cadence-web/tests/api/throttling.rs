@@ -58,7 +58,13 @@ async fn behind_a_trusted_proxy_the_address_limit_is_per_client(backend: Backend
     let r = login_via(&t, "nobody9@x.test", "guess", attacker).await;
     assert_eq!((r.status.as_u16(), r.code()), (429, "too_many_attempts"));
     // Forging entries to the left of the proxy's own does not make a new client.
-    let r = login_via(&t, "nobody9@x.test", "guess", Some("198.51.100.1, 203.0.113.66")).await;
+    let r = login_via(
+        &t,
+        "nobody9@x.test",
+        "guess",
+        Some("198.51.100.1, 203.0.113.66"),
+    )
+    .await;
     assert_eq!(r.code(), "too_many_attempts");
     // Everyone else behind the same proxy still logs in (before issue 15 they all shared the
     // proxy's address and were locked out together).
@@ -66,9 +72,14 @@ async fn behind_a_trusted_proxy_the_address_limit_is_per_client(backend: Backend
         .await
         .expect(200);
     // A chain of trusted proxies is walked back to the client.
-    login_via(&t, &nurse.user.email, PASSWORD, Some("198.51.100.8, 127.0.0.9"))
-        .await
-        .expect(200);
+    login_via(
+        &t,
+        &nurse.user.email,
+        PASSWORD,
+        Some("198.51.100.8, 127.0.0.9"),
+    )
+    .await
+    .expect(200);
 }
 
 async fn an_untrusted_peer_cannot_choose_its_address(backend: Backend) {

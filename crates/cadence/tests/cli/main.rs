@@ -12,6 +12,7 @@ mod course;
 mod demo;
 mod e2e;
 mod http;
+mod integrity;
 mod service;
 
 use std::io::Write;

@@ -63,7 +63,7 @@ impl Drop for Server {
 }
 
 /// A database with a clinic and a clinician, and the clinician's bearer token on `server`.
-fn setup(db_url: &str) {
+pub(crate) fn setup(db_url: &str) {
     let run = cadence(
         &[
             "clinic",
@@ -232,7 +232,7 @@ fn acknowledged_writes_survive_kill_9_and_the_chain_verifies() {
 }
 
 /// Runs SQL against a database file directly, as an attacker with file access could.
-fn tamper(path: &std::path::Path, sql: &[&str]) {
+pub(crate) fn tamper(path: &std::path::Path, sql: &[&str]) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -253,7 +253,7 @@ fn tamper(path: &std::path::Path, sql: &[&str]) {
 }
 
 /// Names of the append-only triggers on audit_log, so the tamper test can drop them first.
-fn audit_triggers(path: &std::path::Path) -> Vec<String> {
+pub(crate) fn audit_triggers(path: &std::path::Path) -> Vec<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -469,7 +469,10 @@ fn a_tls_proxy_must_be_named_as_a_trusted_proxy() {
         None,
     )
     .assert_invalid("proxy.internal");
-    assert!(!dir.join("proxy.db").exists(), "nothing is created when refusing");
+    assert!(
+        !dir.join("proxy.db").exists(),
+        "nothing is created when refusing"
+    );
 }
 
 #[test]
