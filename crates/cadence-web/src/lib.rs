@@ -47,6 +47,13 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<proxy::TrustedProxy>,
     /// Longest a handler may run before the request is answered 503 `timeout`.
     pub request_timeout: Duration,
+    /// Longest a client may take to send a request's header (and a kept-alive connection may
+    /// wait for its next request) before the connection is closed: slow clients must not hold
+    /// connections open. Applied by the server that accepts connections (`cadence serve`).
+    pub header_read_timeout: Duration,
+    /// Most connections served at once; further clients wait to be accepted. Keeps idle
+    /// connections from using up the process's file descriptors. Applied by `cadence serve`.
+    pub max_connections: usize,
 }
 
 impl Default for WebConfig {
@@ -56,6 +63,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 512,
         }
     }
 }

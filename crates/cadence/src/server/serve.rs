@@ -41,6 +41,13 @@ pub struct Args {
     /// Minutes of inactivity after which a staff session ends.
     #[arg(long, env = "CADENCE_IDLE_TIMEOUT_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u16).range(1..=720))]
     pub idle_timeout_minutes: u16,
+    /// Seconds a client may take to send a request's header (and an idle kept-alive
+    /// connection may stay open) before it is closed.
+    #[arg(long, env = "CADENCE_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=300))]
+    pub header_timeout_secs: u16,
+    /// Most connections served at once; more clients wait to be accepted.
+    #[arg(long, env = "CADENCE_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub max_connections: u32,
 }
 
 /// Runs the command.
@@ -84,6 +91,8 @@ async fn serve(args: Args) -> CliResult {
     let web = cadence_web::WebConfig {
         secure_cookies: args.behind_tls_proxy,
         trusted_proxies: args.trusted_proxies,
+        header_read_timeout: std::time::Duration::from_secs(u64::from(args.header_timeout_secs)),
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         ..cadence_web::WebConfig::default()
     };
     serve_with(db, args.listen, config, web, |_| {}).await
@@ -99,6 +108,7 @@ pub async fn serve_with(
     web: cadence_web::WebConfig,
     announce: impl FnOnce(SocketAddr),
 ) -> CliResult {
+    let (header_read_timeout, max_connections) = (web.header_read_timeout, web.max_connections);
     let app = App::new(db.store(), Arc::new(SystemClock), config);
     let router = cadence_web::router(app, web);
     let listener = tokio::net::TcpListener::bind(listen)
@@ -109,13 +119,14 @@ pub async fn serve_with(
         .map_err(|e| CliError::Failed(e.into()))?;
     tracing::info!(address = %local, "Cadence is listening on http://{local}");
     announce(local);
-    axum::serve(
+    super::connections::serve(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
+        router,
+        header_read_timeout,
+        max_connections,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| CliError::Failed(e.into()))?;
+    .await;
     tracing::info!("shutting down: in-flight requests finished");
     db.close().await;
     Ok(())

@@ -8,6 +8,7 @@
 )]
 
 mod clinical;
+mod connections;
 mod course;
 mod demo;
 mod e2e;

@@ -14,15 +14,21 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "a long synthetic passphrase";
 
 /// A `cadence serve` child process on an ephemeral loopback port.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
     fn start(db_url: &str) -> Server {
+        Server::start_with(db_url, &[])
+    }
+
+    /// With extra `serve` options.
+    pub(crate) fn start_with(db_url: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url])
+            .args(extra)
             .env("CADENCE_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
