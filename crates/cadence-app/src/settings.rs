@@ -11,6 +11,7 @@ use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
 use cadence_clinical::calendar::OpenDays;
 use cadence_clinical::price::PriceList;
+use cadence_store::StoreError;
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::UserId;
 use cadence_store::records::{Clinic, NewUser, Role, User};
@@ -106,7 +107,20 @@ impl App {
             created_at: self.now(),
         };
         let event = actor.event(self, AuditAction::PrivilegeChange, "user");
-        let user = self.store.create_user(new, event).await?;
+        let user = match self.store.create_user(new, event).await {
+            Ok(user) => user,
+            // Emails are unique across the installation, so the address may belong to another
+            // clinic's user: the answer must not say so (issue 15 §10), and reads the same
+            // whichever clinic has it.
+            Err(StoreError::Conflict { .. }) => {
+                return Err(AppError::Conflict {
+                    code: "conflict",
+                    message: "this email cannot be used for a new account; use another address"
+                        .into(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
         Ok(NewAccount {
             user,
             one_time_password: otp,

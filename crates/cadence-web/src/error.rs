@@ -41,10 +41,15 @@ pub const WEB_CODES: &[(&str, u16)] = &[
     ("storage_unavailable", 503),
 ];
 
-/// Marks a response answered `storage_unavailable`, so the layer that watches storage
-/// ([`crate::middleware::storage_watch`]) can tell `/healthz`.
+/// Marks a response answered `storage_unavailable`, so the layer that watches answers
+/// ([`crate::middleware::observe_answers`]) can tell `/healthz`.
 #[derive(Debug, Clone, Copy)]
 pub struct StorageTrouble;
+
+/// Marks an HTML form refused by its CSRF check, with who sent it, so the layer that watches
+/// answers ([`crate::middleware::observe_answers`]) writes the `denied` audit row.
+#[derive(Debug, Clone)]
+pub struct CsrfRefused(pub cadence_app::Actor);
 
 /// The JSON body of an error.
 #[derive(Debug, Serialize)]

@@ -104,7 +104,7 @@ pub fn router_with(app: App, config: WebConfig, extra: Router) -> Router {
         .merge(extra)
         .layer(axum::middleware::from_fn_with_state(
             state,
-            middleware::storage_watch,
+            middleware::observe_answers,
         ));
     // `Router::layer` wraps what is already there: the last layer added is the outermost.
     routes

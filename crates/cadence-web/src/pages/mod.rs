@@ -21,7 +21,7 @@ mod today;
 
 use crate::AppState;
 use crate::auth::{cookie_value, session_cookie_name, verify_csrf};
-use crate::error::{StorageTrouble, WebError};
+use crate::error::{CsrfRefused, StorageTrouble, WebError};
 use crate::extract::RequestId;
 use askama::Template;
 use axum::Router;
@@ -83,10 +83,15 @@ impl PageAuth {
         allows(self.actor().role, permission)
     }
 
-    /// The CSRF check for a submitted form: same origin, and its `csrf_token` field.
+    /// The CSRF check for a submitted form: same origin, and its `csrf_token` field. A refusal
+    /// is written to the audit log (object type `csrf`, as for the API) on its way out
+    /// ([`crate::middleware::observe_answers`]), so the handlers' calls stay synchronous.
     pub fn check_form(&self, headers: &HeaderMap, uri: &Uri, token: &str) -> Result<(), PageError> {
-        verify_csrf(headers, uri, &self.authenticated.session, Some(token))
-            .map_err(|e| PageError::from_web(e, self.chrome.clone()))
+        verify_csrf(headers, uri, &self.authenticated.session, Some(token)).map_err(|e| {
+            let mut page = PageError::from_web(e, self.chrome.clone());
+            page.csrf_refused = Some(self.actor().clone());
+            page
+        })
     }
 }
 
@@ -243,6 +248,8 @@ pub struct PageError {
     code: &'static str,
     message: String,
     chrome: Chrome,
+    /// Who sent a form that failed its CSRF check (to be audited).
+    csrf_refused: Option<Actor>,
 }
 
 #[derive(Template)]
@@ -268,6 +275,7 @@ impl PageError {
             code: err.code(),
             message: err.message().to_owned(),
             chrome,
+            csrf_refused: None,
         }
     }
 
@@ -278,6 +286,7 @@ impl PageError {
             code: "not_found",
             message: "There is no such page, or it belongs to another clinic.".into(),
             chrome,
+            csrf_refused: None,
         }
     }
 }
@@ -303,6 +312,9 @@ impl IntoResponse for PageError {
         let mut response = (self.status, render(&page)).into_response();
         if self.code == "storage_unavailable" {
             response.extensions_mut().insert(StorageTrouble);
+        }
+        if let Some(actor) = self.csrf_refused {
+            response.extensions_mut().insert(CsrfRefused(actor));
         }
         response
     }

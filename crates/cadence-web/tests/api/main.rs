@@ -22,6 +22,7 @@ mod flow;
 mod headers;
 mod invalid;
 mod isolation;
+mod leaks;
 mod matrix;
 mod pages_admin;
 mod pages_clinical;

@@ -1,6 +1,7 @@
 //! Shared test support: running a test on every backend, a world of fixtures, the table of
 //! valid requests for every route, and checking responses against the OpenAPI document.
 
+pub mod browser;
 pub mod cases;
 pub mod schema;
 
