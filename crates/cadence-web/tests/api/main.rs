@@ -16,6 +16,7 @@ mod support;
 
 mod audit;
 mod audit_tamper;
+mod contract;
 mod csrf;
 mod docs;
 mod flow;
@@ -24,6 +25,7 @@ mod invalid;
 mod isolation;
 mod leaks;
 mod matrix;
+mod page_matrix;
 mod pages_admin;
 mod pages_clinical;
 mod redirects;

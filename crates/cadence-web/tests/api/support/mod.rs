@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod cases;
+pub mod page_cases;
 pub mod schema;
 
 pub use cadence_testkit::{Backend, Credential, TestApp, TestResponse, builders};
