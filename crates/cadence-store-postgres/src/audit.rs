@@ -130,7 +130,7 @@ pub(crate) async fn entries(
     Ok(rows
         .iter()
         .map(|row| match record(row) {
-            Ok(r) => AuditEntry::Readable(r),
+            Ok(r) => AuditEntry::Readable(Box::new(r)),
             Err(_) => AuditEntry::Unreadable {
                 seq: get(row, "seq").ok(),
             },

@@ -201,7 +201,7 @@ pub fn next_head(head: &ChainHead, r: &AuditRecord) -> Result<ChainHead, ChainBr
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditEntry {
     /// A row that decodes.
-    Readable(AuditRecord),
+    Readable(Box<AuditRecord>),
     /// A row that does not; `seq` when at least its sequence number decodes.
     Unreadable {
         /// Its sequence number, if that much can be read.

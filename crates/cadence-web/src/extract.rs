@@ -58,10 +58,8 @@ fn integral_floats_to_integers(value: &mut Value) {
         Value::Number(n) if n.is_f64() => {
             if let Some(f) = n.as_f64() {
                 // i64::MIN is -2^63 exactly; i64::MAX rounds up to 2^63 as an f64.
-                if f.fract() == 0.0
-                    && f >= -9.223_372_036_854_776e18
-                    && f < 9.223_372_036_854_776e18
-                {
+                let i64_range = -9.223_372_036_854_776e18..9.223_372_036_854_776e18;
+                if f.fract() == 0.0 && i64_range.contains(&f) {
                     // A whole number inside the i64 range, checked above: the cast is exact.
                     let whole = f as i64;
                     *value = Value::from(whole);

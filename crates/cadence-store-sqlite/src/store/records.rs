@@ -92,7 +92,7 @@ pub(crate) async fn audit_entries(
     Ok(rows
         .iter()
         .map(|row| match record(row) {
-            Ok(r) => AuditEntry::Readable(r),
+            Ok(r) => AuditEntry::Readable(Box::new(r)),
             Err(_) => AuditEntry::Unreadable {
                 seq: get(row, "seq").ok(),
             },

@@ -76,7 +76,7 @@ pub async fn audit_append_and_page(backend: &dyn super::Backend) {
     let readable: Vec<_> = entries
         .into_iter()
         .map(|e| match e {
-            crate::audit::AuditEntry::Readable(r) => r,
+            crate::audit::AuditEntry::Readable(r) => *r,
             other => panic!("an intact row read as {other:?}"),
         })
         .collect();

@@ -89,7 +89,7 @@ impl PageAuth {
     pub fn check_form(&self, headers: &HeaderMap, uri: &Uri, token: &str) -> Result<(), PageError> {
         verify_csrf(headers, uri, &self.authenticated.session, Some(token)).map_err(|e| {
             let mut page = PageError::from_web(e, self.chrome.clone());
-            page.csrf_refused = Some(self.actor().clone());
+            page.csrf_refused = Some(Box::new(self.actor().clone()));
             page
         })
     }
@@ -246,10 +246,11 @@ impl FromRequestParts<AppState> for PageAuth {
 pub struct PageError {
     status: StatusCode,
     code: &'static str,
-    message: String,
+    message: Box<str>,
     chrome: Chrome,
-    /// Who sent a form that failed its CSRF check (to be audited).
-    csrf_refused: Option<Actor>,
+    /// Who sent a form that failed its CSRF check (to be audited); boxed, as errors travel
+    /// by value.
+    csrf_refused: Option<Box<Actor>>,
 }
 
 #[derive(Template)]
@@ -273,7 +274,7 @@ impl PageError {
         PageError {
             status: err.status(),
             code: err.code(),
-            message: err.message().to_owned(),
+            message: err.message().into(),
             chrome,
             csrf_refused: None,
         }
@@ -314,7 +315,7 @@ impl IntoResponse for PageError {
             response.extensions_mut().insert(StorageTrouble);
         }
         if let Some(actor) = self.csrf_refused {
-            response.extensions_mut().insert(CsrfRefused(actor));
+            response.extensions_mut().insert(CsrfRefused(*actor));
         }
         response
     }

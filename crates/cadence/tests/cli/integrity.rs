@@ -4,7 +4,7 @@
 //! that do not decode are named as the entry that cannot be read, exit 1, never an internal
 //! error; both work on a read-only copy. `serve` refuses a database file it cannot write.
 
-use crate::service::{audit_triggers, setup, tamper};
+use crate::service::{audit_triggers, copy_db, setup, tamper};
 use crate::{Run, cadence, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,7 +38,7 @@ fn fourteen_entries(dir: &Path) -> PathBuf {
 /// A copy of `original` with the append-only triggers dropped and `sql` run on it.
 fn tampered(original: &Path, name: &str, sql: &[&str]) -> String {
     let copy = original.with_file_name(name);
-    std::fs::copy(original, &copy).unwrap();
+    copy_db(original, &copy);
     let drops: Vec<String> = audit_triggers(&copy)
         .iter()
         .map(|t| format!("DROP TRIGGER {t}"))
@@ -231,7 +231,7 @@ fn verification_works_on_a_read_only_copy() {
     let archive = dir.join("archive");
     std::fs::create_dir(&archive).unwrap();
     let copy = archive.join("copy.db");
-    std::fs::copy(&original, &copy).unwrap();
+    copy_db(&original, &copy);
     set_mode(&copy, 0o444);
     set_mode(&archive, 0o555);
     set_mode(&dir, 0o755);

@@ -238,6 +238,20 @@ fn acknowledged_writes_survive_kill_9_and_the_chain_verifies() {
 }
 
 /// Runs SQL against a database file directly, as an attacker with file access could.
+/// Copies a database file with its `-wal` file (recent commits of a server that was killed
+/// are only there; `audit verify` reads without checkpointing them into the file).
+pub(crate) fn copy_db(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::copy(from, to).unwrap();
+    let wal = |p: &std::path::Path| {
+        let mut name = p.as_os_str().to_owned();
+        name.push("-wal");
+        std::path::PathBuf::from(name)
+    };
+    if wal(from).exists() {
+        std::fs::copy(wal(from), wal(to)).unwrap();
+    }
+}
+
 pub(crate) fn tamper(path: &std::path::Path, sql: &[&str]) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -293,7 +307,7 @@ fn editing_or_deleting_an_audit_row_is_detected_and_named() {
 
     // The database refuses the edit while its triggers stand.
     let copy = dir.join("edited.db");
-    std::fs::copy(&original, &copy).unwrap();
+    copy_db(&original, &copy);
     let refused = std::panic::catch_unwind(|| {
         tamper(
             &copy,
@@ -324,7 +338,7 @@ fn editing_or_deleting_an_audit_row_is_detected_and_named() {
     assert!(run.stderr.contains("entry 2"), "{}", run.stderr);
 
     let deleted = dir.join("deleted.db");
-    std::fs::copy(&original, &deleted).unwrap();
+    copy_db(&original, &deleted);
     let mut delete: Vec<&str> = drops.iter().map(String::as_str).collect();
     delete.push("DELETE FROM audit_log WHERE seq = 3");
     tamper(&deleted, &delete);
