@@ -164,15 +164,23 @@ impl App {
         let user = match self.store.find_user_by_email(&email).await {
             Ok(user) => Some(user),
             Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let verified = match &user {
-            Some(u) => self.hashing.verify(password, &u.password_hash).await? && !u.disabled,
-            None => {
-                let _ = self.hashing.verify(password, dummy_hash()).await?;
-                false
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e.into());
             }
         };
+        let hash = user
+            .as_ref()
+            .map_or(dummy_hash(), |u| u.password_hash.as_str());
+        let matches = match self.hashing.verify(password, hash).await {
+            Ok(matches) => matches,
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e);
+            }
+        };
+        // An unknown email costs the same verification (of the dummy hash) and always fails.
+        let verified = matches && user.as_ref().is_some_and(|u| !u.disabled);
         let event = |user: Option<&User>, action, outcome| AuditEvent {
             at: now,
             actor_id: user.map(|u| u.id),
@@ -337,7 +345,14 @@ impl App {
     ) -> Result<(), AppError> {
         let user = self.store.get_user(auth.actor.user_id).await?;
         let attempt = self.reserve_attempt(&user.email, address)?;
-        if !self.hashing.verify(current, &user.password_hash).await? {
+        let matches = match self.hashing.verify(current, &user.password_hash).await {
+            Ok(matches) => matches,
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e);
+            }
+        };
+        if !matches {
             return Err(AppError::invalid(
                 "invalid_credentials",
                 "the current password is not right",

@@ -112,11 +112,6 @@ impl App {
     pub fn config(&self) -> &AppConfig {
         &self.config
     }
-
-    /// The password hashing pool.
-    pub fn hashing(&self) -> &hashing::Hashing {
-        &self.hashing
-    }
 }
 
 /// The authenticated user a request acts as.

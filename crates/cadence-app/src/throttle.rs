@@ -4,7 +4,8 @@
 //! counted under one lock ([`Throttle::reserve`]), so however many attempts arrive at once, at
 //! most `max` of them are ever checked in a window: checking first and counting after the
 //! slow hash let 33 of 200 concurrent guesses through a limit of 10 (issue 15 §2). A
-//! successful attempt gives its place back ([`Reservation::succeeded`]); a failed one keeps it
+//! successful attempt gives its place back ([`Reservation::succeeded`]), as does one the
+//! database kept from being checked ([`Reservation::not_checked`]); a failed one keeps it
 //! until the window ends.
 //!
 //! The counts live in this process's memory: a restart forgets them, and N server processes
@@ -113,6 +114,17 @@ impl Reservation<'_> {
             }
         }
     }
+
+    /// The password could not be checked (the database failed): the attempt gives every place
+    /// back, so an outage does not lock accounts out once it is over.
+    pub fn not_checked(self) {
+        let mut map = self.throttle.map();
+        for key in &self.keys {
+            if let Some(w) = map.get_mut(key) {
+                w.count = w.count.saturating_sub(1);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -170,6 +182,18 @@ mod tests {
         }
         let _ = t.reserve(&[("address", 3)], at(2), WINDOW).unwrap();
         assert!(t.reserve(&[("address", 3)], at(2), WINDOW).is_err());
+    }
+
+    #[test]
+    fn an_attempt_not_checked_gives_its_places_back() {
+        let t = Throttle::default();
+        let _ = t.reserve(&[("account", 2)], at(0), WINDOW).unwrap();
+        t.reserve(&[("account", 2)], at(0), WINDOW)
+            .unwrap()
+            .not_checked();
+        // One failure counted, not two: one more attempt fits.
+        let _ = t.reserve(&[("account", 2)], at(1), WINDOW).unwrap();
+        assert!(t.reserve(&[("account", 2)], at(1), WINDOW).is_err());
     }
 
     #[test]
