@@ -6,7 +6,7 @@
 //! their audit rows have no actor: `create` of a `clinic`, and `privilege_change` of a `user`
 //! (a new account is a grant of a role, which is what an access review looks for).
 
-use crate::auth::{check_new_password, hash_password, new_token};
+use crate::auth::{check_new_password, new_token};
 use crate::{App, AppError, validate};
 use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
 use cadence_store::ids::ClinicId;
@@ -82,7 +82,7 @@ impl App {
             clinic_id: clinic,
             email,
             role,
-            password_hash: hash_password(&password)?,
+            password_hash: self.hashing.hash(&password).await?,
             must_change_password: one_time.is_some(),
             created_at: self.now(),
         };

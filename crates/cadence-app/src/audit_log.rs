@@ -3,7 +3,8 @@
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
 use cadence_store::audit::{
-    AuditAction, AuditOutcome, AuditRecord, ChainBreak, ChainHead, next_head,
+    AuditAction, AuditOutcome, AuditRecord, ChainBreak, ChainHead, check_anchor, check_end,
+    next_entry,
 };
 use cadence_store::ids::PatientId;
 use jiff::Timestamp;
@@ -21,21 +22,51 @@ pub enum ChainCheck {
 }
 
 impl App {
-    /// Verifies the whole audit chain page by page (no actor: an operator's command).
+    /// Verifies the whole audit chain page by page (no actor: an operator's command), up to
+    /// the head the last append recorded (`audit_head`), which it must reach.
     pub async fn verify_audit_chain(&self) -> Result<ChainCheck, AppError> {
+        self.verify_audit_chain_to(None).await
+    }
+
+    /// [`App::verify_audit_chain`], and also against an anchor kept elsewhere (the head in a
+    /// backup manifest): the log must still hold the anchor's entry with its hash.
+    ///
+    /// The recorded head is read first and the walk stops there, so rows a running server
+    /// appends meanwhile are not mistaken for tampering. A row that does not decode is
+    /// reported as the entry that cannot be read, not as a failure of the verifier.
+    pub async fn verify_audit_chain_to(
+        &self,
+        anchor: Option<&ChainHead>,
+    ) -> Result<ChainCheck, AppError> {
+        let recorded = self.store.audit_head().await?;
+        let end = recorded.as_ref().map_or(i64::MAX, |h| h.seq);
         let mut head = ChainHead::genesis();
-        loop {
-            let page = self.store.audit_page(head.seq + 1, PAGE).await?;
+        let mut at_anchor = anchor.filter(|a| a.seq == 0).map(|_| head.clone());
+        while head.seq < end {
+            let want = u32::try_from(end - head.seq).map_or(PAGE, |left| left.min(PAGE));
+            let page = self.store.audit_entries(head.seq + 1, want).await?;
             if page.is_empty() {
-                return Ok(ChainCheck::Intact(head));
+                break;
             }
-            for r in &page {
-                match next_head(&head, r) {
+            for entry in &page {
+                match next_entry(&head, entry) {
                     Ok(next) => head = next,
                     Err(b) => return Ok(ChainCheck::Broken(b)),
                 }
+                if anchor.is_some_and(|a| a.seq == head.seq) {
+                    at_anchor = Some(head.clone());
+                }
             }
         }
+        if let Err(b) = check_end(&head, recorded.as_ref()) {
+            return Ok(ChainCheck::Broken(b));
+        }
+        if let Some(anchor) = anchor {
+            if let Err(b) = check_anchor(&head, at_anchor.as_ref(), anchor) {
+                return Ok(ChainCheck::Broken(b));
+            }
+        }
+        Ok(ChainCheck::Intact(head))
     }
 
     /// Records an attempt the permission matrix or a CSRF check refused (ASVS 16.3.2: log

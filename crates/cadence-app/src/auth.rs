@@ -8,7 +8,10 @@
 //!   (12 hours), checked on every request against the injected clock; logout deletes the
 //!   session on the server.
 //! - Unknown email and wrong password get the same answer, after the same work.
-//! - Failed logins are throttled per account and per client address.
+//! - Password attempts (logins and password changes) are counted per account and per client
+//!   address before the password is checked ([`crate::throttle`]); hashing runs on a bounded
+//!   blocking pool ([`crate::hashing`]).
+//! - Expired sessions are purged at most once a minute, on login.
 
 use crate::{Actor, App, AppError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -18,8 +21,6 @@ use cadence_store::records::{AuthSession, AuthSessionKind, NewAuthSession, User}
 use cadence_store::{StoreError, ids::UserId};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// Shortest accepted password (ASVS 6.2.1: at least 8; 15 recommended).
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -50,6 +51,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     };
     argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
 }
+
+/// How often expired sessions are purged (on login).
+const PURGE_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_mins(1);
 
 /// A hash of a random password, verified against when the email is unknown so both answers
 /// take the same time.
@@ -97,48 +101,6 @@ pub fn check_new_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Counts failed logins per key (account or address) within a window.
-#[derive(Debug, Default)]
-pub struct Throttle(Mutex<HashMap<String, (Timestamp, u32)>>);
-
-impl Throttle {
-    fn blocked(
-        &self,
-        key: &str,
-        now: Timestamp,
-        window: jiff::SignedDuration,
-        max: u32,
-    ) -> Option<u64> {
-        let map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (start, count) = map.get(key)?;
-        let ends = start.saturating_add(window).ok()?;
-        (now < ends && *count >= max)
-            .then(|| ends.duration_since(now).as_secs().max(1).unsigned_abs())
-    }
-
-    fn fail(&self, key: &str, now: Timestamp, window: jiff::SignedDuration) {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let entry = map.entry(key.to_owned()).or_insert((now, 0));
-        if entry.0.saturating_add(window).is_ok_and(|end| now >= end) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-    }
-
-    fn clear(&self, key: &str) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key);
-    }
-}
-
 /// A successful login: the tokens to hand to the client (never stored or logged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Login {
@@ -164,6 +126,28 @@ pub struct Authenticated {
 }
 
 impl App {
+    /// Takes a place in the throttle for a password attempt on `email` from `address`
+    /// ([`crate::throttle`]), or answers `Throttled`.
+    fn reserve_attempt(
+        &self,
+        email: &str,
+        address: &str,
+    ) -> Result<crate::throttle::Reservation<'_>, AppError> {
+        let cfg = &self.config;
+        let account_key = format!("account:{email}");
+        let address_key = format!("address:{address}");
+        self.throttle
+            .reserve(
+                &[
+                    (&account_key, cfg.max_failures_per_account),
+                    (&address_key, cfg.max_failures_per_address),
+                ],
+                self.now(),
+                cfg.throttle_window,
+            )
+            .map_err(|retry_after_secs| AppError::Throttled { retry_after_secs })
+    }
+
     /// Logs a user in from an email and password. `address` is the client address used for
     /// throttling.
     pub async fn login(
@@ -176,31 +160,27 @@ impl App {
     ) -> Result<Login, AppError> {
         let now = self.now();
         let email = email.trim().to_lowercase();
-        let cfg = &self.config;
-        let account_key = format!("account:{email}");
-        let address_key = format!("address:{address}");
-        for (key, max) in [
-            (&account_key, cfg.max_failures_per_account),
-            (&address_key, cfg.max_failures_per_address),
-        ] {
-            if let Some(retry_after_secs) =
-                self.throttle.blocked(key, now, cfg.throttle_window, max)
-            {
-                return Err(AppError::Throttled { retry_after_secs });
-            }
-        }
+        let attempt = self.reserve_attempt(&email, address)?;
         let user = match self.store.find_user_by_email(&email).await {
             Ok(user) => Some(user),
             Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let verified = match &user {
-            Some(u) => verify_password(password, &u.password_hash) && !u.disabled,
-            None => {
-                let _ = verify_password(password, dummy_hash());
-                false
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e.into());
             }
         };
+        let hash = user
+            .as_ref()
+            .map_or(dummy_hash(), |u| u.password_hash.as_str());
+        let matches = match self.hashing.verify(password, hash).await {
+            Ok(matches) => matches,
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e);
+            }
+        };
+        // An unknown email costs the same verification (of the dummy hash) and always fails.
+        let verified = matches && user.as_ref().is_some_and(|u| !u.disabled);
         let event = |user: Option<&User>, action, outcome| AuditEvent {
             at: now,
             actor_id: user.map(|u| u.id),
@@ -214,8 +194,6 @@ impl App {
             request_id: request_id.to_owned(),
         };
         let Some(user) = user.filter(|_| verified) else {
-            self.throttle.fail(&account_key, now, cfg.throttle_window);
-            self.throttle.fail(&address_key, now, cfg.throttle_window);
             self.store
                 .append_audit(event(None, AuditAction::LoginFailed, AuditOutcome::Failure))
                 .await?;
@@ -224,7 +202,8 @@ impl App {
                 "the email or password is not right",
             ));
         };
-        self.throttle.clear(&account_key);
+        attempt.succeeded();
+        self.purge_expired_sessions(now).await;
         let token = new_token()?;
         let csrf_token = match kind {
             AuthSessionKind::Browser => Some(csrf_for(&token)),
@@ -248,6 +227,45 @@ impl App {
             user_id: user.id,
             must_change_password: user.must_change_password,
         })
+    }
+
+    /// Deletes sessions past their idle or absolute limit, at most once a minute (a login
+    /// flood must not become a delete flood). Sessions are otherwise deleted only when
+    /// presented after expiry, so abandoned ones would pile up. A failure is logged, not
+    /// answered: the login itself does not depend on it.
+    async fn purge_expired_sessions(&self, now: Timestamp) {
+        {
+            let mut last = self
+                .last_purge
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Due when never run, a minute after the last run, or when the clock went back.
+            let due = last.is_none_or(|last| {
+                now < last
+                    || last
+                        .saturating_add(PURGE_EVERY)
+                        .is_ok_and(|next| now >= next)
+            });
+            if !due {
+                return;
+            }
+            *last = Some(now);
+        }
+        let (Ok(idle_before), Ok(created_before)) = (
+            now.checked_sub(self.config.idle_timeout),
+            now.checked_sub(self.config.absolute_timeout),
+        ) else {
+            return;
+        };
+        match self
+            .store
+            .delete_expired_auth_sessions(idle_before, created_before)
+            .await
+        {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions purged"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+        }
     }
 
     /// Validates a session token on a request: unknown, idle-expired or absolutely expired
@@ -315,20 +333,32 @@ impl App {
     }
 
     /// Changes the acting user's password after checking the current one; other sessions of
-    /// the user end (ASVS 7.4.3).
+    /// the user end (ASVS 7.4.3). Guesses of the current password count against the same
+    /// limits as failed logins (the account and `address`): a stolen session must not become
+    /// an unthrottled way to test passwords.
     pub async fn change_password(
         &self,
         auth: &Authenticated,
         current: &str,
         new: &str,
+        address: &str,
     ) -> Result<(), AppError> {
         let user = self.store.get_user(auth.actor.user_id).await?;
-        if !verify_password(current, &user.password_hash) {
+        let attempt = self.reserve_attempt(&user.email, address)?;
+        let matches = match self.hashing.verify(current, &user.password_hash).await {
+            Ok(matches) => matches,
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e);
+            }
+        };
+        if !matches {
             return Err(AppError::invalid(
                 "invalid_credentials",
                 "the current password is not right",
             ));
         }
+        attempt.succeeded();
         check_new_password(new)?;
         if new == current {
             return Err(AppError::invalid(
@@ -336,7 +366,7 @@ impl App {
                 "choose a password different from the current one",
             ));
         }
-        let hash = hash_password(new)?;
+        let hash = self.hashing.hash(new).await?;
         let event = auth.actor.event(self, AuditAction::Update, "password");
         self.store
             .set_password(user.id, &hash, false, Some(&auth.session.token_hash), event)
@@ -389,21 +419,5 @@ mod tests {
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("eight ch").is_ok());
         assert!(check_new_password(&"x".repeat(129)).is_err());
-    }
-
-    #[test]
-    fn throttle_blocks_after_max_and_resets_after_the_window() {
-        let t = Throttle::default();
-        let now = Timestamp::from_second(1_800_000_000).unwrap();
-        let window = jiff::SignedDuration::from_mins(15);
-        for _ in 0..3 {
-            assert!(t.blocked("k", now, window, 3).is_none());
-            t.fail("k", now, window);
-        }
-        assert!(t.blocked("k", now, window, 3).is_some());
-        let later = now
-            .saturating_add(jiff::SignedDuration::from_mins(16))
-            .unwrap();
-        assert!(t.blocked("k", later, window, 3).is_none());
     }
 }

@@ -40,6 +40,13 @@ pub enum AppError {
     /// The password must be changed before anything else.
     #[error("change your one-time password to continue")]
     PasswordChangeRequired,
+    /// Storage cannot take writes right now (disk full, read-only, I/O or connection
+    /// trouble); nothing was changed (logged; never shown in detail).
+    #[error(
+        "the database is unavailable (full, read-only or unreachable); nothing was changed. \
+         Try again later"
+    )]
+    StorageUnavailable(String),
     /// A storage or internal failure (logged; never shown in detail).
     #[error("internal error")]
     Internal(String),
@@ -63,6 +70,7 @@ impl AppError {
             AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
             AppError::Throttled { .. } => "too_many_attempts",
             AppError::PasswordChangeRequired => "password_change_required",
+            AppError::StorageUnavailable(_) => "storage_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -83,6 +91,7 @@ impl From<StoreError> for AppError {
                     _ => "this conflicts with existing data".into(),
                 },
             },
+            StoreError::Unavailable(detail) => AppError::StorageUnavailable(detail),
             StoreError::Other(detail) => AppError::Internal(detail),
         }
     }

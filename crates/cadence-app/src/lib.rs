@@ -6,9 +6,9 @@
 //! transaction as the access itself. Time comes from an injected [`Clock`], so session expiry
 //! and audit times are testable.
 //!
-//! Reading order: [`clock`], [`error`], [`authz`], [`auth`], then the services: [`patients`],
-//! [`screenings`], [`assessments`], [`courses`], [`safety`] (findings, holds and releases),
-//! [`treatment_sessions`], [`decisions`],
+//! Reading order: [`clock`], [`error`], [`authz`], [`auth`] (with [`throttle`] and
+//! [`hashing`]), then the services: [`patients`], [`screenings`], [`assessments`],
+//! [`courses`], [`safety`] (findings, holds and releases), [`treatment_sessions`], [`decisions`],
 //! [`research`], [`audit_log`], [`today`] (the day's work and the patient list at a glance);
 //! [`admin`] is the operator's (clinics and users), [`settings`] the clinic admin's.
 
@@ -22,11 +22,14 @@ pub mod courses;
 pub mod decisions;
 pub mod demo;
 pub mod error;
+pub mod hashing;
+pub mod health;
 pub mod patients;
 pub mod research;
 pub mod safety;
 pub mod screenings;
 pub mod settings;
+pub mod throttle;
 pub mod today;
 pub mod treatment_sessions;
 mod validate;
@@ -53,6 +56,8 @@ pub struct AppConfig {
     pub max_failures_per_address: u32,
     /// The throttle window.
     pub throttle_window: jiff::SignedDuration,
+    /// Password hashes computed at once, on the blocking pool ([`hashing`]); more wait.
+    pub max_concurrent_hashes: usize,
 }
 
 impl Default for AppConfig {
@@ -63,6 +68,7 @@ impl Default for AppConfig {
             max_failures_per_account: 10,
             max_failures_per_address: 50,
             throttle_window: jiff::SignedDuration::from_mins(15),
+            max_concurrent_hashes: hashing::default_concurrency(),
         }
     }
 }
@@ -73,7 +79,10 @@ pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: AppConfig,
-    throttle: Arc<auth::Throttle>,
+    throttle: Arc<throttle::Throttle>,
+    hashing: Arc<hashing::Hashing>,
+    last_purge: Arc<std::sync::Mutex<Option<jiff::Timestamp>>>,
+    storage: Arc<health::StorageHealth>,
 }
 
 impl App {
@@ -82,8 +91,11 @@ impl App {
         App {
             store,
             clock,
+            throttle: Arc::new(throttle::Throttle::default()),
+            hashing: Arc::new(hashing::Hashing::new(config.max_concurrent_hashes)),
+            last_purge: Arc::default(),
+            storage: Arc::default(),
             config,
-            throttle: Arc::new(auth::Throttle::default()),
         }
     }
 

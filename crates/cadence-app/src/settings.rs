@@ -6,11 +6,12 @@
 //! disable themselves, so a clinic is never left without anyone able to manage it by accident.
 
 use crate::admin::{ONE_TIME_PASSWORD_CHARS, check_email};
-use crate::auth::{hash_password, new_token};
+use crate::auth::new_token;
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
 use cadence_clinical::calendar::OpenDays;
 use cadence_clinical::price::PriceList;
+use cadence_store::StoreError;
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::UserId;
 use cadence_store::records::{Clinic, NewUser, Role, User};
@@ -101,12 +102,25 @@ impl App {
             clinic_id: actor.clinic_id,
             email,
             role,
-            password_hash: hash_password(&otp)?,
+            password_hash: self.hashing.hash(&otp).await?,
             must_change_password: true,
             created_at: self.now(),
         };
         let event = actor.event(self, AuditAction::PrivilegeChange, "user");
-        let user = self.store.create_user(new, event).await?;
+        let user = match self.store.create_user(new, event).await {
+            Ok(user) => user,
+            // Emails are unique across the installation, so the address may belong to another
+            // clinic's user: the answer must not say so (issue 15 §10), and reads the same
+            // whichever clinic has it.
+            Err(StoreError::Conflict { .. }) => {
+                return Err(AppError::Conflict {
+                    code: "conflict",
+                    message: "this email cannot be used for a new account; use another address"
+                        .into(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
         Ok(NewAccount {
             user,
             one_time_password: otp,

@@ -9,7 +9,7 @@
 use crate::convert::{get, parsed, timestamp};
 use crate::error;
 use cadence_store::StoreError;
-use cadence_store::audit::{AuditEvent, AuditRecord, chain_hash};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead, chain_hash};
 use cadence_store::ids::{ClinicId, PatientId, UserId};
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
@@ -109,6 +109,47 @@ pub(crate) async fn page(
     .await
     .map_err(error::map)?;
     rows.iter().map(record).collect()
+}
+
+/// Rows with `from_seq <= seq` as verification reads them: undecodable ones marked.
+pub(crate) async fn entries(
+    pool: &PgPool,
+    from_seq: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        audit_columns!(),
+        " FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"
+    ))
+    .bind(from_seq)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(error::map)?;
+    Ok(rows
+        .iter()
+        .map(|row| match record(row) {
+            Ok(r) => AuditEntry::Readable(Box::new(r)),
+            Err(_) => AuditEntry::Unreadable {
+                seq: get(row, "seq").ok(),
+            },
+        })
+        .collect())
+}
+
+/// The head the last append recorded.
+pub(crate) async fn head(pool: &PgPool) -> Result<Option<ChainHead>, StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_optional(pool)
+        .await
+        .map_err(error::map)?;
+    Ok(row.and_then(|row| {
+        Some(ChainHead {
+            seq: get(&row, "seq").ok()?,
+            hash: get(&row, "hash").ok()?,
+        })
+    }))
 }
 
 /// Rows with `from <= at < to`, optionally about one patient, in sequence order.

@@ -340,6 +340,37 @@ pub(crate) async fn delete_auth_session(
     tx.commit().await.map_err(error::map)
 }
 
+/// The server answers, and this session could write: not a standby in recovery, not
+/// `default_transaction_read_only` (as a database, role or server setting).
+pub(crate) async fn check_available(pool: &PgPool) -> Result<(), StoreError> {
+    let writable: bool = sqlx::query_scalar(
+        "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(error::map)?;
+    if writable {
+        Ok(())
+    } else {
+        Err(StoreError::Unavailable("the database is read-only".into()))
+    }
+}
+
+pub(crate) async fn delete_expired_auth_sessions(
+    pool: &PgPool,
+    idle_before: Timestamp,
+    created_before: Timestamp,
+) -> Result<u64, StoreError> {
+    let deleted =
+        sqlx::query("DELETE FROM auth_sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before.as_millisecond())
+            .bind(created_before.as_millisecond())
+            .execute(pool)
+            .await
+            .map_err(error::map)?;
+    Ok(deleted.rows_affected())
+}
+
 /// `NotFound` unless `exists` (a `SELECT 1 ... WHERE id = $1`) finds a row: checked before an
 /// insert, so a missing parent is reported as missing, not as a foreign-key conflict.
 pub(crate) async fn require(

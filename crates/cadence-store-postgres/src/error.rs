@@ -27,10 +27,33 @@ pub(crate) fn map(err: sqlx::Error) -> StoreError {
                     constraint: "foreign_key".into(),
                 };
             }
+            Some(code) if unavailable_code(code) => {
+                return StoreError::Unavailable(describe(&err));
+            }
             _ => {}
         }
     }
+    if matches!(
+        err,
+        sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+    ) {
+        return StoreError::Unavailable(describe(&err));
+    }
     StoreError::Other(describe(&err))
+}
+
+/// Whether a SQLSTATE means the database cannot take the work now: a connection exception
+/// (class 08), insufficient resources (class 53: disk full, out of memory, too many
+/// connections), an operator intervention that ends sessions (57P01-57P03), a read-only
+/// transaction (25006: a standby or `default_transaction_read_only`), or an I/O error (58030).
+fn unavailable_code(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("53")
+        || matches!(code, "57P01" | "57P02" | "57P03" | "25006" | "58030")
 }
 
 /// The rule a unique constraint enforces, as `table.column`, named as the SQLite backend names
@@ -88,6 +111,16 @@ pub(crate) fn describe(err: &sqlx::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_disk_read_only_and_lost_connections_are_unavailable() {
+        for code in ["53100", "53300", "08006", "57P01", "25006", "58030"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        for code in ["23505", "22001", "42P01", "40001"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn named_rules_read_like_sqlite() {

@@ -78,6 +78,11 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
+            // A connection sqlx still counts inside a transaction (a rollback that could not
+            // run) is closed rather than handed out: its next BEGIN would fail (issue 15 §4).
+            .before_acquire(|conn, _meta| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .connect_with(options)
             .await
             .map_err(connect_error)?;

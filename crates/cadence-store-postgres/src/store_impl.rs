@@ -1,7 +1,7 @@
 //! The [`Store`] trait for [`PgStore`]: each method delegates to the module for its records.
 
 use crate::{PgStore, audit, clinics, courses, patients, safety, sessions};
-use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::*;
 use cadence_store::records::*;
 use cadence_store::{Store, StoreError};
@@ -9,6 +9,10 @@ use jiff::Timestamp;
 
 #[async_trait::async_trait]
 impl Store for PgStore {
+    async fn check_available(&self) -> Result<(), StoreError> {
+        clinics::check_available(&self.pool).await
+    }
+
     async fn create_clinic(&self, new: NewClinic, audit: AuditEvent) -> Result<Clinic, StoreError> {
         clinics::create_clinic(&self.pool, new, audit).await
     }
@@ -101,6 +105,14 @@ impl Store for PgStore {
         audit: Option<AuditEvent>,
     ) -> Result<(), StoreError> {
         clinics::delete_auth_session(&self.pool, token_hash, audit).await
+    }
+
+    async fn delete_expired_auth_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<u64, StoreError> {
+        clinics::delete_expired_auth_sessions(&self.pool, idle_before, created_before).await
     }
 
     async fn create_patient(
@@ -354,6 +366,18 @@ impl Store for PgStore {
 
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError> {
         audit::append_alone(&self.pool, event).await
+    }
+
+    async fn audit_entries(
+        &self,
+        from_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        audit::entries(&self.pool, from_seq, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<Option<ChainHead>, StoreError> {
+        audit::head(&self.pool).await
     }
 
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {

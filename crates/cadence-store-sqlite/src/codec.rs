@@ -15,7 +15,9 @@ use sqlx::sqlite::SqliteRow;
 use std::str::FromStr;
 
 /// Maps a sqlx error onto the storage error: unique rules to `Conflict{"table.column"}`,
-/// foreign keys to `Conflict{"foreign_key"}`, a missing row to `NotFound`.
+/// foreign keys to `Conflict{"foreign_key"}`, a missing row to `NotFound`, and a database that
+/// cannot take the write now (full disk, read-only file, I/O error, locked past the busy
+/// timeout, out of memory, a lost connection worker) to `Unavailable`.
 pub(crate) fn db(err: sqlx::Error) -> StoreError {
     match &err {
         sqlx::Error::RowNotFound => StoreError::NotFound,
@@ -26,10 +28,26 @@ pub(crate) fn db(err: sqlx::Error) -> StoreError {
             ErrorKind::ForeignKeyViolation => StoreError::Conflict {
                 constraint: "foreign_key".to_owned(),
             },
+            _ if e.code().is_some_and(|code| unavailable_code(&code)) => {
+                StoreError::Unavailable(e.message().to_owned())
+            }
             _ => StoreError::other(e.message()),
         },
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(err.to_string()),
         _ => StoreError::other(&err),
     }
+}
+
+/// Whether an SQLite (extended) result code means "cannot write now": the primary codes
+/// SQLITE_BUSY (5), SQLITE_LOCKED (6), SQLITE_NOMEM (7), SQLITE_READONLY (8), SQLITE_IOERR
+/// (10), SQLITE_FULL (13) and SQLITE_CANTOPEN (14). The extended code keeps the primary one
+/// in its low byte.
+fn unavailable_code(code: &str) -> bool {
+    code.parse::<i64>()
+        .is_ok_and(|code| matches!(code & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14))
 }
 
 /// The rule named by SQLite's "UNIQUE constraint failed: patients.clinic_id, patients.mrn":
@@ -130,6 +148,18 @@ pub(crate) fn small<T: TryFrom<i64>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_disk_read_only_and_io_errors_are_unavailable() {
+        // SQLITE_FULL, SQLITE_IOERR_WRITE (778), SQLITE_READONLY_DBMOVED (1032), SQLITE_BUSY.
+        for code in ["13", "778", "1032", "5"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        // SQLITE_CONSTRAINT_CHECK (275), SQLITE_CORRUPT (11), SQLITE_ERROR (1).
+        for code in ["275", "11", "1", "x"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+    }
 
     #[test]
     fn unique_rules_drop_the_clinic_scope() {

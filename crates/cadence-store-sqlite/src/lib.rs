@@ -39,6 +39,14 @@ impl SqliteStore {
         Ok(SqliteStore { pool, path })
     }
 
+    /// Opens an existing database file for reading only (verifying or reporting on a copy,
+    /// which may be read-only): no file is created, no migration runs, nothing is written.
+    /// Writes through the store fail.
+    pub async fn open_read_only(url: &str) -> Result<SqliteStore, OpenError> {
+        let (pool, path) = open::open_read_only_pool(url).await?;
+        Ok(SqliteStore { pool, path })
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

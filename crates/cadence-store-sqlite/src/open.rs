@@ -37,6 +37,14 @@ pub enum OpenError {
         /// Why.
         source: std::io::Error,
     },
+    /// The file (or its directory) cannot be written by this process: a read-only file, a
+    /// file owned by another user, a read-only mount.
+    #[error(
+        "the database file {} cannot be written by this process (check its owner and mode, and \
+         that its directory and file system are writable); refusing to start",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
     /// A durability setting read back weaker than required.
     #[error(transparent)]
     Weak(#[from] WeakSetting),
@@ -198,7 +206,54 @@ pub(crate) fn connect_options(path: &Path) -> SqliteConnectOptions {
         .disable_statement_logging()
 }
 
-/// Opens the pool after checking the settings and migrating on one connection.
+/// Whether a connection going back to the pool may be used again: not while sqlx still counts
+/// it inside a transaction.
+///
+/// A transaction dropped without commit queues a `ROLLBACK`. When the failure was a full disk
+/// or an I/O error, SQLite has already rolled the transaction back itself, so that `ROLLBACK`
+/// fails ("no transaction is active") and sqlx keeps counting the connection as inside a
+/// transaction: every later `BEGIN IMMEDIATE` on it failed with "begin_with at non-zero
+/// transaction depth", long after the disk had room again (issue 15 §4). The ping runs the
+/// queued rollback first; a connection still counted inside a transaction is then closed, and
+/// the pool opens a fresh one when needed.
+async fn discard_if_in_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
+}
+
+/// Proves the file can be written: a table created inside a transaction that is rolled back.
+/// SQLite opens a file it may only read without complaint, and a server on it would start,
+/// say it is healthy and then fail every login (issue 15 §6).
+async fn check_writable(conn: &mut SqliteConnection, path: &Path) -> Result<(), OpenError> {
+    let read_only = |e: &sqlx::Error| {
+        e.as_database_error()
+            .and_then(|d| d.code())
+            .and_then(|code| code.parse::<i64>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 8 | 14))
+    };
+    let fail = |e: sqlx::Error| {
+        if read_only(&e) {
+            OpenError::ReadOnly(path.to_owned())
+        } else {
+            OpenError::Connect(e.to_string())
+        }
+    };
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *conn)
+        .await
+        .map_err(fail)?;
+    let probe = sqlx::query("CREATE TABLE cadence_write_probe (x INTEGER)")
+        .execute(&mut *conn)
+        .await;
+    sqlx::query("ROLLBACK")
+        .execute(&mut *conn)
+        .await
+        .map_err(fail)?;
+    probe.map(|_| ()).map_err(fail)
+}
+
+/// Opens the pool after checking the settings, that the file can be written, and migrating on
+/// one connection.
 pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenError> {
     let path = parse_url(url)?;
     create_private_file(&path)?;
@@ -212,6 +267,7 @@ pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenEr
         .await
         .map_err(|e| OpenError::Connect(e.to_string()))?;
     pragmas.check()?;
+    check_writable(&mut first, &path).await?;
     MIGRATOR
         .run(&mut first)
         .await
@@ -232,9 +288,51 @@ pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenEr
                     .map_err(|weak| sqlx::Error::Configuration(Box::new(weak)))
             })
         })
+        .after_release(|conn, _meta| Box::pin(discard_if_in_transaction(conn)))
         .connect_with(options)
         .await
         .map_err(|e| OpenError::Connect(e.to_string()))?;
+    Ok((pool, path))
+}
+
+/// Opens an existing file for reading only: for verifying and reporting on a copy that may be
+/// read-only (an archived backup). Nothing is created, migrated or written, and the durability
+/// settings are not required (nothing is written through this pool).
+///
+/// A WAL database needs its `-shm` file, which SQLite creates beside it; in a directory this
+/// process cannot write, the file is opened as immutable instead (no locks, no `-shm`), which
+/// is right for an archived copy and wrong only for a database something is writing to.
+pub(crate) async fn open_read_only_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenError> {
+    let path = parse_url(url)?;
+    if !path.is_file() {
+        return Err(OpenError::Connect(format!(
+            "{} does not exist or is not a file",
+            path.display()
+        )));
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true)
+        .create_if_missing(false)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT)
+        .disable_statement_logging();
+    let connect = |options: SqliteConnectOptions| async move {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .connect_with(options)
+            .await?;
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .fetch_one(&pool)
+            .await?;
+        Ok::<_, sqlx::Error>(pool)
+    };
+    let pool = match connect(options.clone()).await {
+        Ok(pool) => pool,
+        Err(_) => connect(options.immutable(true))
+            .await
+            .map_err(|e| OpenError::Connect(e.to_string()))?,
+    };
     Ok((pool, path))
 }
 

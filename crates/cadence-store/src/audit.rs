@@ -195,6 +195,97 @@ pub fn next_head(head: &ChainHead, r: &AuditRecord) -> Result<ChainHead, ChainBr
     })
 }
 
+/// A stored audit row as verification reads it: decoded, or not decodable because a stored
+/// value is not one Cadence writes (an unknown action or outcome, a time or id that is not an
+/// integer): a tampered row, which must be reported, not crash the verifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditEntry {
+    /// A row that decodes.
+    Readable(Box<AuditRecord>),
+    /// A row that does not; `seq` when at least its sequence number decodes.
+    Unreadable {
+        /// Its sequence number, if that much can be read.
+        seq: Option<i64>,
+    },
+}
+
+/// [`next_head`] for a row as verification reads it: an unreadable row breaks the chain where
+/// the next entry was expected.
+pub fn next_entry(head: &ChainHead, entry: &AuditEntry) -> Result<ChainHead, ChainBreak> {
+    match entry {
+        AuditEntry::Readable(r) => next_head(head, r),
+        AuditEntry::Unreadable { .. } => Err(ChainBreak {
+            seq: head.seq + 1,
+            problem: "cannot be read (a stored value is not one Cadence writes)".into(),
+        }),
+    }
+}
+
+/// Checks the end of a verified walk against the head the last append recorded
+/// (`audit_head`): deleting the newest rows leaves a chain that verifies on its own, so only
+/// this comparison shows the truncation. `recorded` is `None` when the head row is missing or
+/// cannot be read.
+pub fn check_end(walked: &ChainHead, recorded: Option<&ChainHead>) -> Result<(), ChainBreak> {
+    let Some(recorded) = recorded else {
+        return Err(ChainBreak {
+            seq: walked.seq + 1,
+            problem: "the recorded chain head is missing or cannot be read".into(),
+        });
+    };
+    if walked.seq < recorded.seq {
+        return Err(ChainBreak {
+            seq: walked.seq + 1,
+            problem: format!(
+                "missing: the log ends at entry {} but its head records entry {} (the newest \
+                 entries were deleted)",
+                walked.seq, recorded.seq
+            ),
+        });
+    }
+    if walked.seq > recorded.seq {
+        return Err(ChainBreak {
+            seq: recorded.seq + 1,
+            problem: format!(
+                "beyond the recorded head: the head records entry {} but the log goes on to \
+                 entry {} (the head was altered)",
+                recorded.seq, walked.seq
+            ),
+        });
+    }
+    if walked.hash != recorded.hash {
+        return Err(ChainBreak {
+            seq: walked.seq,
+            problem: "its hash differs from the one the head recorded".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks a verified walk against an anchor kept elsewhere (the head in a backup manifest, or
+/// one printed by `cadence audit verify`): the log must reach the anchor's entry, with its
+/// hash. `at_anchor` is the walk's head when it passed the anchor's sequence number.
+pub fn check_anchor(
+    walked: &ChainHead,
+    at_anchor: Option<&ChainHead>,
+    anchor: &ChainHead,
+) -> Result<(), ChainBreak> {
+    match at_anchor {
+        _ if walked.seq < anchor.seq => Err(ChainBreak {
+            seq: walked.seq + 1,
+            problem: format!(
+                "missing: the log ends at entry {} but the anchor records entry {} (entries \
+                 were deleted and the head rewritten)",
+                walked.seq, anchor.seq
+            ),
+        }),
+        Some(head) if head.hash == anchor.hash => Ok(()),
+        _ => Err(ChainBreak {
+            seq: anchor.seq,
+            problem: "its hash differs from the anchor's (the log was rewritten)".into(),
+        }),
+    }
+}
+
 impl ChainHead {
     /// The head of an empty log.
     pub fn genesis() -> ChainHead {
@@ -280,6 +371,46 @@ mod tests {
         c[2].event.object_type = "course".into();
         c[2].hash = chain_hash(&c[2].prev_hash, 3, &c[2].event);
         assert_eq!(verify_chain(&c).unwrap_err().seq, 4);
+    }
+
+    #[test]
+    fn a_truncated_log_is_caught_by_its_recorded_head() {
+        let c = chain(10);
+        let full = verify_chain(&c).unwrap();
+        assert_eq!(check_end(&full, Some(&full)), Ok(()));
+        for keep in [9, 0] {
+            let walked = verify_chain(&c[..keep]).unwrap();
+            let b = check_end(&walked, Some(&full)).unwrap_err();
+            assert_eq!(b.seq, i64::try_from(keep).unwrap() + 1, "{b}");
+        }
+        assert_eq!(check_end(&full, None).unwrap_err().seq, 11);
+        let mut other = full.clone();
+        other.hash = GENESIS_HASH.into();
+        assert_eq!(check_end(&full, Some(&other)).unwrap_err().seq, 10);
+    }
+
+    #[test]
+    fn an_anchor_must_be_reached_with_its_hash() {
+        let c = chain(10);
+        let anchor = verify_chain(&c[..6]).unwrap();
+        let full = verify_chain(&c).unwrap();
+        assert_eq!(check_anchor(&full, Some(&anchor), &anchor), Ok(()));
+        let short = verify_chain(&c[..4]).unwrap();
+        assert_eq!(check_anchor(&short, None, &anchor).unwrap_err().seq, 5);
+        let mut forged = anchor.clone();
+        forged.hash = GENESIS_HASH.into();
+        assert_eq!(
+            check_anchor(&full, Some(&forged), &anchor).unwrap_err().seq,
+            6
+        );
+    }
+
+    #[test]
+    fn an_unreadable_row_breaks_the_chain_where_it_stands() {
+        let head = ChainHead::genesis();
+        let b = next_entry(&head, &AuditEntry::Unreadable { seq: None }).unwrap_err();
+        assert_eq!(b.seq, 1);
+        assert!(b.to_string().contains("entry 1: cannot be read"), "{b}");
     }
 
     #[test]

@@ -13,8 +13,14 @@ pub enum StoreError {
         /// The rule that refused it, e.g. `patients.mrn`.
         constraint: String,
     },
-    /// Anything else (connection lost, disk full, corrupt file). Details are for the operator's
+    /// The database cannot take the write (or be reached) right now: the disk is full, the
+    /// file or database is read-only, an I/O error, the connection is lost, or the pool timed
+    /// out. Nothing was changed, and retrying later may succeed. Details are for the operator's
     /// log, never for an HTTP response.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else (a corrupt file, a value that does not decode, a broken rule). Details are
+    /// for the operator's log, never for an HTTP response.
     #[error("storage failure: {0}")]
     Other(String),
 }

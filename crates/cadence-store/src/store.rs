@@ -21,6 +21,13 @@ use jiff::Timestamp;
 ///   server processes.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
+    // --- health ----------------------------------------------------------------------------
+
+    /// A cheap check that the database answers and is not read-only (for `/healthz`):
+    /// [`StoreError::Unavailable`] when it cannot be reached or cannot take writes. A full disk
+    /// shows only when a write fails; the application remembers that.
+    async fn check_available(&self) -> Result<(), StoreError>;
+
     // --- clinics and users ---------------------------------------------------------------
 
     /// Creates a clinic (open Monday to Friday, no closed dates).
@@ -85,6 +92,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         token_hash: &str,
         audit: Option<AuditEvent>,
     ) -> Result<(), StoreError>;
+    /// Deletes every session last seen before `idle_before` or created before
+    /// `created_before` (expired ones nobody presented again); returns how many. Not audited:
+    /// an expiry is not an access, as when [`Store::delete_auth_session`] ends one unaudited.
+    async fn delete_expired_auth_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<u64, StoreError>;
 
     // --- patients --------------------------------------------------------------------------
 
@@ -316,6 +331,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Appends an audit row on its own (logins, denied or failed attempts, exports).
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError>;
+    /// Audit rows with `from <= seq`, in sequence order, at most `limit`, as verification
+    /// reads them: a row whose stored values do not decode (a tampered row) is
+    /// [`AuditEntry::Unreadable`](crate::audit::AuditEntry) rather than an error.
+    async fn audit_entries(
+        &self,
+        from_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::AuditEntry>, StoreError>;
+    /// The chain head the last append recorded (`audit_head`); `None` when the row is missing
+    /// or does not decode.
+    async fn audit_head(&self) -> Result<Option<crate::audit::ChainHead>, StoreError>;
     /// Audit rows with `from <= seq`, in sequence order, at most `limit` (for verification in
     /// pages).
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;

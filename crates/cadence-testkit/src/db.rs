@@ -46,7 +46,12 @@ impl Backend {
 #[derive(Debug)]
 pub(crate) enum DbGuard {
     Sqlite(PathBuf),
-    Postgres { admin_url: String, name: String },
+    /// A directory the test chose: left for the test to clean up.
+    Kept,
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for DbGuard {
@@ -55,6 +60,7 @@ impl Drop for DbGuard {
             DbGuard::Sqlite(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
+            DbGuard::Kept => {}
             DbGuard::Postgres { admin_url, name } => {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop may run inside the test's runtime: do the async clean-up on a thread of
@@ -172,6 +178,28 @@ const COUNTS: &[(&str, &str)] = &[
 ];
 
 impl Concrete {
+    /// Runs SQL statements on the test database.
+    pub(crate) async fn execute_sql(&self, sql: &'static str) {
+        match self {
+            Concrete::Sqlite(store) => {
+                store
+                    .pool()
+                    .execute(sqlx::raw_sql(sql))
+                    .await
+                    .unwrap_or_else(|e| panic!("run test SQL: {e}"));
+            }
+            Concrete::Postgres(url) => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .unwrap_or_else(|e| panic!("connect to the test database: {e}"));
+                conn.execute(sqlx::raw_sql(sql))
+                    .await
+                    .unwrap_or_else(|e| panic!("run test SQL: {e}"));
+                let _ = conn.close().await;
+            }
+        }
+    }
+
     /// Rows in every table.
     pub(crate) async fn row_counts(&self) -> Vec<(&'static str, i64)> {
         let mut out = Vec::with_capacity(COUNTS.len());
@@ -201,21 +229,27 @@ impl Concrete {
     }
 }
 
-/// Opens a fresh store on `backend`.
-pub(crate) async fn fresh_store(backend: Backend) -> (Arc<dyn Store>, Concrete, DbGuard) {
+/// Opens a fresh store on `backend` (a SQLite file in `sqlite_dir` when given).
+pub(crate) async fn fresh_store(
+    backend: Backend,
+    sqlite_dir: Option<PathBuf>,
+) -> (Arc<dyn Store>, Concrete, DbGuard) {
     match backend {
         Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("cadence-test-{}", unique_suffix()));
+            let (dir, guard) = match sqlite_dir {
+                Some(dir) => (dir, DbGuard::Kept),
+                None => {
+                    let dir =
+                        std::env::temp_dir().join(format!("cadence-test-{}", unique_suffix()));
+                    (dir.clone(), DbGuard::Sqlite(dir))
+                }
+            };
             std::fs::create_dir_all(&dir).expect("create the test's temporary directory");
             let url = format!("sqlite://{}", dir.join("cadence.db").display());
             let store = SqliteStore::open(&url)
                 .await
                 .expect("open a fresh SQLite database");
-            (
-                Arc::new(store.clone()),
-                Concrete::Sqlite(store),
-                DbGuard::Sqlite(dir),
-            )
+            (Arc::new(store.clone()), Concrete::Sqlite(store), guard)
         }
         Backend::Postgres => {
             let admin_url = std::env::var(PG_URL_VAR)

@@ -56,6 +56,9 @@ pub struct TestOptions {
     pub web: WebConfig,
     /// Extra routes under the same middleware (e.g. one that panics).
     pub extra_routes: Router,
+    /// Where the SQLite file goes (e.g. a small file system to fill); default a fresh
+    /// temporary directory. The directory is not removed afterwards when given.
+    pub sqlite_dir: Option<std::path::PathBuf>,
 }
 
 /// A user the kit created, with their password.
@@ -135,7 +138,7 @@ impl TestApp {
 
     /// On `backend` with these settings.
     pub async fn with_options(backend: Backend, options: TestOptions) -> TestApp {
-        let (store, concrete, guard) = db::fresh_store(backend).await;
+        let (store, concrete, guard) = db::fresh_store(backend, options.sqlite_dir).await;
         let start: Timestamp = START.parse().expect("START is a timestamp");
         let clock = Arc::new(FakeClock::new(start));
         let app = App::new(store.clone(), clock.clone(), options.app);
@@ -303,6 +306,13 @@ impl TestApp {
         let mut counts = self.row_counts().await;
         counts.retain(|(table, _)| !matches!(*table, "auth_sessions" | "audit_log"));
         counts
+    }
+
+    /// Runs SQL statements (fixed test text) on the test's database behind the app's back: to
+    /// tamper with it as an attacker would, or to make it read-only. PostgreSQL gets a
+    /// connection of the kit's own.
+    pub async fn execute_sql(&self, sql: &'static str) {
+        self.concrete.execute_sql(sql).await;
     }
 
     /// The last audit sequence number (0 when empty).

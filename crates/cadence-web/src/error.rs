@@ -38,7 +38,18 @@ pub const WEB_CODES: &[(&str, u16)] = &[
     ("too_many_attempts", 429),
     ("internal", 500),
     ("timeout", 503),
+    ("storage_unavailable", 503),
 ];
+
+/// Marks a response answered `storage_unavailable`, so the layer that watches answers
+/// ([`crate::middleware::observe_answers`]) can tell `/healthz`.
+#[derive(Debug, Clone, Copy)]
+pub struct StorageTrouble;
+
+/// Marks an HTML form refused by its CSRF check, with who sent it, so the layer that watches
+/// answers ([`crate::middleware::observe_answers`]) writes the `denied` audit row.
+#[derive(Debug, Clone)]
+pub struct CsrfRefused(pub cadence_app::Actor);
 
 /// The JSON body of an error.
 #[derive(Debug, Serialize)]
@@ -166,6 +177,11 @@ impl From<AppError> for WebError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::StorageUnavailable(detail) => {
+                // The database's complaint (disk full, read-only, I/O), never a bound value.
+                tracing::error!(detail = %detail, "storage unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(detail) => {
                 // Store errors name the operation and the database's complaint, never the
                 // values bound to the query, so the detail is safe to log.
@@ -216,6 +232,9 @@ impl IntoResponse for WebError {
             },
         };
         let mut response = (self.status, Json(body)).into_response();
+        if self.code == "storage_unavailable" {
+            response.extensions_mut().insert(StorageTrouble);
+        }
         if let Some(secs) = self.retry_after_secs {
             response
                 .headers_mut()
@@ -252,6 +271,7 @@ mod tests {
                 429,
             ),
             (AppError::Internal("db".into()), 500),
+            (AppError::StorageUnavailable("disk full".into()), 503),
         ];
         for (err, status) in cases {
             assert_eq!(WebError::from(err).status().as_u16(), status);
@@ -282,6 +302,7 @@ mod tests {
                     code: "conflict",
                     message: String::new(),
                 }),
+                WebError::from(AppError::StorageUnavailable(String::new())),
             ]
             .into_iter()
             .any(|e| e.code() == *code && e.status().as_u16() == *status);

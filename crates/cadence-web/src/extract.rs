@@ -4,14 +4,73 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
+use crate::proxy::client_address;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use std::net::{IpAddr, SocketAddr};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::net::SocketAddr;
 
 /// A JSON request body (`Content-Type: application/json`), within the body limit.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(WebError))]
+///
+/// Read as JSON first, then into `T`, so that the body is judged as the OpenAPI document
+/// describes it: a number written with a zero fraction (`2.0`) is an integer, as JSON Schema
+/// says, and an integer too large for its field is `422 out_of_range` (a value outside what
+/// the field accepts), not a malformed request. Everything else that does not fit `T` (wrong
+/// types, unknown or missing fields) is `400 malformed_request`, naming the field.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &S) -> Result<ApiJson<T>, WebError> {
+        let axum::Json(mut value) = axum::Json::<Value>::from_request(request, state).await?;
+        integral_floats_to_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let inner = e.into_inner().to_string();
+                // serde's words for an integer its target type cannot hold.
+                if inner.starts_with("invalid value: integer") {
+                    WebError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "out_of_range",
+                        format!("{field}: the number is out of range"),
+                    )
+                } else {
+                    WebError::malformed(format!("{field}: {inner}"))
+                }
+            })
+    }
+}
+
+/// Rewrites every number with a zero fraction that fits an `i64` (`2.0`, `-7.0`) as that
+/// integer. A field of a floating-point type reads an integer just as well.
+fn integral_floats_to_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                // i64::MIN is -2^63 exactly; i64::MAX rounds up to 2^63 as an f64.
+                let i64_range = -9.223_372_036_854_776e18..9.223_372_036_854_776e18;
+                if f.fract() == 0.0 && i64_range.contains(&f) {
+                    // A whole number inside the i64 range, checked above: the cast is exact.
+                    let whole = f as i64;
+                    *value = Value::from(whole);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
+}
 
 /// Path parameters.
 #[derive(Debug, Clone, Copy, FromRequestParts)]
@@ -56,10 +115,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     }
 }
 
-/// The client's address, for login throttling: the TCP peer, or (when
-/// [`crate::WebConfig::trust_forwarded_for`] is set and the peer is a loopback proxy) the
-/// right-most `X-Forwarded-For` entry, the one the proxy itself added. `unknown` when the
-/// server runs without connection info (in-process tests).
+/// The client's address, for login throttling: the TCP peer, or, when the peer is one of
+/// [`crate::WebConfig::trusted_proxies`], the right-most `X-Forwarded-For` entry that is not a
+/// trusted proxy ([`crate::proxy::client_address`]). `unknown` when the server runs without
+/// connection info (in-process tests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
@@ -77,25 +136,30 @@ impl FromRequestParts<AppState> for ClientAddress {
         let Some(peer) = peer else {
             return Ok(ClientAddress("unknown".into()));
         };
-        if state.config.trust_forwarded_for && peer.is_loopback() {
-            let mut forwarded = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|v| v.trim().parse::<IpAddr>().ok());
-            if let Some(ip) = forwarded.next_back() {
-                return Ok(ClientAddress(ip.to_string()));
-            }
-        }
-        Ok(ClientAddress(peer.to_string()))
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let client = client_address(peer, forwarded, &state.config.trusted_proxies);
+        Ok(ClientAddress(client.to_string()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_floats_become_integers() {
+        let mut v = serde_json::json!({"a": 2.0, "b": [1.5, -7.0, null], "c": {"d": 1e300}});
+        integral_floats_to_integers(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 2, "b": [1.5, -7, null], "c": {"d": 1e300}})
+        );
+        assert!(v["a"].is_i64());
+    }
 
     #[test]
     fn request_ids_are_128_bit_hex_and_distinct() {

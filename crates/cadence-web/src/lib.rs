@@ -16,6 +16,7 @@ pub mod extract;
 pub mod middleware;
 pub mod openapi;
 mod pages;
+pub mod proxy;
 mod routes;
 pub mod schema;
 
@@ -40,11 +41,19 @@ pub struct WebConfig {
     /// `Secure` and the `__Host-` prefix, and responses carry HSTS. Off for plain HTTP on
     /// loopback in development and tests, where browsers would refuse such cookies.
     pub secure_cookies: bool,
-    /// Take the client address from the last `X-Forwarded-For` entry when the TCP peer is a
-    /// proxy on loopback (the address is used for login throttling only).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed ([`proxy`]): the client
+    /// address (used for login throttling only) is then the right-most forwarded entry that is
+    /// not one of them. Empty by default: the TCP peer is the client.
+    pub trusted_proxies: Vec<proxy::TrustedProxy>,
     /// Longest a handler may run before the request is answered 503 `timeout`.
     pub request_timeout: Duration,
+    /// Longest a client may take to send a request's header (and a kept-alive connection may
+    /// wait for its next request) before the connection is closed: slow clients must not hold
+    /// connections open. Applied by the server that accepts connections (`cadence serve`).
+    pub header_read_timeout: Duration,
+    /// Most connections served at once; further clients wait to be accepted. Keeps idle
+    /// connections from using up the process's file descriptors. Applied by `cadence serve`.
+    pub max_connections: usize,
 }
 
 impl Default for WebConfig {
@@ -52,8 +61,10 @@ impl Default for WebConfig {
         WebConfig {
             max_body_bytes: 1024 * 1024,
             secure_cookies: false,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 512,
         }
     }
 }
@@ -89,8 +100,12 @@ pub fn router_with(app: App, config: WebConfig, extra: Router) -> Router {
         )
         .merge(pages::routes())
         .fallback(pages::no_page)
-        .with_state(state)
-        .merge(extra);
+        .with_state(state.clone())
+        .merge(extra)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            middleware::observe_answers,
+        ));
     // `Router::layer` wraps what is already there: the last layer added is the outermost.
     routes
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

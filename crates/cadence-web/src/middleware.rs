@@ -11,15 +11,19 @@
 //!    committed; INP-6);
 //! 5. the handler timeout;
 //! 6. the request body limit.
+//!
+//! Inside them, [`observe_answers`] tells the application about every `storage_unavailable`
+//! answer (for `/healthz`) and audits HTML forms refused by their CSRF check.
 
-use crate::WebConfig;
-use crate::error::WebError;
+use crate::error::{CsrfRefused, StorageTrouble, WebError};
 use crate::extract::RequestId;
-use axum::extract::Request;
+use crate::{AppState, WebConfig};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cadence_app::audit::AuditAction;
 use std::any::Any;
 use tracing::Instrument;
 
@@ -109,6 +113,44 @@ pub async fn json_errors(response: Response) -> Response {
         }
     }
     replaced
+}
+
+/// Acts on what handlers marked in their answers: a [`StorageTrouble`] (a write the database
+/// could not take) goes into the application's storage health, which `/healthz` reports; a
+/// [`CsrfRefused`] form is written to the audit log as `denied` (object type `csrf`, the route
+/// as object id), as the API's refusals are, before the answer goes out.
+pub async fn observe_answers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = format!(
+        "{} {}",
+        request.method(),
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| request.uri().path(), MatchedPath::as_str)
+    );
+    let action = match *request.method() {
+        Method::GET | Method::HEAD => AuditAction::Read,
+        Method::POST => AuditAction::Create,
+        _ => AuditAction::Update,
+    };
+    let response = next.run(request).await;
+    if response.extensions().get::<StorageTrouble>().is_some() {
+        state.app.storage_failed();
+    }
+    if let Some(CsrfRefused(actor)) = response.extensions().get::<CsrfRefused>() {
+        if let Err(e) = state
+            .app
+            .record_denied(actor, action, "csrf", Some(route))
+            .await
+        {
+            tracing::error!(error = %e, "could not audit a refused form");
+        }
+    }
+    response
 }
 
 /// Layer 4: a panicking handler answers a generic 500. The panic's message is not logged: it

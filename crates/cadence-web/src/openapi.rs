@@ -1,9 +1,10 @@
 //! The OpenAPI 3.1 document, built from the handlers' `#[utoipa::path]` annotations as they
 //! are registered (so every route is in it) and served at [`DOCUMENT_PATH`] without login.
 //!
-//! [`finish`] adds what every operation can answer (500, 503) and what every authenticated
-//! one can (400, 401, 403, 404, 413, 415, 422, 429), each with the error body, so the
-//! annotations list only their own outcomes.
+//! [`finish`] adds what every operation can answer (500, 503), what every authenticated one
+//! can (400, 401, 403, 404, 413, 415, 422, 429) and what every authenticated change can
+//! (409), each with the error body, so the annotations list only their own outcomes (and may
+//! say more about a 409 they know the codes of).
 
 use crate::schema::ErrorBody;
 use axum::body::Bytes;
@@ -76,7 +77,10 @@ impl utoipa::Modify for SecuritySchemes {
 /// The statuses any operation may answer.
 const SERVER_ERRORS: &[(&str, &str)] = &[
     ("500", "Server failure; nothing was changed"),
-    ("503", "The server took too long (`timeout`)"),
+    (
+        "503",
+        "The server took too long (`timeout`), or storage cannot take the change (`storage_unavailable`)",
+    ),
 ];
 
 /// The statuses any authenticated operation may answer besides its own.
@@ -111,11 +115,20 @@ fn error_response(description: &str) -> RefOr<Response> {
     )
 }
 
-fn add_standard_errors(operation: &mut Operation) {
+/// The status any authenticated change may answer besides its own: the record's state or
+/// existing data refuses it. The code says which (`conflict`, `session_held`,
+/// `pre_checks_missing`, `session_not_today`, `course_not_started`, ...; `docs/api.md`).
+const CHANGE_ERRORS: &[(&str, &str)] = &[(
+    "409",
+    "Refused by existing data or the record's state; the code says which (docs/api.md)",
+)];
+
+fn add_standard_errors(operation: &mut Operation, changes: bool) {
     let secured = operation.security.is_some();
     let standard = SERVER_ERRORS
         .iter()
-        .chain(STANDARD_ERRORS.iter().filter(|_| secured));
+        .chain(STANDARD_ERRORS.iter().filter(|_| secured))
+        .chain(CHANGE_ERRORS.iter().filter(|_| secured && changes));
     for (status, description) in standard {
         operation
             .responses
@@ -128,17 +141,16 @@ fn add_standard_errors(operation: &mut Operation) {
 /// Completes a document built from the routes.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     for item in doc.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            add_standard_errors(operation);
+        for (operation, changes) in [
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
+        ] {
+            if let Some(operation) = operation {
+                add_standard_errors(operation, changes);
+            }
         }
     }
     doc

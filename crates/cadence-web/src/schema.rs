@@ -34,7 +34,7 @@ pub enum Sex {
 }
 
 /// A route of administration.
-#[derive(Debug, ToSchema)]
+#[derive(Debug, serde::Deserialize, ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum Route {
     Esketamine,
@@ -115,30 +115,117 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
-/// The screening input (as `cadence screen` reads it; `docs/screening.md`).
-#[derive(Debug, ToSchema)]
+/// The screening input (as `cadence screen` reads it; `docs/screening.md`). Unknown fields
+/// are refused.
+// `Deserialize` only carries `deny_unknown_fields` into the document (additionalProperties:
+// false); the server reads `cadence_clinical::screening::ScreeningInput`.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ScreeningInput {
     pub route: Route,
     /// Whole years, 0-130.
     pub age_years: u16,
-    /// Condition ids from the checklist (`docs/screening.md`).
-    #[schema(default = json!([]))]
-    pub conditions: Option<Vec<String>>,
-    /// Medication class ids (`docs/screening.md`).
-    #[schema(default = json!([]))]
-    pub medications: Option<Vec<String>>,
+    /// Condition ids from the checklist (`docs/screening.md`). May be left out (none), but
+    /// not `null`.
+    #[schema(required = false, schema_with = condition_ids)]
+    pub conditions: Vec<String>,
+    /// Medication class ids (`docs/screening.md`). May be left out (none), but not `null`.
+    #[schema(required = false, schema_with = medication_ids)]
+    pub medications: Vec<String>,
     /// Pre-treatment blood pressure.
     pub bp: Option<BloodPressure>,
     pub failed_adequate_trials: u16,
-    /// Treatment history for a Maudsley stage: `duration_months`, `severity`,
-    /// `failed_antidepressants`, `augmentation`, `ect`.
-    pub maudsley: Option<Value>,
+    /// Treatment history for a Maudsley stage.
+    pub maudsley: Option<MaudsleyInput>,
     /// Esketamine only: enrolled in the SPRAVATO REMS.
     pub rems_enrolled: Option<bool>,
 }
 
+/// A list of ids from a fixed set, empty by default.
+fn id_list(description: &str, ids: &[&'static str]) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .description(Some(description))
+        .default(Some(serde_json::json!([])))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(ids.iter().copied())),
+        )
+        .build()
+}
+
+/// The checklist's condition ids, from the screening rules themselves.
+fn condition_ids() -> utoipa::openapi::schema::Array {
+    use cadence_clinical::screening::Condition;
+    id_list(
+        "Condition ids from the checklist (`docs/screening.md`). May be left out (none), but \
+         not `null`.",
+        &Condition::ALL.map(Condition::as_str),
+    )
+}
+
+/// The medication class ids, from the screening rules themselves.
+fn medication_ids() -> utoipa::openapi::schema::Array {
+    use cadence_clinical::screening::MedicationClass;
+    id_list(
+        "Medication class ids (`docs/screening.md`). May be left out (none), but not `null`.",
+        &MedicationClass::ALL.map(MedicationClass::as_str),
+    )
+}
+
+/// The treatment history the Maudsley Staging Method stages (`docs/screening.md`); unknown
+/// fields refused.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaudsleyInput {
+    /// How long the current episode has lasted, in whole months.
+    pub duration_months: u16,
+    /// Baseline symptom severity.
+    pub severity: Severity,
+    /// How many antidepressants have failed in this episode.
+    pub failed_antidepressants: u16,
+    /// Whether augmentation has been used.
+    pub augmentation: bool,
+    /// Whether ECT has been used.
+    pub ect: bool,
+}
+
+/// Baseline symptom severity of the episode.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Subsyndromal,
+    Mild,
+    Moderate,
+    Severe,
+    SeverePsychotic,
+}
+
+/// When an assessment was taken: a date in the clinic, or an RFC 3339 timestamp, or `null`
+/// (today).
+pub(crate) fn taken_at() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    let text = |format| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(format)))
+    };
+    OneOfBuilder::new()
+        .description(Some(
+            "When taken: a date `YYYY-MM-DD` in the clinic, or an RFC 3339 timestamp (converted \
+             to the clinic's date). Default: today in the clinic. Never in the future.",
+        ))
+        .item(text(KnownFormat::Date))
+        .item(text(KnownFormat::DateTime))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
 /// A blood pressure, mmHg.
-#[derive(Debug, ToSchema)]
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BloodPressure {
     pub systolic: u16,
     pub diastolic: u16,
@@ -440,10 +527,10 @@ pub struct ResearchSummary {
     pub courses_by_protocol: Vec<ProtocolCount>,
 }
 
-/// Liveness: the process answers. Says nothing else.
+/// Health: the process answers and storage takes writes. Says nothing about the data.
 #[derive(Debug, ToSchema)]
 pub struct Health {
-    /// Always `ok`.
+    /// `ok`, or `storage_unavailable` (with status 503).
     pub status: String,
 }
 

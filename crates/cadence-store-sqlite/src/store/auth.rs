@@ -120,3 +120,19 @@ pub(crate) async fn delete_auth_session(
     }
     commit(tx).await
 }
+
+pub(crate) async fn delete_expired_auth_sessions(
+    pool: &SqlitePool,
+    idle_before: Timestamp,
+    created_before: Timestamp,
+) -> Result<u64, StoreError> {
+    let mut tx = begin(pool).await?;
+    let deleted = sqlx::query("DELETE FROM auth_sessions WHERE last_seen_at < ? OR created_at < ?")
+        .bind(idle_before.as_millisecond())
+        .bind(created_before.as_millisecond())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    commit(tx).await?;
+    Ok(deleted.rows_affected())
+}

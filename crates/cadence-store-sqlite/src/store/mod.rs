@@ -13,7 +13,7 @@ mod safety;
 mod sessions;
 
 use crate::SqliteStore;
-use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::*;
 use cadence_store::records::*;
 use cadence_store::{Store, StoreError};
@@ -22,6 +22,10 @@ use jiff::civil::Date;
 
 #[async_trait::async_trait]
 impl Store for SqliteStore {
+    async fn check_available(&self) -> Result<(), StoreError> {
+        records::check_available(&self.pool).await
+    }
+
     async fn create_clinic(&self, new: NewClinic, audit: AuditEvent) -> Result<Clinic, StoreError> {
         people::create_clinic(&self.pool, new, audit).await
     }
@@ -114,6 +118,14 @@ impl Store for SqliteStore {
         audit: Option<AuditEvent>,
     ) -> Result<(), StoreError> {
         auth::delete_auth_session(&self.pool, token_hash, audit).await
+    }
+
+    async fn delete_expired_auth_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<u64, StoreError> {
+        auth::delete_expired_auth_sessions(&self.pool, idle_before, created_before).await
     }
 
     async fn create_patient(
@@ -367,6 +379,18 @@ impl Store for SqliteStore {
 
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError> {
         records::append_audit(&self.pool, event).await
+    }
+
+    async fn audit_entries(
+        &self,
+        from_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        records::audit_entries(&self.pool, from_seq, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<Option<ChainHead>, StoreError> {
+        records::audit_head(&self.pool).await
     }
 
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {

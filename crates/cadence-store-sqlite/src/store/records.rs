@@ -1,10 +1,10 @@
-//! The price list and the audit log's read side.
+//! The price list, the audit log's read side, and the health probe.
 
 use super::people::require_clinic;
 use crate::audit::{append, audit_columns, begin, commit, record};
 use crate::codec::{db, get};
 use cadence_store::StoreError;
-use cadence_store::audit::{AuditEvent, AuditRecord};
+use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::{ClinicId, PatientId};
 use jiff::Timestamp;
 use sqlx::sqlite::SqlitePool;
@@ -74,6 +74,45 @@ pub(crate) async fn audit_page(
     .collect()
 }
 
+pub(crate) async fn audit_entries(
+    pool: &SqlitePool,
+    from_seq: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        audit_columns!(),
+        " FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?"
+    ))
+    .bind(from_seq)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|row| match record(row) {
+            Ok(r) => AuditEntry::Readable(Box::new(r)),
+            Err(_) => AuditEntry::Unreadable {
+                seq: get(row, "seq").ok(),
+            },
+        })
+        .collect())
+}
+
+pub(crate) async fn audit_head(pool: &SqlitePool) -> Result<Option<ChainHead>, StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    Ok(row.and_then(|row| {
+        Some(ChainHead {
+            seq: get(&row, "seq").ok()?,
+            hash: get(&row, "hash").ok()?,
+        })
+    }))
+}
+
 pub(crate) async fn audit_range(
     pool: &SqlitePool,
     from: Timestamp,
@@ -95,4 +134,13 @@ pub(crate) async fn audit_range(
     .iter()
     .map(record)
     .collect()
+}
+
+/// Reads the audit head: the file is there, readable and not corrupt at its root.
+pub(crate) async fn check_available(pool: &SqlitePool) -> Result<(), StoreError> {
+    sqlx::query("SELECT seq FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .map_err(db)?;
+    Ok(())
 }

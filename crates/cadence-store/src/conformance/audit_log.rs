@@ -71,6 +71,23 @@ pub async fn audit_append_and_page(backend: &dyn super::Backend) {
     assert_eq!(page[0], all[4]);
     assert_eq!(s.audit_page(12, 10).await.unwrap().len(), 1);
     assert!(s.audit_page(13, 10).await.unwrap().is_empty());
+    // Verification's reads: the same rows, all readable, and the head the last append wrote.
+    let entries = s.audit_entries(5, 3).await.unwrap();
+    let readable: Vec<_> = entries
+        .into_iter()
+        .map(|e| match e {
+            crate::audit::AuditEntry::Readable(r) => *r,
+            other => panic!("an intact row read as {other:?}"),
+        })
+        .collect();
+    assert_eq!(readable, page);
+    assert_eq!(
+        s.audit_head().await.unwrap(),
+        Some(crate::audit::ChainHead {
+            seq: 12,
+            hash: all[11].hash.clone(),
+        })
+    );
     assert_eq!(s.audit_page(0, 2).await.unwrap().len(), 2);
 }
 

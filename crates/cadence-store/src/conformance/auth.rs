@@ -284,3 +284,51 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
     );
     no_new_audit(s, before).await;
 }
+
+/// Expired sessions are deleted in bulk: idle past the cut-off or created before the absolute
+/// one, and nothing else; no audit row (issue 15 §2).
+pub async fn expired_auth_sessions_are_purged(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let user = a.clinician.clone();
+    let new = |token: &str, created: i64| NewAuthSession {
+        token_hash: token.to_owned(),
+        user_id: user.id,
+        kind: AuthSessionKind::Api,
+        csrf_hash: None,
+        created_at: at(created),
+    };
+    for (token, created, seen) in [
+        ("idle", 0, 5),
+        ("old-but-active", -700, 99),
+        ("live", 0, 60),
+        ("edge", 0, 50),
+    ] {
+        s.create_auth_session(
+            new(token, created),
+            event(Some(&user), AuditAction::Login, "user", None),
+        )
+        .await
+        .unwrap();
+        s.touch_auth_session(token, at(seen)).await.unwrap();
+    }
+    let before = last_seq(s).await;
+    // Idle before minute 50, or created before minute -600.
+    let n = s
+        .delete_expired_auth_sessions(at(50), at(-600))
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_not_found(s.get_auth_session("idle").await, "idle session");
+    assert_not_found(s.get_auth_session("old-but-active").await, "too old");
+    s.get_auth_session("live").await.unwrap();
+    s.get_auth_session("edge").await.unwrap();
+    assert_eq!(
+        s.delete_expired_auth_sessions(at(50), at(-600))
+            .await
+            .unwrap(),
+        0
+    );
+    no_new_audit(s, before).await;
+}

@@ -76,6 +76,7 @@ macro_rules! conformance_tests {
             set_password_ends_other_sessions,
             disabling_a_user_ends_their_sessions,
             auth_session_lifecycle,
+            expired_auth_sessions_are_purged,
             patient_create_get_update,
             patient_search_by_name_and_mrn,
             patient_duplicate_mrn_only_within_a_clinic,

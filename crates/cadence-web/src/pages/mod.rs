@@ -21,7 +21,7 @@ mod today;
 
 use crate::AppState;
 use crate::auth::{cookie_value, session_cookie_name, verify_csrf};
-use crate::error::WebError;
+use crate::error::{CsrfRefused, StorageTrouble, WebError};
 use crate::extract::RequestId;
 use askama::Template;
 use axum::Router;
@@ -83,10 +83,15 @@ impl PageAuth {
         allows(self.actor().role, permission)
     }
 
-    /// The CSRF check for a submitted form: same origin, and its `csrf_token` field.
+    /// The CSRF check for a submitted form: same origin, and its `csrf_token` field. A refusal
+    /// is written to the audit log (object type `csrf`, as for the API) on its way out
+    /// ([`crate::middleware::observe_answers`]), so the handlers' calls stay synchronous.
     pub fn check_form(&self, headers: &HeaderMap, uri: &Uri, token: &str) -> Result<(), PageError> {
-        verify_csrf(headers, uri, &self.authenticated.session, Some(token))
-            .map_err(|e| PageError::from_web(e, self.chrome.clone()))
+        verify_csrf(headers, uri, &self.authenticated.session, Some(token)).map_err(|e| {
+            let mut page = PageError::from_web(e, self.chrome.clone());
+            page.csrf_refused = Some(Box::new(self.actor().clone()));
+            page
+        })
     }
 }
 
@@ -125,12 +130,59 @@ pub(crate) fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-/// Only local paths may be returned to after login (no open redirect).
+/// The pages a login may return to: pages a person navigates to (no partials, no form
+/// targets), as route templates. `{id}` is a record id (digits), `{name}` a protocol id.
+const RETURN_PAGES: &[&str] = &[
+    "/today",
+    "/patients",
+    "/patients/new",
+    "/patients/{id}",
+    "/patients/{id}/screening",
+    "/patients/{id}/assessments/new",
+    "/patients/{id}/courses/new",
+    "/sessions/{id}",
+    "/settings",
+    "/settings/protocols/{name}",
+    "/password",
+];
+
+/// Where to go after login: `next` if it is one of [`RETURN_PAGES`], with a query string of
+/// plain or percent-encoded characters only; otherwise `/today`. An allow-list, because
+/// browsers read far more than a leading `//` as another site (`/\evil`, `/%09/evil`
+/// decoded to a tab, ...), and a CR or LF would not even fit in the `Location` header.
 pub(crate) fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let (path, query) = next.split_once('?').unwrap_or((next, ""));
+    let query_ok = query.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~' | b'%' | b'=' | b'&' | b'+')
+    });
+    if query_ok && RETURN_PAGES.iter().any(|page| route_matches(page, path)) {
         next
     } else {
         "/today"
+    }
+}
+
+fn route_matches(template: &str, path: &str) -> bool {
+    let mut want = template.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return true,
+            (Some("{id}"), Some(seg)) => {
+                if seg.is_empty() || seg.len() > 18 || !seg.bytes().all(|b| b.is_ascii_digit()) {
+                    return false;
+                }
+            }
+            (Some("{name}"), Some(seg)) => {
+                let plain = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+                if seg.is_empty() || seg.len() > 64 || !seg.bytes().all(plain) {
+                    return false;
+                }
+            }
+            (Some(w), Some(g)) if w == g => {}
+            _ => return false,
+        }
     }
 }
 
@@ -194,8 +246,11 @@ impl FromRequestParts<AppState> for PageAuth {
 pub struct PageError {
     status: StatusCode,
     code: &'static str,
-    message: String,
+    message: Box<str>,
     chrome: Chrome,
+    /// Who sent a form that failed its CSRF check (to be audited); boxed, as errors travel
+    /// by value.
+    csrf_refused: Option<Box<Actor>>,
 }
 
 #[derive(Template)]
@@ -219,8 +274,9 @@ impl PageError {
         PageError {
             status: err.status(),
             code: err.code(),
-            message: err.message().to_owned(),
+            message: err.message().into(),
             chrome,
+            csrf_refused: None,
         }
     }
 
@@ -231,6 +287,7 @@ impl PageError {
             code: "not_found",
             message: "There is no such page, or it belongs to another clinic.".into(),
             chrome,
+            csrf_refused: None,
         }
     }
 }
@@ -243,6 +300,7 @@ impl IntoResponse for PageError {
             StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "Please check the form",
             StatusCode::CONFLICT => "Cannot do that now",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            StatusCode::SERVICE_UNAVAILABLE => "Cannot save right now",
             _ => "Something went wrong",
         };
         let page = ErrorPage {
@@ -252,7 +310,14 @@ impl IntoResponse for PageError {
             code: self.code,
             status: self.status.as_u16(),
         };
-        (self.status, render(&page)).into_response()
+        let mut response = (self.status, render(&page)).into_response();
+        if self.code == "storage_unavailable" {
+            response.extensions_mut().insert(StorageTrouble);
+        }
+        if let Some(actor) = self.csrf_refused {
+            response.extensions_mut().insert(CsrfRefused(*actor));
+        }
+        response
     }
 }
 
@@ -277,5 +342,44 @@ pub(crate) async fn no_page(uri: Uri) -> Response {
         WebError::no_route().into_response()
     } else {
         PageError::not_found(Chrome::default()).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_known_pages_are_returned_to() {
+        for good in [
+            "/today",
+            "/patients?search=ann+lee&phase=induction",
+            "/patients/12",
+            "/patients/12/assessments/new",
+            "/sessions/7",
+            "/settings/protocols/iv-ketamine-6",
+        ] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil.example",
+            "/\t/evil.example",
+            "https://evil.example/today",
+            "javascript:alert(1)",
+            "/today\r\nSet-Cookie: x=1",
+            "/today?x=\n",
+            "/patients/../today",
+            "/patients/12/",
+            "/patients/-1",
+            "/settings/protocols/%2F%2Fevil",
+            "/login",
+            "/sessions/3/timers",
+            "today",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/today", "{bad:?}");
+        }
     }
 }

@@ -12,7 +12,7 @@ use super::{Chrome, PageAuth, PageError, percent_encode, render};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, MatchedPath, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -273,9 +273,12 @@ async fn register(
     auth: PageAuth,
     headers: HeaderMap,
     uri: Uri,
+    matched: MatchedPath,
     Form(form): Form<PatientForm>,
 ) -> Result<Response, PageError> {
     auth.check_form(&headers, &uri, &form.csrf_token)?;
+    // The form posts to either route; a refusal names the one used.
+    let route = format!("POST {}", matched.as_str());
     let rejected = |chrome: Chrome, form: PatientForm, message: String| {
         let page = new_page(chrome, form, Some(message));
         (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
@@ -287,7 +290,7 @@ async fn register(
         }
         Err(_) => {
             let err = AppError::Forbidden(Permission::WritePatients.phrase());
-            return Err(service_error(&state, &auth, err, "POST /patients").await);
+            return Err(service_error(&state, &auth, err, &route).await);
         }
     };
     match state.app.create_patient(auth.actor(), details).await {
@@ -295,6 +298,6 @@ async fn register(
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             Ok(rejected(auth.chrome, form, e.to_string()))
         }
-        Err(e) => Err(service_error(&state, &auth, e, "POST /patients").await),
+        Err(e) => Err(service_error(&state, &auth, e, &route).await),
     }
 }

@@ -153,12 +153,13 @@ async fn change_password(
     auth: PageAuth,
     headers: HeaderMap,
     uri: Uri,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     auth.check_form(&headers, &uri, &form.csrf_token)?;
     match state
         .app
-        .change_password(&auth.authenticated, &form.current, &form.new)
+        .change_password(&auth.authenticated, &form.current, &form.new, &address)
         .await
     {
         Ok(()) => Ok(Redirect::to("/today").into_response()),

@@ -221,10 +221,11 @@ pub(super) async fn service_error(
     route: &str,
 ) -> PageError {
     if let cadence_app::AppError::Forbidden(_) = err {
+        // As the API records refusals: a read for GET, a create for POST (every form posts).
         let action = if route.starts_with("GET ") {
             cadence_app::audit::AuditAction::Read
         } else {
-            cadence_app::audit::AuditAction::Update
+            cadence_app::audit::AuditAction::Create
         };
         if let Err(e) = state
             .app

@@ -177,6 +177,9 @@ pub(crate) async fn logout(
 }
 
 /// Change your password. Your other sessions end; this one stays.
+///
+/// Wrong current passwords count against the same limits as failed logins (429 and
+/// `Retry-After`).
 #[utoipa::path(
     post, path = "/api/v1/auth/password", tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
@@ -186,11 +189,12 @@ pub(crate) async fn logout(
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     PendingAuth(auth): PendingAuth,
+    ClientAddress(address): ClientAddress,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> Result<StatusCode, WebError> {
     state
         .app
-        .change_password(&auth.authenticated, &body.current, &body.new)
+        .change_password(&auth.authenticated, &body.current, &body.new, &address)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

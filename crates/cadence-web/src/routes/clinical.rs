@@ -65,6 +65,7 @@ pub struct AssessmentBody {
     pub answers: Vec<Option<u8>>,
     /// When taken: a date `YYYY-MM-DD` in the clinic, or an RFC 3339 timestamp (converted to
     /// the clinic's date). Default: today in the clinic. Never in the future.
+    #[schema(schema_with = schema::taken_at)]
     pub taken_at: Option<String>,
 }
 

@@ -15,15 +15,22 @@
 mod support;
 
 mod audit;
+mod audit_tamper;
+mod contract;
 mod csrf;
 mod docs;
 mod flow;
 mod headers;
 mod invalid;
 mod isolation;
+mod leaks;
 mod matrix;
+mod page_matrix;
 mod pages_admin;
 mod pages_clinical;
+mod redirects;
 mod safety;
 mod safety_properties;
 mod sessions;
+mod storage;
+mod throttling;

@@ -13,12 +13,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A row of the docs' matrix.
 #[derive(Debug)]
-struct Row {
-    permission: String,
-    allowed: HashMap<Role, bool>,
+pub(crate) struct Row {
+    pub(crate) permission: String,
+    pub(crate) allowed: HashMap<Role, bool>,
 }
 
-const ROLE_COLUMNS: [Role; 5] = [
+pub(crate) const ROLE_COLUMNS: [Role; 5] = [
     Role::Admin,
     Role::Clinician,
     Role::Nurse,
@@ -28,11 +28,15 @@ const ROLE_COLUMNS: [Role; 5] = [
 
 /// The permission matrix of `docs/security.md`, by `METHOD route`.
 fn documented_matrix() -> BTreeMap<String, Row> {
+    documented_table("| method | route | permission |")
+}
+
+/// A permission table of `docs/security.md` (the API's or the pages'), found by its header,
+/// by `METHOD route`.
+pub(crate) fn documented_table(header: &str) -> BTreeMap<String, Row> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/security.md");
     let text = std::fs::read_to_string(path).unwrap();
-    let start = text
-        .find("| method | route | permission |")
-        .expect("the matrix table");
+    let start = text.find(header).expect("the matrix table");
     let mut rows = BTreeMap::new();
     for line in text[start..].lines().skip(2) {
         if !line.starts_with('|') {
@@ -62,7 +66,7 @@ fn documented_matrix() -> BTreeMap<String, Row> {
     rows
 }
 
-fn permission(name: &str) -> Option<Permission> {
+pub(crate) fn permission(name: &str) -> Option<Permission> {
     use Permission::*;
     Some(match name {
         "ReadPatients" => ReadPatients,

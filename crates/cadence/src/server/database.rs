@@ -39,6 +39,20 @@ impl Database {
         }
     }
 
+    /// Opens the database named by `url` to read it only (verifying, checking, reporting): an
+    /// SQLite file is opened read-only, so a read-only copy can be checked; PostgreSQL as
+    /// [`Database::open`] does.
+    pub async fn open_read_only(url: &str) -> Result<Database, CliError> {
+        if url.starts_with("sqlite://") {
+            let store = SqliteStore::open_read_only(url)
+                .await
+                .map_err(|e| invalid(format!("cannot open the SQLite database: {e}")))?;
+            Ok(Database::Sqlite(Arc::new(store)))
+        } else {
+            Database::open(url).await
+        }
+    }
+
     /// The store behind the trait the app uses.
     pub fn store(&self) -> Arc<dyn Store> {
         match self {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod backup;
 pub mod check;
+pub mod connections;
 pub mod database;
 pub mod serve;
 

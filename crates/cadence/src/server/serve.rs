@@ -24,12 +24,30 @@ pub struct Args {
     #[command(flatten)]
     pub db: DbArgs,
     /// A TLS-terminating reverse proxy is in front: allow a non-loopback address and mark
-    /// cookies Secure.
+    /// cookies Secure. Needs --trusted-proxy.
     #[arg(long, env = "CADENCE_BEHIND_TLS_PROXY")]
     pub behind_tls_proxy: bool,
+    /// A reverse proxy whose X-Forwarded-For is believed: an IP address or a CIDR network
+    /// (repeat the flag, or separate with commas). The client address used for login
+    /// throttling is then the right-most forwarded entry that is not a trusted proxy. Without
+    /// it every client behind the proxy shares the proxy's address.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CADENCE_TRUSTED_PROXY",
+        value_name = "IP|CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<cadence_web::proxy::TrustedProxy>,
     /// Minutes of inactivity after which a staff session ends.
     #[arg(long, env = "CADENCE_IDLE_TIMEOUT_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(u16).range(1..=720))]
     pub idle_timeout_minutes: u16,
+    /// Seconds a client may take to send a request's header (and an idle kept-alive
+    /// connection may stay open) before it is closed.
+    #[arg(long, env = "CADENCE_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=300))]
+    pub header_timeout_secs: u16,
+    /// Most connections served at once; more clients wait to be accepted.
+    #[arg(long, env = "CADENCE_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub max_connections: u32,
 }
 
 /// Runs the command.
@@ -40,6 +58,13 @@ pub fn run(args: Args) -> CliResult {
              127.0.0.1 or pass --behind-tls-proxy when a TLS proxy is in front",
             args.listen
         )));
+    }
+    if args.behind_tls_proxy && args.trusted_proxies.is_empty() {
+        return Err(invalid(
+            "--behind-tls-proxy needs --trusted-proxy <the proxy's address or network>: \
+             otherwise every login attempt seems to come from the proxy, and 50 failures from \
+             anyone would lock every user of the clinic out",
+        ));
     }
     init_logging();
     super::runtime()?.block_on(serve(args))
@@ -65,6 +90,9 @@ async fn serve(args: Args) -> CliResult {
     };
     let web = cadence_web::WebConfig {
         secure_cookies: args.behind_tls_proxy,
+        trusted_proxies: args.trusted_proxies,
+        header_read_timeout: std::time::Duration::from_secs(u64::from(args.header_timeout_secs)),
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         ..cadence_web::WebConfig::default()
     };
     serve_with(db, args.listen, config, web, |_| {}).await
@@ -80,6 +108,7 @@ pub async fn serve_with(
     web: cadence_web::WebConfig,
     announce: impl FnOnce(SocketAddr),
 ) -> CliResult {
+    let (header_read_timeout, max_connections) = (web.header_read_timeout, web.max_connections);
     let app = App::new(db.store(), Arc::new(SystemClock), config);
     let router = cadence_web::router(app, web);
     let listener = tokio::net::TcpListener::bind(listen)
@@ -90,13 +119,14 @@ pub async fn serve_with(
         .map_err(|e| CliError::Failed(e.into()))?;
     tracing::info!(address = %local, "Cadence is listening on http://{local}");
     announce(local);
-    axum::serve(
+    super::connections::serve(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
+        router,
+        header_read_timeout,
+        max_connections,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| CliError::Failed(e.into()))?;
+    .await;
     tracing::info!("shutting down: in-flight requests finished");
     db.close().await;
     Ok(())

@@ -108,7 +108,7 @@ fn demo_seeds_and_serves_the_demo_clinic() {
         .iter()
         .filter_map(|p| p["mrn"].as_str())
         .collect();
-    assert_eq!(mrns.len(), 8, "{mrns:?}");
+    assert_eq!(mrns.len(), 9, "{mrns:?}");
     assert!(mrns.iter().all(|m| m.starts_with("DEMO-")), "{mrns:?}");
     drop(demo);
 

@@ -8,10 +8,12 @@
 )]
 
 mod clinical;
+mod connections;
 mod course;
 mod demo;
 mod e2e;
 mod http;
+mod integrity;
 mod service;
 
 use std::io::Write;

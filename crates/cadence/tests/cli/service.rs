@@ -14,15 +14,21 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "a long synthetic passphrase";
 
 /// A `cadence serve` child process on an ephemeral loopback port.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Server {
     fn start(db_url: &str) -> Server {
+        Server::start_with(db_url, &[])
+    }
+
+    /// With extra `serve` options.
+    pub(crate) fn start_with(db_url: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url", db_url])
+            .args(extra)
             .env("CADENCE_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -63,7 +69,7 @@ impl Drop for Server {
 }
 
 /// A database with a clinic and a clinician, and the clinician's bearer token on `server`.
-fn setup(db_url: &str) {
+pub(crate) fn setup(db_url: &str) {
     let run = cadence(
         &[
             "clinic",
@@ -232,7 +238,21 @@ fn acknowledged_writes_survive_kill_9_and_the_chain_verifies() {
 }
 
 /// Runs SQL against a database file directly, as an attacker with file access could.
-fn tamper(path: &std::path::Path, sql: &[&str]) {
+/// Copies a database file with its `-wal` file (recent commits of a server that was killed
+/// are only there; `audit verify` reads without checkpointing them into the file).
+pub(crate) fn copy_db(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::copy(from, to).unwrap();
+    let wal = |p: &std::path::Path| {
+        let mut name = p.as_os_str().to_owned();
+        name.push("-wal");
+        std::path::PathBuf::from(name)
+    };
+    if wal(from).exists() {
+        std::fs::copy(wal(from), wal(to)).unwrap();
+    }
+}
+
+pub(crate) fn tamper(path: &std::path::Path, sql: &[&str]) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -253,7 +273,7 @@ fn tamper(path: &std::path::Path, sql: &[&str]) {
 }
 
 /// Names of the append-only triggers on audit_log, so the tamper test can drop them first.
-fn audit_triggers(path: &std::path::Path) -> Vec<String> {
+pub(crate) fn audit_triggers(path: &std::path::Path) -> Vec<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -287,7 +307,7 @@ fn editing_or_deleting_an_audit_row_is_detected_and_named() {
 
     // The database refuses the edit while its triggers stand.
     let copy = dir.join("edited.db");
-    std::fs::copy(&original, &copy).unwrap();
+    copy_db(&original, &copy);
     let refused = std::panic::catch_unwind(|| {
         tamper(
             &copy,
@@ -318,7 +338,7 @@ fn editing_or_deleting_an_audit_row_is_detected_and_named() {
     assert!(run.stderr.contains("entry 2"), "{}", run.stderr);
 
     let deleted = dir.join("deleted.db");
-    std::fs::copy(&original, &deleted).unwrap();
+    copy_db(&original, &deleted);
     let mut delete: Vec<&str> = drops.iter().map(String::as_str).collect();
     delete.push("DELETE FROM audit_log WHERE seq = 3");
     tamper(&deleted, &delete);
@@ -434,6 +454,43 @@ fn plain_http_on_a_non_loopback_address_is_refused() {
     .assert_invalid("refusing to serve plain HTTP");
     assert!(
         !dir.join("refuse.db").exists(),
+        "nothing is created when refusing"
+    );
+}
+
+/// Issue 15 §1: behind a proxy, the per-address throttle must key on the client, so the
+/// proxy has to be named; a value that is not an address or network is refused.
+#[test]
+fn a_tls_proxy_must_be_named_as_a_trusted_proxy() {
+    let dir = temp_dir();
+    let db_url = format!("sqlite://{}", dir.join("proxy.db").display());
+    cadence(
+        &[
+            "serve",
+            "--listen",
+            "0.0.0.0:0",
+            "--behind-tls-proxy",
+            "--database-url",
+            &db_url,
+        ],
+        None,
+    )
+    .assert_invalid("--trusted-proxy");
+    cadence(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--trusted-proxy",
+            "10.0.0.0/8,proxy.internal",
+            "--database-url",
+            &db_url,
+        ],
+        None,
+    )
+    .assert_invalid("proxy.internal");
+    assert!(
+        !dir.join("proxy.db").exists(),
         "nothing is created when refusing"
     );
 }

@@ -215,6 +215,15 @@ pub(super) async fn preview_partial(
     if let Err(e) = may_create(&auth) {
         return Err(fail(&state, &auth, PREVIEW_ROUTE, e).await);
     }
+    // Like every page under /patients/{id}: 404 for another clinic's or a missing patient, so
+    // the preview does not answer for ids that are not the caller's (issue 15 §10).
+    if let Err(e) = state
+        .app
+        .get_patient(auth.actor(), PatientId(patient))
+        .await
+    {
+        return Err(fail(&state, &auth, PREVIEW_ROUTE, e).await);
+    }
     let (preview, problem) = try_preview(&state, &auth, PREVIEW_ROUTE, &q).await?;
     Ok(render(&PreviewPartial {
         chrome: auth.chrome.clone(),

@@ -1,7 +1,9 @@
 //! Shared test support: running a test on every backend, a world of fixtures, the table of
 //! valid requests for every route, and checking responses against the OpenAPI document.
 
+pub mod browser;
 pub mod cases;
+pub mod page_cases;
 pub mod schema;
 
 pub use cadence_testkit::{Backend, Credential, TestApp, TestResponse, builders};
