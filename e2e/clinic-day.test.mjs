@@ -1,7 +1,8 @@
 // A clinic day in a real browser, in order: the clinician logs in, registers a patient,
 // screens them, starts a course and enters a PHQ-9 (the chart's trajectory gains the point);
-// the nurse records the first session (pre-checks with vitals, administration, monitoring,
-// discharge); the clinician records a decision. Each step is one test with its own screenshot
+// the nurse finds today's session held for its missing suicide screen, takes it, and records the
+// session (pre-checks with vitals, administration, monitoring, discharge); the clinician
+// releases a suicide-risk finding with a recorded decision. Each step is one test with its own screenshot
 // in target/e2e/; later steps use what earlier ones created, so they run in file order.
 
 import { after, before, test } from 'node:test';
@@ -165,33 +166,38 @@ test('05 enter a PHQ-9 through the form; the trajectory gains the point', async 
   });
 });
 
-test('06 the nurse records today\'s session through discharge', async () => {
-  // A session is recorded on the day it takes place, so the nurse works from today's list:
-  // the demo clinic always has one session booked today.
+test('06 the nurse finds today\'s session held, takes the suicide screen, and records it through discharge', async () => {
+  // A session is recorded on the day it takes place, so the nurse works from today's list. In
+  // the demo clinic Ben's fourth infusion is booked today, held until the day's suicide screen
+  // is taken (issue 13): the nurse sees the hold, records pre-checks (allowed while held), finds
+  // no way to dose and no way to release it herself, enters the PHQ-9 from the hold, and the
+  // session goes ahead.
   await withPage(browser, '06-nurse-session', async (page) => {
     await login(page, NURSE);
     await page.goto('/today');
     await assertNoErrorPage(page, 'today for the nurse');
-    // Today's list also holds a session held for blood pressure: take a scheduled one.
-    const link = page
+    const row = page
+      .getByRole('region', { name: 'Sessions today' })
       .getByRole('row')
-      .filter({ hasText: 'Scheduled' })
-      .locator('a[href^="/sessions/"]')
-      .first();
-    await link.waitFor();
+      .filter({ hasText: 'Induction, Ben' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /held/);
+    const link = row.locator('a[href^="/sessions/"]').first();
     state.sessionPath = await link.getAttribute('href');
     await page.goto(state.sessionPath);
     await assertNoErrorPage(page, 'session page');
-    const chartLink = page.locator('main a[href^="/patients/"]').first();
-    await chartLink.waitFor();
-    const chart = await chartLink.getAttribute('href');
+    const chart = await page.locator('main a[href^="/patients/"]').first().getAttribute('href');
     state.sessionChart = chart;
 
-    // Status is a fact on the page: `Status` followed by its value.
     const status = page.locator('dl.facts dt:text-is("Status") + dd');
-    assert.equal((await status.innerText()).trim(), 'Scheduled');
+    assert.equal((await status.innerText()).trim(), 'Held for clinician review');
+    const holds = page.getByRole('alert').filter({ hasText: 'Held for clinician review' });
+    await holds.getByText('No suicide screen today').waitFor();
+    // The refused actions: no dose form while held, and a nurse cannot release a hold.
+    assert.equal(await page.getByRole('button', { name: 'Record administration' }).count(), 0, 'no dose while held');
+    assert.equal(await page.getByRole('button', { name: 'Release this hold' }).count(), 0, 'a nurse cannot release');
 
-    // 1. Pre-dose checks with vitals.
+    // 1. Pre-dose checks with vitals (recorded while held).
     const pre = page.locator('form', { has: page.getByRole('button', { name: 'Record pre-checks' }) });
     await pre.getByLabel('Identity confirmed').check();
     await pre.getByLabel('Fasting as instructed').check();
@@ -202,20 +208,32 @@ test('06 the nurse records today\'s session through discharge', async () => {
     await pre.getByLabel('SpO2 (%)').fill('98');
     await clickAndLoad(page, pre.getByRole('button', { name: 'Record pre-checks' }));
     await assertNoErrorPage(page, 'after pre-checks');
-    assert.equal((await status.innerText()).trim(), 'In progress');
     await page.getByText('126/80').first().waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Record administration' }).count(), 0, 'still held');
 
-    // 2. Administration (the route is the protocol's).
+    // 2. The day's PHQ-9, from the hold; saving returns to the session, no longer held.
+    await clickAndLoad(page, holds.getByRole('link', { name: 'Enter the PHQ-9' }));
+    await assertNoErrorPage(page, 'PHQ-9 form from the session');
+    for (const [i, value] of [2, 2, 1, 1, 1, 1, 1, 0, 0].entries()) {
+      await page.locator(`input[type=radio][name=item${i + 1}][value="${value}"]`).check();
+    }
+    await clickAndLoad(page, page.getByRole('button', { name: 'Save PHQ-9' }));
+    await assertNoErrorPage(page, 'after the PHQ-9');
+    assert.equal(new URL(page.url()).pathname, state.sessionPath, 'back on the session');
+    assert.equal((await status.innerText()).trim(), 'In progress');
+    assert.equal(await page.getByText('Held for clinician review').count(), 0, 'the hold has ended');
+
+    // 3. Administration (the route is the protocol's).
     const admin = page.locator('form', { has: page.getByRole('button', { name: 'Record administration' }) });
     await admin.getByLabel('IV ketamine').check();
-    await admin.getByLabel(/Dose ordered/).fill('34');
-    await admin.getByLabel(/Dose given/).fill('34');
+    await admin.getByLabel(/Dose ordered/).fill('36');
+    await admin.getByLabel(/Dose given/).fill('36');
     await admin.getByLabel('Lot number').fill('E2E-LOT-7');
     await clickAndLoad(page, admin.getByRole('button', { name: 'Record administration' }));
     await assertNoErrorPage(page, 'after administration');
     await page.getByText('E2E-LOT-7').first().waitFor();
 
-    // 3. One monitoring entry.
+    // 4. One monitoring entry.
     const mon = page.locator('form', { has: page.getByRole('button', { name: 'Add monitoring entry' }) });
     await mon.getByLabel('Systolic BP (mmHg)').fill('134');
     await mon.getByLabel('Diastolic BP (mmHg)').fill('86');
@@ -229,7 +247,7 @@ test('06 the nurse records today\'s session through discharge', async () => {
       .filter({ hasText: '134/86' })
       .waitFor();
 
-    // 4. Discharge completes the session.
+    // 5. Discharge completes the session.
     const dis = page.locator('form', { has: page.getByRole('button', { name: 'Record discharge' }) });
     await fill(dis, /MOAA\/S at discharge/, /^5$/);
     await dis.getByLabel(/Systolic BP before leaving/).fill('124');
@@ -253,17 +271,26 @@ test('06 the nurse records today\'s session through discharge', async () => {
   });
 });
 
-test('07 the clinician records a decision and sees it listed', async () => {
-  // Decisions are recorded once a course has started: the patient whose session was just
-  // recorded is mid-course.
-  const chart = need('sessionChart', '06 the nurse records today\'s session');
-  await withPage(browser, '07-decision', async (page) => {
+test('07 the clinician releases a suicide-risk finding with a decision, and the alert ends', async () => {
+  // Gus answered PHQ-9 item 9 by link yesterday: /today shows the alert; the clinician opens
+  // the chart, records a decision that names the finding with a note, and the chart shows who
+  // released it.
+  await withPage(browser, '07-release', async (page) => {
     await login(page, CLINICIAN);
+    await page.goto('/today');
+    await assertNoErrorPage(page, 'today for the clinician');
+    const alert = page.getByRole('listitem').filter({ hasText: 'Hold, Gus' }).filter({ hasText: 'Suicide-risk flag' });
+    await alert.waitFor();
+    const chart = await alert.locator('a[href^="/patients/"]').first().getAttribute('href');
     await page.goto(chart);
     await assertNoErrorPage(page, 'chart');
-    const note = `E2E decision note ${Date.now()}`;
+    const note = `Reviewed by phone ${Date.now()}: passive thoughts, no plan; safety plan updated.`;
     const form = page.locator('form', { has: page.getByRole('button', { name: 'Record decision' }) });
+    // A hold pre-selects no decision: the clinician chooses.
+    assert.equal(await form.getByLabel(/^decision/i).inputValue(), '');
     await fill(form, /^decision/i, /^continue$/);
+    const box = form.getByRole('checkbox', { name: /Suicide-risk item answered/ }).first();
+    await box.check();
     await form.getByLabel('Note').fill(note);
     await clickAndLoad(page, form.getByRole('button', { name: 'Record decision' }));
     await assertNoErrorPage(page, 'after the decision');
@@ -271,5 +298,13 @@ test('07 the clinician records a decision and sees it listed', async () => {
     const row = page.getByRole('row').filter({ hasText: note });
     await row.waitFor();
     assert.match(await row.innerText(), /Continue as planned/);
+    const findings = page.locator('ul.findings li').filter({ hasText: 'Suicide-risk item answered' });
+    assert.ok((await findings.filter({ hasText: 'released' }).count()) >= 1, 'the finding is released');
+    await page.goto('/today');
+    assert.equal(
+      await page.getByRole('listitem').filter({ hasText: 'Hold, Gus' }).filter({ hasText: 'Suicide-risk flag' }).count(),
+      0,
+      'the alert has ended',
+    );
   });
 });

@@ -5,7 +5,9 @@
 //! else the short label; radio inputs named `item1`..`itemN` carry the values item_min..=item_max.
 //! Follow-up items that the flow may skip (C-SSRS q3-q5, q6a) are shown with a note and may be
 //! left blank: the scoring engine checks the flow and names the item when it is wrong. A saved
-//! assessment goes to the chart, which shows the new score (and the suicide-risk alert).
+//! assessment goes to the chart, which shows the new score (and the suicide-risk alert); one
+//! opened from a session held for its missing suicide screen (`&session=<id>`) goes back to
+//! that session.
 
 use super::support::{Fields, fail};
 use crate::AppState;
@@ -66,6 +68,8 @@ struct AssessmentPage {
     taken_at: String,
     today: Date,
     problem: Option<String>,
+    /// The session to return to once saved.
+    session: Option<i64>,
 }
 
 fn items(def: &Definition, answers: &Fields) -> Vec<ItemView> {
@@ -127,6 +131,7 @@ async fn page(
     instrument: InstrumentId,
     answers: &Fields,
     problem: Option<String>,
+    session: Option<i64>,
 ) -> Result<AssessmentPage, PageError> {
     let app = &state.app;
     let p = match app.get_patient(auth.actor(), patient).await {
@@ -155,6 +160,7 @@ async fn page(
             .map_or_else(|| today.to_string(), str::to_owned),
         today,
         problem,
+        session,
     })
 }
 
@@ -175,6 +181,17 @@ fn may_record(auth: &PageAuth) -> Result<(), AppError> {
 #[derive(Debug, Deserialize)]
 pub(super) struct InstrumentQuery {
     instrument: Option<String>,
+    /// A session id to return to (digits only; anything else is ignored).
+    session: Option<String>,
+}
+
+impl InstrumentQuery {
+    fn session(&self) -> Option<i64> {
+        self.session
+            .as_deref()
+            .and_then(|s| s.parse::<i64>().ok())
+            .filter(|id| *id > 0)
+    }
 }
 
 pub(super) async fn form(
@@ -196,6 +213,7 @@ pub(super) async fn form(
         instrument,
         &Fields::default(),
         None,
+        q.session(),
     )
     .await?;
     Ok(render(&page))
@@ -265,9 +283,11 @@ pub(super) async fn submit(
         Err(message) => Err(AppError::invalid("invalid_answers", message)),
     };
     match result {
-        Ok(a) => {
-            Ok(Redirect::to(&format!("/patients/{}?saved={}", patient.0, a.id.0)).into_response())
+        Ok(a) => Ok(match q.session() {
+            Some(session) => Redirect::to(&format!("/sessions/{session}#pre-checks")),
+            None => Redirect::to(&format!("/patients/{}?saved={}", patient.0, a.id.0)),
         }
+        .into_response()),
         Err(e @ AppError::Invalid { .. }) => {
             let problem = format!("{e} (error code {})", e.code());
             let page = page(
@@ -278,6 +298,7 @@ pub(super) async fn submit(
                 instrument,
                 &fields,
                 Some(problem),
+                q.session(),
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())

@@ -76,6 +76,8 @@ struct HoldRow {
     /// The gate's kind, released the same way with `gate`.
     gate: Option<&'static str>,
     releasable: bool,
+    /// For a missing suicide screen: the forms that end it, returning to this session.
+    record: Vec<(String, &'static str)>,
 }
 
 /// One pre-checks reading.
@@ -344,6 +346,28 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
             finding_id: h.finding_id.map(|f| f.0),
             gate: h.finding_id.is_none().then_some(h.kind.as_str()),
             releasable: h.releasable,
+            record: match (h.kind, safety) {
+                (FindingKind::SuicideScreenMissing, Some(safety))
+                    if auth.can(Permission::RecordAssessment) =>
+                {
+                    safety
+                        .suicide_screens
+                        .iter()
+                        .map(|i| {
+                            (
+                                format!(
+                                    "/patients/{}/assessments/new?instrument={}&session={}",
+                                    patient.id,
+                                    i.as_str(),
+                                    s.id
+                                ),
+                                i.name(),
+                            )
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
         })
         .collect();
     let alerts = l
