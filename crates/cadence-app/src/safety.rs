@@ -13,13 +13,13 @@ use crate::validate;
 use crate::{Actor, App, AppError};
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::protocol::{self, Protocol, Safety};
-use cadence_clinical::safety::{FindingKind, GateInputs, Severity, session_gates};
+use cadence_clinical::safety::{ExceptionalEnd, FindingKind, GateInputs, Severity, session_gates};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditAction;
-use cadence_store::ids::{FindingId, PatientId, TreatmentSessionId};
+use cadence_store::ids::{FindingId, PatientId, TreatmentSessionId, UserId};
 use cadence_store::records::{
-    CourseBundle, Finding, FindingSource, NewFinding, NewRelease, RemsEnrolment, TreatmentSession,
-    TreatmentSessionStatus,
+    CourseBundle, ExceptionalEndRecord, Finding, FindingSource, NewFinding, NewRelease,
+    RemsEnrolment, SessionEntryKind, TreatmentSession, TreatmentSessionStatus,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -27,6 +27,26 @@ use serde::Serialize;
 
 /// Longest release note, in characters.
 pub const MAX_RELEASE_NOTE_CHARS: usize = 2000;
+
+/// Most exceptional ends listed for admins (the newest).
+pub const EXCEPTIONAL_END_LIST: u32 = 100;
+
+/// A session ended without a normal discharge, as admins review it (issue 13 §3): when, how,
+/// and which clinician recorded it. No patient and no reason: admins have no patient access;
+/// clinicians read the reason on the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExceptionalEndSummary {
+    /// The session.
+    pub treatment_session_id: TreatmentSessionId,
+    /// The session's day.
+    pub scheduled_on: Date,
+    /// How it ended.
+    pub kind: ExceptionalEnd,
+    /// When.
+    pub ended_at: Timestamp,
+    /// The clinician who recorded it.
+    pub recorded_by: UserId,
+}
 
 /// One reason a session is held: an open finding, or a gate the session fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -199,6 +219,39 @@ impl App {
             .store
             .list_open_findings(actor.clinic_id, event)
             .await?)
+    }
+
+    /// The clinic's sessions ended exceptionally, newest first (at most
+    /// [`EXCEPTIONAL_END_LIST`]), for admins: one audited read about no patient.
+    pub async fn exceptional_ends(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<ExceptionalEndSummary>, AppError> {
+        require(actor.role, Permission::Administer)?;
+        let event = actor.event(self, AuditAction::Read, "exceptional_end_list");
+        let found = self
+            .store
+            .list_clinic_entries(
+                actor.clinic_id,
+                SessionEntryKind::ExceptionalEnd,
+                EXCEPTIONAL_END_LIST,
+                event,
+            )
+            .await?;
+        found
+            .into_iter()
+            .map(|e| {
+                let record: ExceptionalEndRecord = serde_json::from_value(e.entry.body)
+                    .map_err(|err| AppError::Internal(format!("exceptional end: {err}")))?;
+                Ok(ExceptionalEndSummary {
+                    treatment_session_id: e.treatment_session_id,
+                    scheduled_on: e.scheduled_on,
+                    kind: record.kind,
+                    ended_at: record.ended_at,
+                    recorded_by: record.recorded_by,
+                })
+            })
+            .collect()
     }
 
     /// A clinician releases a finding with a note (required): the hold it caused ends. A

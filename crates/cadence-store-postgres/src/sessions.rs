@@ -514,3 +514,39 @@ fn monitoring_entry(row: &PgRow) -> Result<MonitoringEntry, StoreError> {
         },
     })
 }
+
+pub(crate) async fn list_clinic_entries(
+    pool: &PgPool,
+    clinic: ClinicId,
+    kind: SessionEntryKind,
+    limit: u32,
+    event: AuditEvent,
+) -> Result<Vec<ClinicEntry>, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let rows = sqlx::query(
+        "SELECT e.id, e.treatment_session_id, e.kind, e.body, e.corrects, e.reason, \
+         e.recorded_by, e.recorded_at, s.scheduled_on \
+         FROM session_entries e JOIN treatment_sessions s \
+         ON s.clinic_id = e.clinic_id AND s.id = e.treatment_session_id \
+         WHERE e.clinic_id = $1 AND e.kind = $2 ORDER BY e.recorded_at DESC, e.id DESC LIMIT $3",
+    )
+    .bind(clinic.0)
+    .bind(kind.as_str())
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let found = rows
+        .iter()
+        .map(|row| {
+            Ok(ClinicEntry {
+                treatment_session_id: TreatmentSessionId(get(row, "treatment_session_id")?),
+                scheduled_on: date(row, "scheduled_on")?,
+                entry: entry(row)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(found)
+}

@@ -331,6 +331,16 @@ impl Store for PgStore {
             .await
     }
 
+    async fn list_clinic_entries(
+        &self,
+        clinic: ClinicId,
+        kind: SessionEntryKind,
+        limit: u32,
+        audit: AuditEvent,
+    ) -> Result<Vec<ClinicEntry>, StoreError> {
+        sessions::list_clinic_entries(&self.pool, clinic, kind, limit, audit).await
+    }
+
     async fn add_monitoring_entry(
         &self,
         clinic: ClinicId,

@@ -295,6 +295,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         findings: Vec<NewFinding>,
         audit: AuditEvent,
     ) -> Result<(TreatmentSession, Vec<Finding>), StoreError>;
+    /// The clinic's session-record entries of one kind, newest first, at most `limit` (one
+    /// audited read, about no patient).
+    async fn list_clinic_entries(
+        &self,
+        clinic: ClinicId,
+        kind: SessionEntryKind,
+        limit: u32,
+        audit: AuditEvent,
+    ) -> Result<Vec<ClinicEntry>, StoreError>;
     /// Adds a monitoring entry to a treatment session, with the in-session alerts it raises.
     async fn add_monitoring_entry(
         &self,

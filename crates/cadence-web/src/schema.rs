@@ -474,6 +474,19 @@ pub struct RemsEnrolment {
     pub recorded_at: Timestamp,
 }
 
+/// A session ended without a normal discharge, for admins: when, how and by whom (no patient,
+/// no reason).
+#[derive(Debug, ToSchema)]
+pub struct ExceptionalEndSummary {
+    pub treatment_session_id: i64,
+    /// The session's day.
+    pub scheduled_on: Date,
+    pub kind: ExceptionalEnd,
+    pub ended_at: Timestamp,
+    /// The clinician who recorded it.
+    pub recorded_by: i64,
+}
+
 /// How a session ended exceptionally.
 #[derive(Debug, ToSchema)]
 #[schema(rename_all = "snake_case")]

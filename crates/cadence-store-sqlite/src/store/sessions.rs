@@ -518,3 +518,40 @@ pub(crate) async fn add_monitoring_entry(
     commit(tx).await?;
     Ok(MonitoringEntry { id, entry })
 }
+
+pub(crate) async fn list_clinic_entries(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    kind: SessionEntryKind,
+    limit: u32,
+    audit: AuditEvent,
+) -> Result<Vec<ClinicEntry>, StoreError> {
+    let mut tx = begin(pool).await?;
+    let rows = sqlx::query(
+        "SELECT e.id, e.treatment_session_id, e.kind, e.body, e.corrects, e.reason, \
+         e.recorded_by, e.recorded_at, s.scheduled_on \
+         FROM session_entries e JOIN treatment_sessions s \
+         ON s.clinic_id = e.clinic_id AND s.id = e.treatment_session_id \
+         WHERE e.clinic_id = ? AND e.kind = ? ORDER BY e.recorded_at DESC, e.id DESC LIMIT ?",
+    )
+    .bind(clinic.0)
+    .bind(kind.as_str())
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let found = rows
+        .iter()
+        .map(|row| {
+            let (session, entry) = entry(row)?;
+            Ok(ClinicEntry {
+                treatment_session_id: TreatmentSessionId(session),
+                scheduled_on: date(row, "scheduled_on")?,
+                entry,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    append(&mut tx, audit).await?;
+    commit(tx).await?;
+    Ok(found)
+}

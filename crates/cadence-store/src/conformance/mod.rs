@@ -89,6 +89,7 @@ macro_rules! conformance_tests {
             clinic_course_bundles,
             treatment_session_entries_and_monitoring,
             session_entries_once_and_corrections,
+            clinic_entries_of_one_kind,
             treatment_session_status_changes,
             findings_are_stored_listed_and_released,
             findings_from_each_source_and_gates,

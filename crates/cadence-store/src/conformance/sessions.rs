@@ -569,3 +569,111 @@ pub async fn treatment_session_status_changes(backend: &dyn super::Backend) {
         Some(patient.id),
     );
 }
+
+/// A clinic's entries of one kind, newest first, within the limit; another clinic's and other
+/// kinds never; one audit row.
+pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let b = site(s, "B").await;
+    let end = |minute| {
+        entry(
+            SessionEntryKind::ExceptionalEnd,
+            serde_json::json!({"kind": "left_against_advice", "reason": "left"}),
+            a.clinician.id,
+            minute,
+            Some(TreatmentSessionStatus::Completed),
+        )
+    };
+    let mut ids = Vec::new();
+    for (site, mrn, day) in [
+        (&a, "A-1", "2026-03-04"),
+        (&a, "A-2", "2026-03-05"),
+        (&b, "B-1", "2026-03-04"),
+    ] {
+        let patient = add_patient(s, site, mrn).await;
+        let course = add_course(s, site, &patient, "2026-03-02", &[day]).await;
+        let bundle = s
+            .get_course_bundle(
+                site.clinic.id,
+                course.id,
+                read(&site.clinician, "course", course.id),
+            )
+            .await
+            .unwrap();
+        ids.push((site.clinic.id, bundle.sessions[0].id));
+    }
+    // A-1 ends exceptionally at minute 10, A-2 at minute 20; B-1 (another clinic) at 30.
+    for (n, &(clinic, id)) in ids.iter().enumerate() {
+        let minute = 10 * (n as i64 + 1);
+        let mut e = end(minute);
+        if clinic == b.clinic.id {
+            e.recorded_by = b.clinician.id;
+        }
+        s.append_session_entry(
+            clinic,
+            id,
+            e,
+            EntryGuard::default(),
+            Vec::new(),
+            update(&a.clinician, "exceptional_end", id),
+        )
+        .await
+        .unwrap();
+    }
+    // An addendum in A is another kind.
+    s.append_session_entry(
+        a.clinic.id,
+        ids[0].1,
+        entry(
+            SessionEntryKind::Addendum,
+            serde_json::json!({"text": "note"}),
+            a.clinician.id,
+            30,
+            None,
+        ),
+        EntryGuard::default(),
+        Vec::new(),
+        update(&a.clinician, "addendum", ids[0].1),
+    )
+    .await
+    .unwrap();
+
+    let before = last_seq(s).await;
+    let found = s
+        .list_clinic_entries(
+            a.clinic.id,
+            SessionEntryKind::ExceptionalEnd,
+            10,
+            read_many(&a.clinician, "exceptional_end_list"),
+        )
+        .await
+        .unwrap();
+    let row = one_new_audit(s, before).await;
+    assert_eq!(row.event.object_type, "exceptional_end_list");
+    let sessions: Vec<TreatmentSessionId> = found.iter().map(|f| f.treatment_session_id).collect();
+    assert_eq!(sessions, [ids[1].1, ids[0].1], "A's two, newest first");
+    assert_eq!(
+        found[0].scheduled_on,
+        "2026-03-05".parse::<jiff::civil::Date>().unwrap()
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f.entry.kind == SessionEntryKind::ExceptionalEnd)
+    );
+    assert_eq!(found[1].entry.body["reason"], "left");
+
+    let limited = s
+        .list_clinic_entries(
+            a.clinic.id,
+            SessionEntryKind::ExceptionalEnd,
+            1,
+            read_many(&a.clinician, "exceptional_end_list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(limited.len(), 1);
+    assert_eq!(limited[0].treatment_session_id, ids[1].1);
+}

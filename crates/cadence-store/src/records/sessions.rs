@@ -129,6 +129,18 @@ super::string_enum!(
     }
 );
 
+/// An entry of one kind from anywhere in the clinic, with the session it belongs to (e.g. the
+/// exceptional ends an admin reviews).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClinicEntry {
+    /// The session.
+    pub treatment_session_id: TreatmentSessionId,
+    /// The session's day.
+    pub scheduled_on: Date,
+    /// The entry.
+    pub entry: SessionEntry,
+}
+
 /// One entry of a session's record, append-only: who recorded what, when, and what it
 /// corrects.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -51,6 +51,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::release_gate))
         .routes(routes!(safety::list_findings))
         .routes(routes!(safety::open_findings))
+        .routes(routes!(safety::exceptional_ends))
         .routes(routes!(safety::release_finding))
         .routes(routes!(safety::set_rems_enrolment))
         .routes(routes!(sessions::set_status))

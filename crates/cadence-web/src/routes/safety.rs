@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use cadence_app::ids::{FindingId, PatientId};
 use cadence_app::records::{Finding, RemsEnrolment, Screening};
+use cadence_app::safety::ExceptionalEndSummary;
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -59,6 +60,21 @@ pub(crate) async fn open_findings(
     auth: Auth,
 ) -> Result<Json<Vec<Finding>>, WebError> {
     let result = state.app.open_findings(auth.actor()).await;
+    Ok(Json(auth.done(&state, result).await?))
+}
+
+/// The clinic's sessions ended exceptionally (transfer to emergency care, left against
+/// advice), newest first, at most 100: for admins (no patient, no reason).
+#[utoipa::path(
+    get, path = "/api/v1/exceptional-ends", tag = "safety",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "Exceptional ends", body = Vec<schema::ExceptionalEndSummary>))
+)]
+pub(crate) async fn exceptional_ends(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<ExceptionalEndSummary>>, WebError> {
+    let result = state.app.exceptional_ends(auth.actor()).await;
     Ok(Json(auth.done(&state, result).await?))
 }
 

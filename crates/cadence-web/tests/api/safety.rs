@@ -670,6 +670,37 @@ async fn stopped_courses_and_unmet_discharges_are_refused(backend: Backend) {
     )
     .await;
     assert_eq!((status, code(&json)), (409, "session_completed"));
+    // Flagged for admins: the list names the session and how it ended, not the patient or
+    // the reason; clinical roles are refused the list.
+    let (status, ends) = call(
+        &w,
+        Role::Admin,
+        Method::GET,
+        "/api/v1/exceptional-ends",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{ends}");
+    assert_documented("GET", "/api/v1/exceptional-ends", 200, &ends);
+    assert_eq!(ends[0]["treatment_session_id"], session);
+    assert_eq!(ends[0]["kind"], "transferred_to_emergency_care");
+    assert!(ends[0].get("reason").is_none() && ends[0].get("patient_id").is_none());
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        "/api/v1/exceptional-ends",
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let admin = Browser::login(&w, Role::Admin).await;
+    let settings = admin.get("/settings").await.text;
+    assert!(
+        settings.contains("Transferred to emergency care"),
+        "{settings}"
+    );
+    assert!(settings.contains(&format!("#{session}")), "{settings}");
 
     // Discontinued: nothing booked, nothing recorded.
     let course = ended["course_id"].as_i64().unwrap();

@@ -101,11 +101,21 @@ struct DayChoice {
     checked: bool,
 }
 
+/// A session ended exceptionally, as admins review it.
+struct ExceptionalRow {
+    session_id: i64,
+    date: jiff::civil::Date,
+    kind: &'static str,
+    at: String,
+    by: String,
+}
+
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
     chrome: Chrome,
     clinic_name: String,
+    exceptional: Vec<ExceptionalRow>,
     saved: Option<&'static str>,
     users: Vec<UserRow>,
     user_problem: Option<String>,
@@ -141,17 +151,36 @@ impl SettingsPage {
 async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<SettingsPage, PageError> {
     let app = &state.app;
     let actor = auth.actor();
-    let loaded: Result<(Clinic, _, _), AppError> = async {
+    let loaded: Result<(Clinic, _, _, _), AppError> = async {
         let clinic = app.clinic_settings(actor).await?;
         let users = app.list_users(actor).await?;
         let prices = app.price_list_text(actor).await?;
-        Ok((clinic, users, prices))
+        let ends = app.exceptional_ends(actor).await?;
+        Ok((clinic, users, prices, ends))
     }
     .await;
-    let (clinic, users, prices) = match loaded {
+    let (clinic, users, prices, ends) = match loaded {
         Ok(l) => l,
         Err(e) => return Err(service_error(state, auth, e, route).await),
     };
+    let tz = jiff::tz::TimeZone::get(&clinic.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let exceptional = ends
+        .iter()
+        .map(|e| ExceptionalRow {
+            session_id: e.treatment_session_id.0,
+            date: e.scheduled_on,
+            kind: e.kind.label(),
+            at: e
+                .ended_at
+                .to_zoned(tz.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string(),
+            by: users
+                .iter()
+                .find(|u| u.id == e.recorded_by)
+                .map_or_else(|| format!("user {}", e.recorded_by), |u| u.email.clone()),
+        })
+        .collect();
     let users = users
         .into_iter()
         .map(|u| UserRow {
@@ -184,6 +213,7 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
     let mut page = SettingsPage {
         chrome: auth.chrome.clone(),
         clinic_name: clinic.name,
+        exceptional,
         saved: None,
         users,
         user_problem: None,

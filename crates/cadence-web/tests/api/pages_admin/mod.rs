@@ -265,7 +265,103 @@ async fn the_demo_clinic_is_complete_on_every_weekday() {
     }
 }
 
+/// The demo clinic shows each safety feature of issue 13 with data: sessions held today, an
+/// in-session alert and a blood-pressure hold each released by a clinician with a note, an
+/// exceptional end the admin sees, and an esketamine patient with a REMS enrolment whose doses
+/// follow the label (56 mg, then 84 mg) and whose session today is not held.
+async fn the_demo_shows_each_safety_feature(backend: Backend) {
+    use cadence_clinical::safety::{ExceptionalEnd, FindingKind};
+    let t = demo(backend).await;
+    let clinician = demo_actor(&t, "clinician@demo.test", Role::Clinician).await;
+    let admin = demo_actor(&t, "admin@demo.test", Role::Admin).await;
+
+    let today = t.app.today(&clinician).await.unwrap();
+    let held = today
+        .sessions
+        .iter()
+        .filter(|s| s.session.status == TreatmentSessionStatus::Held)
+        .count();
+    assert!(held >= 2, "held sessions today: {held}");
+    let ben = demo_patient(&t, &clinician, "DEMO-002").await;
+    assert!(
+        released(&t, &clinician, &ben, FindingKind::DeepSedation).await,
+        "Ben's in-session alert, released"
+    );
+    let dev = demo_patient(&t, &clinician, "DEMO-004").await;
+    assert!(
+        released(&t, &clinician, &dev, FindingKind::PreDoseBloodPressure).await,
+        "Dev's blood-pressure hold, released after a repeat reading"
+    );
+    let ends = t.app.exceptional_ends(&admin).await.unwrap();
+    assert_eq!(ends.len(), 1, "{ends:?}");
+    assert_eq!(ends[0].kind, ExceptionalEnd::LeftAgainstAdvice);
+
+    let ivy = demo_patient(&t, &clinician, "DEMO-009").await;
+    let course = t
+        .app
+        .get_course(&clinician, ivy.course_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(course.course.protocol_id, "esketamine-label");
+    let doses: Vec<f64> = course
+        .sessions
+        .iter()
+        .filter_map(|s| s.administration.as_ref().map(|a| a.dose_given_mg))
+        .collect();
+    assert_eq!(doses, [56.0, 84.0]);
+    let next = course
+        .sessions
+        .iter()
+        .find(|s| s.scheduled_on == t.today())
+        .expect("Ivy's session today");
+    let view = t.app.get_session(&clinician, next.id).await.unwrap();
+    assert!(
+        view.holds.is_empty(),
+        "REMS enrolled and screened: {:?}",
+        view.holds
+    );
+}
+
+async fn demo_actor(t: &TestApp, email: &str, role: Role) -> cadence_app::Actor {
+    let user = t.store.find_user_by_email(email).await.unwrap();
+    cadence_app::Actor {
+        user_id: user.id,
+        clinic_id: demo_clinic(&t.app).await.unwrap(),
+        role,
+        request_id: "test".into(),
+    }
+}
+
+async fn demo_patient(
+    t: &TestApp,
+    actor: &cadence_app::Actor,
+    mrn: &str,
+) -> cadence_app::today::PatientOverview {
+    let page = t
+        .app
+        .patient_overview(actor, Some(mrn), None, 0)
+        .await
+        .unwrap();
+    page.rows.into_iter().next().expect(mrn)
+}
+
+/// Whether the patient has a finding of this kind released with a note.
+async fn released(
+    t: &TestApp,
+    actor: &cadence_app::Actor,
+    row: &cadence_app::today::PatientOverview,
+    kind: cadence_clinical::safety::FindingKind,
+) -> bool {
+    t.app
+        .list_findings(actor, row.patient.id)
+        .await
+        .unwrap()
+        .iter()
+        .any(|f| f.kind == kind && f.release.as_ref().is_some_and(|r| !r.note.is_empty()))
+}
+
 on_every_backend!(
+    the_demo_shows_each_safety_feature,
     logging_in_lands_on_today,
     today_shows_sessions_and_alerts_by_role,
     pages_are_not_cached_and_carry_the_csp,

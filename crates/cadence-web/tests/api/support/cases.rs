@@ -168,6 +168,7 @@ pub const CASES: &[Case] = &[
         Need::Session,
     ),
     case(Method::GET, "/api/v1/findings", 200, Need::Finding),
+    case(Method::GET, "/api/v1/exceptional-ends", 200, Need::Nothing),
     case(
         Method::GET,
         "/api/v1/patients/{id}/findings",
