@@ -123,16 +123,27 @@ fn items(def: &Definition, answers: &Fields) -> Vec<ItemView> {
         .collect()
 }
 
+/// What the form shows besides the instrument: the answers typed so far, why they were
+/// refused, and the session to return to.
+struct Draft<'a> {
+    answers: &'a Fields,
+    problem: Option<String>,
+    session: Option<i64>,
+}
+
 async fn page(
     state: &AppState,
     auth: &PageAuth,
     route: &str,
     patient: PatientId,
     instrument: InstrumentId,
-    answers: &Fields,
-    problem: Option<String>,
-    session: Option<i64>,
+    draft: Draft<'_>,
 ) -> Result<AssessmentPage, PageError> {
+    let Draft {
+        answers,
+        problem,
+        session,
+    } = draft;
     let app = &state.app;
     let p = match app.get_patient(auth.actor(), patient).await {
         Ok(p) => p,
@@ -211,9 +222,11 @@ pub(super) async fn form(
         GET_ROUTE,
         patient,
         instrument,
-        &Fields::default(),
-        None,
-        q.session(),
+        Draft {
+            answers: &Fields::default(),
+            problem: None,
+            session: q.session(),
+        },
     )
     .await?;
     Ok(render(&page))
@@ -296,9 +309,11 @@ pub(super) async fn submit(
                 POST_ROUTE,
                 patient,
                 instrument,
-                &fields,
-                Some(problem),
-                q.session(),
+                Draft {
+                    answers: &fields,
+                    problem: Some(problem),
+                    session: q.session(),
+                },
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
