@@ -17,3 +17,4 @@ mod durability;
 mod parity;
 mod store;
 mod support;
+mod upgrade;

@@ -15,3 +15,4 @@ mod harness;
 mod schema;
 mod settings;
 mod triggers;
+mod upgrade;

@@ -48,6 +48,7 @@ mod price_list;
 mod safety;
 mod sessions;
 mod support;
+mod upgrade;
 
 pub use audit_log::*;
 pub use auth::*;
@@ -61,6 +62,7 @@ pub use price_list::*;
 pub use safety::*;
 pub use sessions::*;
 pub use support::{Backend, assert_chain_verifies};
+pub use upgrade::{OLD_RECORDS, old_record_statements, records_survive_migration_0003};
 
 /// Expands to one `#[tokio::test]` per conformance case, each on a fresh backend made by
 /// `$fresh(case_name).await` (an `Option<impl Backend>`; `None` skips), ending with a full
