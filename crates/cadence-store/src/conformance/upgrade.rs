@@ -33,7 +33,7 @@ pub fn old_record_statements() -> Vec<String> {
 /// last decision stays open.
 pub async fn records_survive_migration_0003(store: &dyn Store) {
     let event = AuditEvent {
-        at: Timestamp::now(),
+        at: "2026-03-06T12:00:00Z".parse().unwrap(),
         actor_id: Some(UserId(1)),
         actor_role: Some("clinician".into()),
         clinic_id: Some(ClinicId(1)),
