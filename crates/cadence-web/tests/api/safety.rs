@@ -602,6 +602,21 @@ async fn esketamine_rems_first_dose_and_observation_are_enforced(backend: Backen
             .contains("120 minutes"),
         "{json}"
     );
+    // Deep sedation at 40 minutes: an in-session alert, listed on the REMS summary.
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/monitoring"),
+        Some(json!({"moaas": 3, "spo2": 97, "adverse_effects": []})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let page = Browser::login(&w, Role::Nurse).await;
+    let html = page.get(&format!("/sessions/{session}")).await.text;
+    let rems = &html[html.find("rems-summary").expect("the REMS summary")..];
+    assert!(rems.contains("In-session alerts this session"), "{rems}");
+    assert!(rems.contains("Deep sedation in session"), "{rems}");
     advance(&w, 120).await;
     let (status, done) = call(
         &w,

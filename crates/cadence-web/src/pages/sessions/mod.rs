@@ -507,7 +507,8 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
                 },
             })
             .collect(),
-        rems: (route == Some(Route::Esketamine)).then(|| rems::rems_summary(s, bp_max, &l.tz)),
+        rems: (route == Some(Route::Esketamine))
+            .then(|| rems::rems_summary(s, bp_max, &l.tz, &l.view.findings)),
         first_treatment: yes(!l.earlier_dose),
         routes: Route::ALL
             .iter()

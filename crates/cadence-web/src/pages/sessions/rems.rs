@@ -7,7 +7,7 @@
 //! Patient identification is added by the page (it is the clinic's own printout) and never
 //! logged.
 
-use cadence_app::records::{MonitoringEntry, TreatmentSession};
+use cadence_app::records::{Finding, MonitoringEntry, TreatmentSession};
 use cadence_clinical::history::BloodPressure;
 use cadence_clinical::instrument::{dissociation_present, sedation_present};
 use cadence_clinical::safety::{DISSOCIATION, RESPIRATORY_DEPRESSION, SEDATION};
@@ -39,6 +39,9 @@ pub(crate) struct RemsSummary {
     pub missing: Vec<&'static str>,
     /// Problems with what was recorded (e.g. monitoring under 2 hours).
     pub warnings: Vec<String>,
+    /// The in-session alerts raised during the session (issue 13 §5), for the form's
+    /// adverse-event questions: time, what, and whether a clinician released it.
+    pub alerts: Vec<String>,
 }
 
 fn minutes_between(a: Timestamp, b: Timestamp) -> i64 {
@@ -86,6 +89,7 @@ pub(crate) fn rems_summary(
     session: &TreatmentSession,
     bp_max: Option<BloodPressure>,
     tz: &TimeZone,
+    findings: &[Finding],
 ) -> RemsSummary {
     let admin = session.administration.as_ref();
     let pre = session.pre_checks.as_ref();
@@ -203,10 +207,28 @@ pub(crate) fn rems_summary(
         .filter(|f| f.value.is_none())
         .map(|f| f.label)
         .collect();
+    let alerts = findings
+        .iter()
+        .filter(|f| f.kind.in_session())
+        .map(|f| {
+            format!(
+                "{} {}: {} ({})",
+                f.found_at.to_zoned(tz.clone()).strftime("%H:%M"),
+                f.kind.label(),
+                f.detail,
+                if f.is_open() {
+                    "open"
+                } else {
+                    "released by a clinician"
+                }
+            )
+        })
+        .collect();
     RemsSummary {
         fields,
         missing,
         warnings,
+        alerts,
     }
 }
 
@@ -330,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_blank_session_misses_everything_but_the_date() {
-        let s = rems_summary(&blank(), MAX, &TimeZone::UTC);
+        let s = rems_summary(&blank(), MAX, &TimeZone::UTC, &[]);
         assert_eq!(s.fields.len(), 13);
         assert_eq!(s.missing.len(), 12);
         assert_eq!(s.missing[0], "Dose");
@@ -339,7 +361,7 @@ mod tests {
 
     #[test]
     fn a_complete_record_fills_every_field() {
-        let s = rems_summary(&complete(), MAX, &TimeZone::UTC);
+        let s = rems_summary(&complete(), MAX, &TimeZone::UTC, &[]);
         assert!(s.missing.is_empty(), "{:?}", s.missing);
         assert!(s.warnings.is_empty());
         assert_eq!(value(&s, "Dose"), Some("56 mg"));
@@ -374,7 +396,7 @@ mod tests {
             .entry
             .adverse_effects
             .push(RESPIRATORY_DEPRESSION.into());
-        let r = rems_summary(&s, MAX, &TimeZone::UTC);
+        let r = rems_summary(&s, MAX, &TimeZone::UTC, &[]);
         assert_eq!(value(&r, "Sedation"), Some("Yes"));
         assert_eq!(value(&r, "Dissociation"), Some("Yes"));
         assert_eq!(value(&r, "Respiratory"), Some("Yes"));
@@ -390,7 +412,7 @@ mod tests {
         if let Some(a) = s.administration.as_mut() {
             a.dose_given_mg = 28.0;
         }
-        let r = rems_summary(&s, MAX, &TimeZone::UTC);
+        let r = rems_summary(&s, MAX, &TimeZone::UTC, &[]);
         assert_eq!(value(&r, "Dose"), Some("other: 28 mg"));
         assert_eq!(
             value(&r, "Vital signs acceptable before the end"),
@@ -404,7 +426,7 @@ mod tests {
     fn no_reading_near_40_minutes_is_missing() {
         let mut s = complete();
         s.monitoring.remove(1);
-        let r = rems_summary(&s, MAX, &TimeZone::UTC);
+        let r = rems_summary(&s, MAX, &TimeZone::UTC, &[]);
         assert_eq!(
             r.missing,
             [
