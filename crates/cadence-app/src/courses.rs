@@ -2,16 +2,20 @@
 //! every read from what was recorded (sessions, assessments, decisions).
 
 use crate::authz::{Permission, allows, require};
+use crate::safety::holds_for;
 use crate::{Actor, App, AppError};
 use cadence_clinical::calendar::{ClinicCalendar, OpenDays};
-use cadence_clinical::collection::{CollectionInputs, DueAssessment, due_assessments};
-use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_clinical::collection::DueAssessment;
+use cadence_clinical::course::{
+    CourseInputs, CoursePhase, CourseSnapshot, CourseSummary, snapshot,
+};
 use cadence_clinical::forecast::{Forecast, forecast};
 use cadence_clinical::history::{
     AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, FindingRecord, SessionRecord,
     SessionStatus,
 };
-use cadence_clinical::planner::{Phase, Plan, plan};
+use cadence_clinical::instrument::InstrumentId;
+use cadence_clinical::planner::{Plan, SessionKind, plan};
 use cadence_clinical::price::PriceList;
 use cadence_clinical::protocol::{self, Protocol};
 use cadence_clinical::screening::Eligibility;
@@ -20,7 +24,7 @@ use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, PatientId};
 use cadence_store::records::{
     Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, Screening,
-    TreatmentSession, TreatmentSessionStatus,
+    TreatmentSession,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -36,8 +40,10 @@ pub struct CourseView {
     pub course: Course,
     /// The protocol's title.
     pub protocol_title: String,
-    /// Booked treatment sessions.
+    /// Booked treatment sessions (`held` while something holds one booked today).
     pub sessions: Vec<TreatmentSession>,
+    /// Where the course stands: phase, induction, interval, next session (every role).
+    pub summary: CourseSummary,
     /// The dated plan from today.
     pub plan: Plan,
     /// The engine's suggestion (clinical roles only).
@@ -51,52 +57,24 @@ pub struct CourseView {
     /// What the protocol says to collect that is not yet collected (issue 13 §8); empty for
     /// front desk.
     pub due_assessments: Vec<DueAssessment>,
+    /// The outcome instrument, its baseline and the protocol's response and remission lines,
+    /// as the chart's trajectory draws them (clinical roles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trajectory: Option<TrajectoryFacts>,
 }
 
-/// The assessments a course's protocol says are due today or coming, from its bundle
-/// ([`cadence_clinical::collection`] has the rules).
-pub(crate) fn assessments_due(
-    protocol: &Protocol,
-    calendar: &ClinicCalendar,
-    bundle: &CourseBundle,
-    stopped: bool,
-    today: Date,
-) -> Result<Vec<DueAssessment>, AppError> {
-    let first_dose = bundle
-        .sessions
-        .iter()
-        .filter(|s| s.status == TreatmentSessionStatus::Completed)
-        .map(|s| s.scheduled_on)
-        .min();
-    let next_session = bundle
-        .sessions
-        .iter()
-        .filter(|s| {
-            s.scheduled_on >= today
-                && matches!(
-                    s.status,
-                    TreatmentSessionStatus::Scheduled
-                        | TreatmentSessionStatus::InProgress
-                        | TreatmentSessionStatus::Held
-                )
-        })
-        .map(|s| s.scheduled_on)
-        .min();
-    let taken: Vec<_> = bundle
-        .assessments
-        .iter()
-        .map(|a| (a.instrument, a.taken_on))
-        .collect();
-    due_assessments(&CollectionInputs {
-        protocol,
-        calendar,
-        first_dose,
-        next_session,
-        stopped,
-        taken: &taken,
-        today,
-    })
-    .map_err(|e| AppError::Internal(format!("assessments due: {e}")))
+/// What the chart's trajectory draws, from the snapshot and the protocol (no page recomputes
+/// a baseline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TrajectoryFacts {
+    /// The protocol's outcome instrument.
+    pub instrument: InstrumentId,
+    /// Its baseline total (see `docs/protocols.md` for the rule).
+    pub baseline: Option<u16>,
+    /// A fall of at least this % is a response.
+    pub response_percent: u8,
+    /// At or below this total is remission, where the instrument has a cut.
+    pub remission_at_most: Option<u16>,
 }
 
 /// The clinic's calendar as the planner needs it.
@@ -109,20 +87,32 @@ pub fn calendar_of(clinic: &Clinic) -> Result<ClinicCalendar, AppError> {
         .map_err(|e| AppError::Internal(format!("clinic calendar: {e}")))
 }
 
-/// The engine's view of a stored course.
+/// The engine's view of a stored course, as of `today`.
 ///
-/// Only what has happened by `today` is history: a booking cancelled ahead of its date frees
-/// the slot and is left out (the planner books the course's sessions anew).
-pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
+/// Sessions that took place (completed, cancelled, not attended) up to today, and sessions
+/// still booked with their status (`held` when something holds a session booked today);
+/// a booking cancelled ahead of its date frees the slot and is left out. The assessments are
+/// this course's: those after the patient's earlier course ended. The findings are the stored
+/// ones, released only by a clinician's recorded release, never by a date.
+pub fn history_of(bundle: &CourseBundle, protocol: &Protocol, today: Date) -> CourseHistory {
     let sessions = bundle
         .sessions
         .iter()
-        .filter(|s| s.scheduled_on <= today)
         .filter_map(|s| {
             let status = match s.status {
-                TreatmentSessionStatus::Completed => SessionStatus::Completed,
-                TreatmentSessionStatus::Cancelled => SessionStatus::Cancelled,
-                TreatmentSessionStatus::NoShow => SessionStatus::NoShow,
+                SessionStatus::Completed | SessionStatus::Cancelled | SessionStatus::NoShow
+                    if s.scheduled_on <= today =>
+                {
+                    s.status
+                }
+                SessionStatus::Scheduled | SessionStatus::InProgress | SessionStatus::Held
+                    if s.scheduled_on == today && !holds_for(s, protocol, bundle).is_empty() =>
+                {
+                    SessionStatus::Held
+                }
+                SessionStatus::Scheduled | SessionStatus::InProgress | SessionStatus::Held => {
+                    s.status
+                }
                 _ => return None,
             };
             Some(SessionRecord {
@@ -133,6 +123,7 @@ pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
                     diastolic: p.bp_diastolic,
                 }),
                 moaas_discharge: s.discharge.as_ref().map(|d| d.moaas),
+                booking_reason: s.booking_reason.clone(),
             })
         })
         .collect();
@@ -142,6 +133,8 @@ pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
         assessments: bundle
             .assessments
             .iter()
+            .filter(|a| a.taken_on <= today)
+            .filter(|a| bundle.earlier_course_end.is_none_or(|end| a.taken_on > end))
             .map(|a| AssessmentRecord {
                 date: a.taken_on,
                 instrument: a.instrument,
@@ -151,12 +144,12 @@ pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
         decisions: bundle
             .decisions
             .iter()
+            .filter(|d| d.decided_on <= today)
             .map(|d| DecisionRecord {
                 date: d.decided_on,
                 decision: d.decision,
             })
             .collect(),
-        // The stored findings, released by a clinician's recorded release (never by a date).
         findings: Some(
             bundle
                 .findings
@@ -174,6 +167,121 @@ pub fn history_of(bundle: &CourseBundle, today: Date) -> CourseHistory {
                 .collect(),
         ),
     }
+}
+
+/// A course read once per request (issue 14): the stored bundle, its frozen protocol, the
+/// clinic calendar, and the snapshot that the plan, the suggestion, the forecast and every
+/// page read. Nothing else in the service replays a course.
+#[derive(Debug, Clone)]
+pub struct CourseRead {
+    /// What is stored.
+    pub bundle: CourseBundle,
+    /// The protocol frozen with the course.
+    pub protocol: Protocol,
+    /// The clinic's calendar.
+    pub calendar: ClinicCalendar,
+    /// Where the course stands today.
+    pub snapshot: CourseSnapshot,
+}
+
+impl CourseRead {
+    /// Reads a stored course as of `today`.
+    pub fn of(
+        bundle: CourseBundle,
+        calendar: ClinicCalendar,
+        today: Date,
+    ) -> Result<Self, AppError> {
+        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
+            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+        let history = history_of(&bundle, &protocol, today);
+        let snapshot = snapshot(&CourseInputs {
+            protocol: &protocol,
+            calendar: &calendar,
+            history: &history,
+            start: None,
+            today,
+            scoring: &protocol.scoring_config(),
+        })
+        .map_err(|e| AppError::Internal(format!("course {}: {e}", bundle.course.id)))?;
+        Ok(CourseRead {
+            bundle,
+            protocol,
+            calendar,
+            snapshot,
+        })
+    }
+
+    /// The phase today.
+    pub fn phase(&self) -> CoursePhase {
+        self.snapshot.phase
+    }
+
+    /// The dated plan from today, over the first horizon.
+    pub fn plan(&self) -> Result<Plan, AppError> {
+        plan(
+            &self.protocol,
+            &self.calendar,
+            &self.snapshot,
+            HORIZONS_WEEKS[0],
+        )
+        .map_err(|e| AppError::invalid("unplannable", e))
+    }
+
+    /// Refuses a booking or a record on a course a clinician paused or discontinued.
+    pub(crate) fn require_active(&self) -> Result<(), AppError> {
+        match self.phase() {
+            CoursePhase::Paused => Err(AppError::Conflict {
+                code: "course_not_active",
+                message: "this course is paused: a clinician records `resume` before any session \
+                          goes ahead"
+                    .into(),
+            }),
+            CoursePhase::Discontinued => Err(AppError::Conflict {
+                code: "course_not_active",
+                message: "this course was discontinued: start a new course to treat again".into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl App {
+    /// Reads a course (one audited store read) as of the clinic's today.
+    pub(crate) async fn read_course(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+    ) -> Result<CourseRead, AppError> {
+        let event = actor
+            .event(self, AuditAction::Read, "course")
+            .with_object_id(id);
+        let bundle = self
+            .store
+            .get_course_bundle(actor.clinic_id, id, event)
+            .await?;
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let today = self.clinic_today(actor).await?;
+        CourseRead::of(bundle, calendar_of(&clinic)?, today)
+    }
+}
+
+/// The plan a course starting on `start` gets: from an empty history, as of its start.
+pub(crate) fn new_course_plan(
+    protocol: &Protocol,
+    calendar: &ClinicCalendar,
+    start: Date,
+) -> Result<Plan, AppError> {
+    let unplannable = |e: &dyn std::fmt::Display| AppError::invalid("unplannable", e.to_string());
+    let snap = snapshot(&CourseInputs {
+        protocol,
+        calendar,
+        history: &CourseHistory::default(),
+        start: Some(start),
+        today: start,
+        scoring: &protocol.scoring_config(),
+    })
+    .map_err(|e| unplannable(&e))?;
+    plan(protocol, calendar, &snap, HORIZONS_WEEKS[0]).map_err(|e| unplannable(&e))
 }
 
 /// A built-in protocol's text and parsed form, or `unknown_protocol`.
@@ -212,15 +320,7 @@ impl App {
             ));
         }
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let planned = plan(
-            &protocol,
-            &calendar_of(&clinic)?,
-            &CourseHistory::default(),
-            start_date,
-            start_date,
-            HORIZONS_WEEKS[0],
-        )
-        .map_err(|e| AppError::invalid("unplannable", e))?;
+        let planned = new_course_plan(&protocol, &calendar_of(&clinic)?, start_date)?;
         Ok((protocol, planned))
     }
 
@@ -270,19 +370,11 @@ impl App {
             )
             .await?;
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let planned = plan(
-            &protocol,
-            &calendar_of(&clinic)?,
-            &CourseHistory::default(),
-            start_date,
-            start_date,
-            HORIZONS_WEEKS[0],
-        )
-        .map_err(|e| AppError::invalid("unplannable", e))?;
+        let planned = new_course_plan(&protocol, &calendar_of(&clinic)?, start_date)?;
         let induction: Vec<Date> = planned
             .sessions
             .iter()
-            .filter(|s| s.phase == Phase::Induction)
+            .filter(|s| s.kind == SessionKind::Induction)
             .map(|s| s.date)
             .collect();
         let new = NewCourse {
@@ -382,63 +474,61 @@ impl App {
             .await?)
     }
 
-    /// A course with its plan, suggestion and forecasts, as of today in the clinic.
+    /// A course with its plan, suggestion and forecasts, as of today in the clinic: all from
+    /// one snapshot, so they agree.
     pub async fn get_course(&self, actor: &Actor, id: CourseId) -> Result<CourseView, AppError> {
         require(actor.role, Permission::ReadPatients)?;
-        let event = actor
-            .event(self, AuditAction::Read, "course")
-            .with_object_id(id);
-        let bundle = self
-            .store
-            .get_course_bundle(actor.clinic_id, id, event)
-            .await?;
-        let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let today = self.clinic_today(actor).await?;
-        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
-            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
-        let history = history_of(&bundle, today);
-        let plan_from = today.max(bundle.course.start_date);
-        let calendar = calendar_of(&clinic)?;
-        let stopped = course_state(&protocol, &history, today).phase == CoursePhase::Discontinued;
-        let due = assessments_due(&protocol, &calendar, &bundle, stopped, today)?;
-        let planned = plan(
-            &protocol,
-            &calendar,
-            &history,
-            bundle.course.start_date,
-            plan_from,
-            HORIZONS_WEEKS[0],
-        )
-        .map_err(|e| AppError::invalid("unplannable", e))?;
+        let read = self.read_course(actor, id).await?;
+        let prices = match self.store.get_price_list(actor.clinic_id).await? {
+            Some(text) => PriceList::from_toml(&text).ok(),
+            None => None,
+        };
+        self.course_view(actor, read, prices.as_ref())
+    }
+
+    /// The view of a course read for a role.
+    pub(crate) fn course_view(
+        &self,
+        actor: &Actor,
+        read: CourseRead,
+        prices: Option<&PriceList>,
+    ) -> Result<CourseView, AppError> {
         let clinical = allows(actor.role, Permission::ReadClinical);
-        let scoring = protocol.scoring_config();
+        let planned = read.plan()?;
         let suggestion = if clinical {
             Some(
-                review(&protocol, &history, today, &scoring)
+                review(&read.protocol, &read.snapshot)
                     .map_err(|e| AppError::Internal(e.to_string()))?,
             )
         } else {
             None
         };
-        let prices = match self.store.get_price_list(actor.clinic_id).await? {
-            Some(text) => PriceList::from_toml(&text).ok(),
-            None => None,
-        };
         let forecasts = HORIZONS_WEEKS
             .iter()
             .map(|&weeks| {
                 forecast(
-                    &protocol,
-                    &history,
-                    plan_from,
+                    &read.protocol,
+                    &read.calendar,
+                    &read.snapshot,
                     weeks,
-                    prices.as_ref(),
-                    &scoring,
+                    prices,
                 )
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        let CourseRead {
+            bundle,
+            protocol,
+            snapshot,
+            ..
+        } = read;
         let mut sessions = bundle.sessions;
+        for s in &mut sessions {
+            // A session booked today shows `held` while something holds it.
+            if s.scheduled_on == snapshot.today && s.status.is_booked() && snapshot.held_today {
+                s.status = SessionStatus::Held;
+            }
+        }
         if !clinical {
             sessions
                 .iter_mut()
@@ -448,11 +538,30 @@ impl App {
             protocol_title: protocol.title.clone(),
             course: bundle.course,
             sessions,
+            summary: snapshot.summary(),
             plan: planned,
             suggestion,
             forecasts,
             decisions: clinical.then_some(bundle.decisions),
-            due_assessments: if clinical { due } else { Vec::new() },
+            trajectory: clinical.then(|| {
+                let config = protocol.outcome_config();
+                let instrument = snapshot.scores.instrument;
+                TrajectoryFacts {
+                    instrument,
+                    baseline: snapshot
+                        .scores
+                        .baseline
+                        .as_ref()
+                        .and_then(|b| b.score.total),
+                    response_percent: config.response_percent,
+                    remission_at_most: config.remission_at_most(instrument),
+                }
+            }),
+            due_assessments: if clinical {
+                snapshot.due_assessments
+            } else {
+                Vec::new()
+            },
         })
     }
 }

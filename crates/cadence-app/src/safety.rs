@@ -19,7 +19,7 @@ use cadence_store::audit::AuditAction;
 use cadence_store::ids::{FindingId, PatientId, TreatmentSessionId, UserId};
 use cadence_store::records::{
     CourseBundle, ExceptionalEndRecord, Finding, FindingSource, NewFinding, NewRelease,
-    RemsEnrolment, SessionEntryKind, TreatmentSession, TreatmentSessionStatus,
+    RemsEnrolment, SessionEntryKind, SessionStatus, TreatmentSession,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -114,9 +114,7 @@ pub(crate) fn holds_for(
 ) -> Vec<Hold> {
     let closed = matches!(
         session.status,
-        TreatmentSessionStatus::Completed
-            | TreatmentSessionStatus::Cancelled
-            | TreatmentSessionStatus::NoShow
+        SessionStatus::Completed | SessionStatus::Cancelled | SessionStatus::NoShow
     );
     if closed || session.administration.is_some() {
         return Vec::new();

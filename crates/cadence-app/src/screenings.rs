@@ -2,7 +2,6 @@
 
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
-use cadence_clinical::course::{CoursePhase, course_state};
 use cadence_clinical::protocol;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::screening_finding;
@@ -30,20 +29,11 @@ impl App {
         let governing = self.governing_protocol(actor, patient).await?;
         let running = match &governing {
             Some((course, p)) if p.route == input.route => {
-                let event = actor
-                    .event(self, AuditAction::Read, "course")
-                    .with_object_id(*course);
-                let bundle = self
-                    .store
-                    .get_course_bundle(actor.clinic_id, *course, event)
-                    .await?;
+                let read = self.read_course(actor, *course).await?;
                 if input.route == Route::Esketamine && input.rems_enrolled.is_none() {
-                    input.rems_enrolled = Some(bundle.rems.is_some());
+                    input.rems_enrolled = Some(read.bundle.rems.is_some());
                 }
-                let today = self.clinic_today(actor).await?;
-                let history = crate::courses::history_of(&bundle, today);
-                (course_state(p, &history, today).phase != CoursePhase::Discontinued)
-                    .then_some(*course)
+                (!read.snapshot.stopped()).then_some(*course)
             }
             _ => None,
         };

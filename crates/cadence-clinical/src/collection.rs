@@ -141,7 +141,7 @@ pub fn due_assessments(inputs: &CollectionInputs<'_>) -> Result<Vec<DueAssessmen
             // The latest point that has come, and the next one.
             let every = i64::from(p.reassessment.every_weeks) * 7;
             let until = today
-                .checked_add(every.days())
+                .checked_add((every + 1).days())
                 .unwrap_or(Date::MAX)
                 .max(today);
             let points = reassessment_points(p, calendar, first, until, None)?;

@@ -1,16 +1,27 @@
 //! How many treatments lie ahead, and what they cost: the question patients ask first.
 //!
-//! For a course at any point the forecast counts the remaining induction sessions and the
-//! maintenance sessions over a horizon, as a `low` / `expected` / `high` range (issue 3 §4):
-//! low at the protocol's longest interval, high at the shortest, expected at the current
-//! interval, shortened to this patient's own observed time to symptom return when the history
-//! shows one. The range is wide on purpose: it is a plan, not a promise, and the assumptions are
-//! returned in plain words because patients read them.
+//! The forecast counts what the planner books from the course snapshot, so it cannot disagree
+//! with the plan (issue 14): each figure is a plan over the same half-open horizon
+//! (`[today, today + horizon)`), under one what-if each:
+//!
+//! - **expected**: the plan as it stands (booked sessions where they are, a pending booster,
+//!   the interval in force), unless this patient's own symptoms came back sooner than the
+//!   interval since the last interval decision: then every observed return counts once, in
+//!   days from the session before it, and the median, rounded to whole weeks within the
+//!   protocol's bounds, is the expected interval. With no such return the expected count *is*
+//!   the plan's count.
+//! - **low**: in induction, the non-response path: the course stops at the end-of-induction
+//!   review and only the remaining induction sessions are counted; in maintenance, the
+//!   protocol's longest interval.
+//! - **high**: every extension the protocol still allows, then the shortest interval.
+//!
+//! The range is wide on purpose: it is a plan, not a promise, and the assumptions are returned
+//! in plain words because patients read them.
 
-use crate::course::{self, CoursePhase, CourseState};
-use crate::history::{CourseHistory, HistoryError, ScoredAssessment};
-use crate::instrument::ScoringConfig;
-use crate::outcome::{OutcomeConfig, ReliableChange, outcome};
+use crate::calendar::ClinicCalendar;
+use crate::course::{CoursePhase, CourseSnapshot, CourseSummary, IntervalReason};
+use crate::outcome::OutcomeError;
+use crate::planner::{self, Assume, Plan, PlanError, SessionKind};
 use crate::price::{PriceError, PriceList};
 use crate::protocol::Protocol;
 use jiff::civil::Date;
@@ -19,7 +30,7 @@ use serde::Serialize;
 /// A count as a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Range {
-    /// The fewest sessions (longest interval).
+    /// The fewest sessions (see [`Forecast::low_means`]).
     pub low: u32,
     /// The expected number.
     pub expected: u32,
@@ -33,6 +44,14 @@ impl Range {
             low: self.low.saturating_add(other.low),
             expected: self.expected.saturating_add(other.expected),
             high: self.high.saturating_add(other.high),
+        }
+    }
+
+    fn zero() -> Range {
+        Range {
+            low: 0,
+            expected: 0,
+            high: 0,
         }
     }
 }
@@ -53,14 +72,18 @@ pub struct CostRange {
 /// The forecast for one course.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Forecast {
-    /// The horizon in weeks from `today`.
+    /// Where the course stands (the snapshot's phase, induction, interval and next date).
+    pub course: CourseSummary,
+    /// The horizon in weeks from today.
     pub horizon_weeks: u16,
     /// Induction sessions still to come.
     pub remaining_induction: Range,
-    /// Maintenance sessions within the horizon.
+    /// Maintenance sessions (boosters included) within the horizon.
     pub maintenance: Range,
     /// Both together.
     pub total: Range,
+    /// What the low figure stands for, in plain words.
+    pub low_means: String,
     /// The cost of each figure, when a price list is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostRange>,
@@ -71,140 +94,90 @@ pub struct Forecast {
 /// Why a forecast cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ForecastError {
-    /// An assessment in the history does not score.
-    #[error(transparent)]
-    History(#[from] HistoryError),
     /// The price list cannot price this course.
     #[error(transparent)]
     Price(#[from] PriceError),
-    /// A horizon outside 1-520 weeks.
-    #[error("horizon of {0} weeks is out of range; use 1-520 weeks")]
-    Horizon(u16),
+    /// The calendar or horizon cannot be planned on.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// An outcome cannot be computed.
+    #[error(transparent)]
+    Outcome(#[from] OutcomeError),
 }
 
-/// Forecasts the sessions (and, with a price list, the cost) of a course from `today` over
-/// `horizon_weeks`.
+/// One figure: induction and maintenance sessions ahead in a plan.
+fn counts(plan: &Plan, from: Date, until: Date) -> (u32, u32) {
+    (
+        plan.ahead(SessionKind::Induction, from, until),
+        plan.ahead(SessionKind::Maintenance, from, until)
+            .saturating_add(plan.ahead(SessionKind::Booster, from, until)),
+    )
+}
+
+/// Forecasts the sessions (and, with a price list, the cost) of a course over `horizon_weeks`
+/// from the snapshot's today.
 pub fn forecast(
     protocol: &Protocol,
-    history: &CourseHistory,
-    today: Date,
+    calendar: &ClinicCalendar,
+    snap: &CourseSnapshot,
     horizon_weeks: u16,
     prices: Option<&PriceList>,
-    scoring: &ScoringConfig,
 ) -> Result<Forecast, ForecastError> {
-    if !(1..=520).contains(&horizon_weeks) {
-        return Err(ForecastError::Horizon(horizon_weeks));
-    }
-    let assessments = history.scored_assessments(scoring)?;
-    let state = course::course_state(protocol, history, today);
     let m = &protocol.maintenance;
-    let horizon_days = i64::from(horizon_weeks) * 7;
+    let from = snap.today.max(snap.start);
+    let until = planner::horizon_end(snap, horizon_weeks)?;
     let mut assumptions = Vec::new();
+    let plan_under = |assume| planner::book_from(protocol, calendar, snap, horizon_weeks, assume);
 
-    if state.phase == CoursePhase::Discontinued {
-        assumptions
-            .push("The course has been discontinued: no further sessions are planned.".into());
-        return finish(
-            protocol,
-            &state,
-            horizon_weeks,
-            Range::default_zero(),
-            Range::default_zero(),
-            prices,
-            assumptions,
-        );
+    match snap.phase {
+        CoursePhase::Discontinued => {
+            assumptions
+                .push("The course has been discontinued: no further sessions are planned.".into());
+            return finish(
+                protocol,
+                snap,
+                horizon_weeks,
+                (Range::zero(), Range::zero()),
+                "Nothing more: the course is discontinued.".into(),
+                prices,
+                assumptions,
+            );
+        }
+        CoursePhase::Paused => {
+            assumptions.push(
+                "The course is paused: nothing is booked until a clinician records `resume`, \
+                 so nothing is counted."
+                    .into(),
+            );
+            return finish(
+                protocol,
+                snap,
+                horizon_weeks,
+                (Range::zero(), Range::zero()),
+                "Nothing while the course is paused.".into(),
+                prices,
+                assumptions,
+            );
+        }
+        CoursePhase::Induction | CoursePhase::Maintenance => {}
     }
-    if state.phase == CoursePhase::Paused {
-        assumptions.push("The course is paused; these figures assume it resumes today.".into());
-    }
-    let in_induction = state.maintenance_started.is_none();
-    if let Some(started) = state.maintenance_started {
+    let in_induction = snap.phase == CoursePhase::Induction;
+    if in_induction {
+        assumptions.push(format!(
+            "{} of {} induction sessions are done, at up to {} a week.",
+            snap.induction.done, snap.induction.target, protocol.induction.per_week
+        ));
+    } else if let Some(started) = snap.maintenance.as_ref().map(|x| x.started) {
         assumptions.push(format!(
             "Induction is done; maintenance started on {started} and is every {} week(s) now.",
-            state.interval_weeks
+            snap.interval_weeks
         ));
     }
-
-    // Remaining induction: the sessions still due; the high figure adds every extension the
-    // protocol still allows.
-    let remaining_induction = if in_induction {
-        let due = state
-            .induction_target
-            .saturating_sub(state.completed_induction);
-        let extensions_left = protocol
-            .induction
-            .max_extensions
-            .saturating_sub(state.extensions_used);
-        let extra = protocol
-            .induction
-            .extension_sessions
-            .saturating_mul(extensions_left);
+    if let Some(decided) = snap.booster.pending_since {
         assumptions.push(format!(
-            "{} of {} induction sessions are done; {due} remain at {} a week.",
-            state.completed_induction, state.induction_target, protocol.induction.per_week
+            "The booster decided on {decided} is counted in every figure but the low one."
         ));
-        if extra > 0 {
-            assumptions.push(format!(
-                "The high figure includes {extra} more induction session(s) in case the \
-                 end-of-induction review extends induction."
-            ));
-        }
-        Range {
-            low: due,
-            expected: due,
-            high: due.saturating_add(extra),
-        }
-    } else {
-        Range::default_zero()
-    };
-
-    // Days of the horizon left for maintenance once induction is done, measured from the last
-    // session (maintenance sessions fall one interval after it). A session overdue by more than
-    // an interval is booked from today: only one interval of the time since the last session
-    // counts, so intervals missed in the past are not counted as sessions to come.
-    let per_week = u64::from(protocol.induction.per_week.max(1));
-    let induction_days = |n: u32| -> i64 {
-        let n = u64::from(n);
-        i64::try_from((n * 7).div_ceil(per_week)).unwrap_or(i64::MAX)
-    };
-    let elapsed_since_last = state
-        .last_session
-        .map_or(0, |last| (today - last).get_days().max(0));
-    let span = |induction_sessions: u32, interval_days: i64| -> i64 {
-        if in_induction {
-            horizon_days - induction_days(induction_sessions)
-        } else {
-            horizon_days + i64::from(elapsed_since_last).min(interval_days)
-        }
-        .max(0)
-    };
-    if in_induction {
-        assumptions.push(
-            "Maintenance figures assume a response at the end-of-induction review; without one, \
-             the course may stop after induction."
-                .into(),
-        );
     }
-
-    // The initial block (e.g. esketamine weekly in weeks 5-8) is counted the same in every
-    // figure; only the adaptive part varies.
-    let (initial_sessions, initial_days) = match (&m.initial, in_induction) {
-        (Some(block), true) => (
-            u32::from(block.weeks / block.interval_weeks.max(1)),
-            i64::from(block.weeks) * 7,
-        ),
-        (Some(block), false) => {
-            let started = state.maintenance_started.unwrap_or(today);
-            let end = started.saturating_add(jiff::Span::new().days(i64::from(block.weeks) * 7));
-            let left = (end - today).get_days().max(0);
-            let weeks = u32::try_from(left / 7).unwrap_or(0);
-            (
-                weeks / u32::from(block.interval_weeks.max(1)),
-                i64::from(left),
-            )
-        }
-        (None, _) => (0, 0),
-    };
     if let Some(block) = &m.initial {
         assumptions.push(format!(
             "Maintenance starts with sessions every {} week(s) for {} weeks.",
@@ -212,69 +185,121 @@ pub fn forecast(
         ));
     }
 
-    let current = if in_induction {
-        m.start_interval_weeks
-    } else {
-        state.interval_weeks
-    };
-    let (expected_interval, observed) =
-        observed_interval(protocol, &state, history, &assessments, current, today);
-    if let Some(text) = observed {
-        assumptions.push(text);
+    // Expected: the plan, or the patient's own observed interval when it is shorter.
+    let observed = observed_interval(protocol, snap)?;
+    let expected_interval = observed.as_ref().map(|o| o.weeks);
+    if let Some(o) = &observed {
+        assumptions.push(o.text.clone());
     }
-    let block_interval_days = m
-        .initial
-        .as_ref()
-        .map_or(7, |b| i64::from(b.interval_weeks.max(1)) * 7);
-    let count = |induction_sessions: u32, interval_weeks: u16| -> u32 {
-        let per = i64::from(interval_weeks.max(1)) * 7;
-        let days = span(induction_sessions, per);
-        let block = initial_days.min(days);
-        let block_sessions = if days >= initial_days {
-            initial_sessions
-        } else {
-            u32::try_from(block / block_interval_days).unwrap_or(0)
-        };
-        let rest = days - block;
-        block_sessions.saturating_add(u32::try_from(rest / per).unwrap_or(0))
+    let expected = counts(
+        &plan_under(Assume {
+            interval_weeks: expected_interval,
+            ..Assume::default()
+        })?,
+        from,
+        until,
+    );
+    let (low, low_means) = if in_induction {
+        (
+            counts(
+                &plan_under(Assume {
+                    induction_only: true,
+                    ..Assume::default()
+                })?,
+                from,
+                until,
+            ),
+            "No response at the end-of-induction review: the course stops after induction."
+                .to_owned(),
+        )
+    } else {
+        (
+            counts(
+                &plan_under(Assume {
+                    interval_weeks: Some(m.max_interval_weeks),
+                    ..Assume::default()
+                })?,
+                from,
+                until,
+            ),
+            format!(
+                "Maintenance at the protocol's longest interval, every {} week(s).",
+                m.max_interval_weeks
+            ),
+        )
     };
-    let maintenance = Range {
-        low: count(remaining_induction.low, m.max_interval_weeks),
-        expected: count(remaining_induction.expected, expected_interval),
-        high: count(remaining_induction.low, m.min_interval_weeks),
+    let high = counts(
+        &plan_under(Assume {
+            interval_weeks: Some(m.min_interval_weeks),
+            all_extensions: true,
+            ..Assume::default()
+        })?,
+        from,
+        until,
+    );
+    if in_induction
+        && snap.induction.extensions_left > 0
+        && protocol.induction.extension_sessions > 0
+    {
+        assumptions.push(format!(
+            "The high figure includes every extension the protocol still allows ({} \
+             extension(s) of {} session(s)).",
+            snap.induction.extensions_left, protocol.induction.extension_sessions
+        ));
+    }
+    if in_induction {
+        assumptions.push(
+            "The expected and high figures assume a response at the end-of-induction review; \
+             without one, the course may stop after induction (the low figure)."
+                .into(),
+        );
+    }
+    // The adaptive interval: an initial block has its own assumption above.
+    let expected_weeks = expected_interval.unwrap_or(snap.replay.interval);
+    let counted = if in_induction {
+        format!(
+            "maintenance is counted every {expected_weeks} week(s) (expected) and every {} \
+             week(s) (high); the low figure counts none",
+            m.min_interval_weeks
+        )
+    } else {
+        format!(
+            "maintenance is counted every {} week(s) (low), every {expected_weeks} week(s) \
+             (expected) and every {} week(s) (high)",
+            m.max_interval_weeks, m.min_interval_weeks
+        )
     };
     assumptions.push(format!(
-        "Over the next {horizon_weeks} weeks maintenance is counted every {} week(s) (low), \
-         every {expected_interval} week(s) (expected) and every {} week(s) (high).",
-        m.max_interval_weeks, m.min_interval_weeks
+        "Over the next {horizon_weeks} weeks (from {from}, up to but not including {until}) \
+         {counted}."
     ));
+    let induction = Range {
+        low: low.0,
+        expected: expected.0,
+        high: high.0,
+    };
+    let maintenance = Range {
+        low: low.1,
+        expected: expected.1,
+        high: high.1,
+    };
     finish(
         protocol,
-        &state,
+        snap,
         horizon_weeks,
-        remaining_induction,
-        maintenance,
+        (induction, maintenance),
+        low_means,
         prices,
         assumptions,
     )
 }
 
-impl Range {
-    fn default_zero() -> Range {
-        Range {
-            low: 0,
-            expected: 0,
-            high: 0,
-        }
-    }
-}
-
 fn finish(
     protocol: &Protocol,
-    state: &CourseState,
+    snap: &CourseSnapshot,
     horizon_weeks: u16,
-    remaining_induction: Range,
-    maintenance: Range,
+    (remaining_induction, maintenance): (Range, Range),
+    low_means: String,
     prices: Option<&PriceList>,
     mut assumptions: Vec<String>,
 ) -> Result<Forecast, ForecastError> {
@@ -283,7 +308,7 @@ fn finish(
         None => None,
         Some(list) => {
             let price = |induction: u32, other: u32| {
-                list.cost_of_sessions(protocol.route, induction, state.completed_induction, other)
+                list.cost_of_sessions(protocol.route, induction, snap.induction.done, other)
             };
             let cost = CostRange {
                 currency: list.currency().to_owned(),
@@ -296,78 +321,89 @@ fn finish(
         }
     };
     Ok(Forecast {
+        course: snap.summary(),
         horizon_weeks,
         remaining_induction,
         maintenance,
         total,
+        low_means,
         cost,
         assumptions,
     })
 }
 
-/// The expected maintenance interval: the current one, shortened to the patient's own observed
-/// time to symptom return (from the session before a check-in that showed response lost or a
-/// reliable deterioration) when that is shorter, within the protocol's bounds. Only check-ins
-/// up to `today` count, and a check-in on a session day is taken before dosing (the protocols
-/// collect it `before_session`), so it is measured from the session before that day.
+/// The patient's own time to symptom return, when it is shorter than the interval in force.
+#[derive(Debug, Clone, PartialEq)]
+struct Observed {
+    weeks: u16,
+    text: String,
+}
+
+/// Observed returns since the last interval decision (or booster, or maintenance start):
+/// check-ins that show response lost (where there was one) or a reliable rise over the
+/// post-induction score. Consecutive such check-ins are one episode, counted once, in days
+/// from the last session before its first check-in (a check-in on a session day is taken
+/// before dosing). The median, rounded to whole weeks within the protocol's bounds, is the
+/// expected interval when it is shorter than the one in force.
 fn observed_interval(
     protocol: &Protocol,
-    state: &CourseState,
-    history: &CourseHistory,
-    assessments: &[ScoredAssessment],
-    current: u16,
-    today: Date,
-) -> (u16, Option<String>) {
+    snap: &CourseSnapshot,
+) -> Result<Option<Observed>, OutcomeError> {
     let m = &protocol.maintenance;
-    let Some(started) = state.maintenance_started else {
-        return (current, None);
+    let Some(started) = snap.maintenance.as_ref().map(|x| x.started) else {
+        return Ok(None);
     };
-    let config = OutcomeConfig {
-        response_percent: protocol.end_of_induction.response_percent,
-        partial_percent: protocol.end_of_induction.partial_percent,
-        ..OutcomeConfig::default()
-    };
-    let Some(base) = course::baseline(assessments, protocol, state) else {
-        return (current, None);
-    };
-    let follow = course::follow_ups(assessments, protocol, Some(base), today);
-    let post = follow.iter().rev().find(|a| a.date <= started).copied();
-    let sessions = history.sessions_by_date();
+    let config = protocol.outcome_config();
+    let scores = &snap.scores;
+    let mut since = started;
+    if let IntervalReason::Decision { on, .. } = snap.interval_reason {
+        since = since.max(on);
+    }
+    if let Some(b) = snap.booster.last_given {
+        since = since.max(b);
+    }
+    let sessions: Vec<Date> = snap
+        .replay
+        .sessions
+        .iter()
+        .filter(|s| s.status == crate::planner::SessionState::Completed)
+        .map(|s| s.date)
+        .collect();
     let mut returns: Vec<i64> = Vec::new();
-    for a in follow.iter().filter(|a| a.date > started) {
-        let (Some(b), Some(t)) = (base.score.total, a.score.total) else {
-            continue;
-        };
-        let Ok(vs_base) = outcome(a.score.instrument, b, t, &config) else {
-            continue;
-        };
-        let lost = !(vs_base.response || vs_base.remission == Some(true));
-        let worse = post
-            .and_then(|p| p.score.total)
-            .and_then(|p| outcome(a.score.instrument, p, t, &config).ok())
-            .is_some_and(|o| o.reliable_change == Some(ReliableChange::Deteriorated));
-        if !(lost || worse) {
+    let mut in_episode = false;
+    for a in scores.follow_ups.iter().filter(|a| a.date > since) {
+        let j = scores.judge(a, &config)?;
+        let returned = (scores.responded && !j.kept) || j.worse;
+        if !returned {
+            in_episode = false;
             continue;
         }
-        if let Some(prev) = sessions
-            .iter()
-            .rev()
-            .find(|s| s.date < a.date && s.status == crate::history::SessionStatus::Completed)
-        {
-            returns.push(i64::from((a.date - prev.date).get_days()));
+        if in_episode {
+            continue;
+        }
+        in_episode = true;
+        if let Some(prev) = sessions.iter().rev().find(|d| **d < a.date) {
+            returns.push(i64::from((a.date - *prev).get_days()));
         }
     }
     if returns.is_empty() {
-        return (current, None);
+        return Ok(None);
     }
     returns.sort_unstable();
     let median = returns[returns.len() / 2];
-    let weeks = u16::try_from((median / 7).max(1)).unwrap_or(u16::MAX);
-    let interval = weeks.clamp(m.min_interval_weeks, current.max(m.min_interval_weeks));
-    let text = format!(
-        "Symptoms have returned about {median} days after a session ({} time(s) observed), so \
-         the expected figure uses sessions every {interval} week(s).",
-        returns.len()
-    );
-    (interval, Some(text))
+    let current = snap.interval_weeks;
+    let weeks = u16::try_from((median + 3) / 7)
+        .unwrap_or(u16::MAX)
+        .clamp(m.min_interval_weeks, m.max_interval_weeks);
+    if weeks >= current {
+        return Ok(None);
+    }
+    Ok(Some(Observed {
+        weeks,
+        text: format!(
+            "Since {since}, symptoms have come back about {median} days after a session ({} \
+             time(s)), so the expected figure uses sessions every {weeks} week(s).",
+            returns.len()
+        ),
+    }))
 }

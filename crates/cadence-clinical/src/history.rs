@@ -47,16 +47,36 @@ pub struct FindingRecord {
     pub released: bool,
 }
 
-/// What became of a booked treatment session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStatus {
-    /// The session took place.
-    Completed,
-    /// The session was cancelled ahead of time; it is rebooked, not dropped.
-    Cancelled,
-    /// The patient did not attend; it is rebooked, not dropped.
-    NoShow,
+crate::text_enum!(
+    /// Where a treatment session stands: the one session status of the history, the store and
+    /// the service. A history file lists what happened (`completed`, `cancelled`, `no_show`)
+    /// and may list sessions still booked (`scheduled`, `in_progress`, `held`), which the
+    /// planner places where they are.
+    pub SessionStatus {
+        /// Booked.
+        Scheduled = "scheduled",
+        /// Pre-checks or administration recorded, not yet discharged.
+        InProgress = "in_progress",
+        /// The session took place (discharged, or ended exceptionally after the dose).
+        Completed = "completed",
+        /// Cancelled ahead of time; it is rebooked, not dropped.
+        Cancelled = "cancelled",
+        /// The patient did not attend; it is rebooked, not dropped.
+        NoShow = "no_show",
+        /// Held for clinician review: an open finding or a failed gate. Never stored: the
+        /// service derives it from the patient's findings when it reads a session.
+        Held = "held",
+    }
+);
+
+impl SessionStatus {
+    /// Booked and not yet over: scheduled, under way or held.
+    pub fn is_booked(self) -> bool {
+        matches!(
+            self,
+            SessionStatus::Scheduled | SessionStatus::InProgress | SessionStatus::Held
+        )
+    }
 }
 
 /// A blood-pressure reading in mmHg.
@@ -83,6 +103,9 @@ pub struct SessionRecord {
     /// The MOAA/S level at discharge (0-5), if rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moaas_discharge: Option<u8>,
+    /// For a booked session on a day that departs from the plan: why (shown with the plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_reason: Option<String>,
 }
 
 /// One completed questionnaire or rating, as answered.
@@ -108,7 +131,7 @@ pub struct DecisionRecord {
 }
 
 /// An assessment with its score, as the engine uses it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoredAssessment {
     /// The date the assessment was taken.
     pub date: Date,

@@ -34,3 +34,4 @@ pub mod route;
 pub mod safety;
 pub mod screening;
 pub mod suggestion;
+pub mod text;

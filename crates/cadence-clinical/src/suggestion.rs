@@ -1,19 +1,27 @@
-//! The one next step the engine suggests for a course, with the reasons that fired.
+//! The one next step the engine suggests for a course, with the reasons that fired, read from
+//! the course snapshot ([`crate::course::snapshot`]).
 //!
-//! Order of precedence (issue 3 §3): safety holds win over everything; then the phase decides.
-//! In induction the end-of-induction rules of the protocol apply; in maintenance the interval
-//! rules do. Every reason names the protocol rule (a dotted key of the protocol file) that fired,
-//! so a clinician can see why. A suggestion never changes a course by itself: only a recorded
-//! [`crate::decision::Decision`] does.
+//! Order of precedence (issue 3 §3): safety holds win over everything (an open finding, or a
+//! session held today); then the phase decides. In induction the end-of-induction rules of the
+//! protocol apply; in maintenance the interval rules do. Every reason names the protocol rule (a
+//! dotted key of the protocol file) that fired, so a clinician can see why. A suggestion never
+//! changes a course by itself: only a recorded [`crate::decision::Decision`] does.
+//!
+//! Maintenance rules (issue 14), each a Cadence rule for the clinic to review:
+//! - **One booster per episode.** While a booster is decided and not yet given the suggestion
+//!   waits; once given, only check-ins after it count, so the return it treated never
+//!   suggests another.
+//! - **"Response lost" needs a response.** A course that never reached a response (a partial
+//!   responder in maintenance, as the esketamine label continues them [SPRAVATOHCP-DOSING])
+//!   is never told its response is lost.
+//! - **No booster on top of weekly dosing.** At an interval of one week there is no sooner
+//!   session to add: the clinician reviews instead.
 
-use crate::course::{self, CoursePhase, CourseState};
+use crate::course::{CoursePhase, CourseSnapshot, CourseSummary, IntervalReason};
 use crate::decision::Decision;
-use crate::history::{CourseHistory, FindingRecord, HistoryError, ScoredAssessment};
-use crate::instrument::ScoringConfig;
-use crate::outcome::{Outcome, OutcomeConfig, OutcomeError, ReliableChange, outcome};
+use crate::history::ScoredAssessment;
+use crate::outcome::{Outcome, OutcomeConfig, OutcomeError};
 use crate::protocol::{Protocol, SymptomTrigger};
-use crate::safety::{assessment_findings, pre_dose_finding};
-use jiff::civil::Date;
 use serde::Serialize;
 
 /// What the engine suggests.
@@ -90,6 +98,8 @@ fn reason(code: &'static str, rule: &'static str, message: String) -> Reason {
 /// The engine's review of a course: one suggestion, its reasons, and the latest outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
+    /// Where the course stands (the snapshot's phase, induction, interval and next date).
+    pub course: CourseSummary,
     /// The one suggested next step.
     pub suggestion: Suggestion,
     /// Why, each citing its rule.
@@ -98,48 +108,42 @@ pub struct Review {
     pub outcome: Option<Outcome>,
 }
 
-/// Why a course cannot be reviewed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ReviewError {
-    /// An assessment in the history does not score.
-    #[error(transparent)]
-    History(#[from] HistoryError),
-    /// An outcome could not be computed.
-    #[error(transparent)]
-    Outcome(#[from] OutcomeError),
-}
+/// Reviews a course from its snapshot and suggests exactly one next step.
+pub fn review(protocol: &Protocol, snap: &CourseSnapshot) -> Result<Review, OutcomeError> {
+    let config = protocol.outcome_config();
+    let scores = &snap.scores;
+    let latest_outcome = scores.outcome.clone();
+    let course = snap.summary();
 
-/// Reviews a course on `today` and suggests exactly one next step.
-pub fn review(
-    protocol: &Protocol,
-    history: &CourseHistory,
-    today: Date,
-    scoring: &ScoringConfig,
-) -> Result<Review, ReviewError> {
-    let assessments = history.scored_assessments(scoring)?;
-    let state = course::course_state(protocol, history, today);
-    let config = OutcomeConfig {
-        response_percent: protocol.end_of_induction.response_percent,
-        partial_percent: protocol.end_of_induction.partial_percent,
-        ..OutcomeConfig::default()
-    };
-    let baseline = course::baseline(&assessments, protocol, &state);
-    let follow_ups = course::follow_ups(&assessments, protocol, baseline, today);
-    let latest_outcome = match (baseline, follow_ups.last()) {
-        (Some(b), Some(latest)) => Some(compare(b, latest, &config)?),
-        _ => None,
-    };
-
-    let holds = safety_holds(protocol, history, &assessments, today);
+    let mut holds: Vec<Reason> = snap
+        .open_findings
+        .iter()
+        .map(|f| Reason {
+            code: f.kind.as_str(),
+            rule: f.kind.rule(),
+            message: format!("{} on {}: {}.", f.kind.label(), f.date, f.detail),
+        })
+        .collect();
+    if snap.held_today {
+        holds.push(reason(
+            "session_held",
+            "safety",
+            format!(
+                "The session booked today ({}) is held for clinician review.",
+                snap.today
+            ),
+        ));
+    }
     if !holds.is_empty() {
         return Ok(Review {
+            course,
             suggestion: Suggestion::HoldForReview,
             reasons: holds,
             outcome: latest_outcome,
         });
     }
 
-    let (suggestion, reasons) = match state.phase {
+    let (suggestion, reasons) = match snap.phase {
         CoursePhase::Discontinued => (
             Suggestion::Discontinue,
             vec![reason(
@@ -159,127 +163,43 @@ pub fn review(
         CoursePhase::Induction => {
             // The end-of-induction review judges a score taken at or after the last induction
             // session, never the early check's.
-            let since_last_session = follow_ups
+            let since_last_session = scores
+                .follow_ups
                 .last()
-                .is_some_and(|a| state.last_session.is_none_or(|last| a.date >= last));
+                .is_some_and(|a| snap.last_session.is_none_or(|last| a.date >= last));
             let end_score = latest_outcome
                 .as_ref()
-                .filter(|_| !state.induction_complete() || since_last_session);
-            induction_step(protocol, &state, baseline, end_score)
+                .filter(|_| !snap.induction.complete() || since_last_session);
+            induction_step(protocol, snap, scores.baseline.as_ref(), end_score)
         }
-        CoursePhase::Maintenance => {
-            maintenance_step(protocol, &state, baseline, &follow_ups, &config, today)?
-        }
+        CoursePhase::Maintenance => maintenance_step(protocol, snap, &config)?,
     };
     Ok(Review {
+        course,
         suggestion,
         reasons,
         outcome: latest_outcome,
     })
 }
 
-fn compare(
-    baseline: &ScoredAssessment,
-    current: &ScoredAssessment,
-    config: &OutcomeConfig,
-) -> Result<Outcome, OutcomeError> {
-    let b = baseline.score.total.unwrap_or(0);
-    let c = current.score.total.unwrap_or(0);
-    outcome(baseline.score.instrument, b, c, config)
-}
-
-/// Open safety findings, each a reason to hold (PRODUCT.md, "Safety holds are guards, not
-/// advice"): the service's findings when the history carries them, otherwise those derived
-/// from the history's assessments and pre-dose readings.
-fn safety_holds(
-    protocol: &Protocol,
-    history: &CourseHistory,
-    assessments: &[ScoredAssessment],
-    today: Date,
-) -> Vec<Reason> {
-    let open: Vec<FindingRecord> = match &history.findings {
-        Some(given) => given
-            .iter()
-            .filter(|f| !f.released && f.date <= today)
-            .cloned()
-            .collect(),
-        None => derived_findings(protocol, history, assessments, today),
-    };
-    open.into_iter()
-        .map(|f| Reason {
-            code: f.kind.as_str(),
-            rule: f.kind.rule(),
-            message: format!("{} on {}: {}.", f.kind.label(), f.date, f.detail),
-        })
-        .collect()
-}
-
-/// The findings a history file implies (no stored findings): a suicide-risk item, a C-SSRS at
-/// the protocol's level, a MADRS item 10 at its alert level, or a pre-dose blood pressure over
-/// the threshold, each open unless a decision was recorded on a later day.
-fn derived_findings(
-    protocol: &Protocol,
-    history: &CourseHistory,
-    assessments: &[ScoredAssessment],
-    today: Date,
-) -> Vec<FindingRecord> {
-    let reviewed = |date: Date| {
-        history
-            .decisions
-            .iter()
-            .any(|d| d.date > date && d.date <= today)
-    };
-    let mut out = Vec::new();
-    for s in history.sessions_by_date() {
-        if s.date > today || reviewed(s.date) {
-            continue;
-        }
-        if let Some(f) = s
-            .bp_pre
-            .and_then(|bp| pre_dose_finding(bp, &protocol.safety))
-        {
-            out.push(FindingRecord {
-                kind: f.kind,
-                detail: f.detail,
-                date: s.date,
-                released: false,
-            });
-        }
-    }
-    for (a, record) in assessments.iter().zip(history.assessments_by_date()) {
-        if a.date > today || reviewed(a.date) {
-            continue;
-        }
-        for f in assessment_findings(&a.score, &record.answers, &protocol.safety) {
-            out.push(FindingRecord {
-                kind: f.kind,
-                detail: f.detail,
-                date: a.date,
-                released: false,
-            });
-        }
-    }
-    out
-}
-
 fn induction_step(
     protocol: &Protocol,
-    state: &CourseState,
+    snap: &CourseSnapshot,
     baseline: Option<&ScoredAssessment>,
     latest: Option<&Outcome>,
 ) -> (Suggestion, Vec<Reason>) {
     let eoi = &protocol.end_of_induction;
-    if !state.induction_complete() {
+    if !snap.induction.complete() {
         let mut reasons = vec![reason(
             "induction_in_progress",
             "induction.sessions",
             format!(
                 "{} of {} induction sessions completed.",
-                state.completed_induction, state.induction_target
+                snap.induction.done, snap.induction.target
             ),
         )];
         if let (Some(after), Some(o)) = (protocol.induction.early_check_after, latest)
-            && state.completed_induction >= after
+            && snap.induction.done >= after
         {
             reasons.push(reason(
                 "early_check",
@@ -296,7 +216,7 @@ fn induction_step(
     }
     let Some(o) = latest else {
         let what = if baseline.is_none() {
-            "a baseline (on or before the start date) and an end-of-induction score"
+            "a baseline (before the first dose) and an end-of-induction score"
         } else {
             "an end-of-induction score"
         };
@@ -333,7 +253,9 @@ fn induction_step(
     }
     if o.partial_response {
         let wanted = Suggestion::from_decision(eoi.on_partial);
-        if wanted == Suggestion::ExtendInduction && !state.extension_available(protocol) {
+        if wanted == Suggestion::ExtendInduction
+            && (protocol.induction.extension_sessions == 0 || snap.induction.extensions_left == 0)
+        {
             return (
                 Suggestion::from_decision(eoi.on_non_response),
                 vec![reason(
@@ -374,73 +296,101 @@ fn induction_step(
 
 fn maintenance_step(
     protocol: &Protocol,
-    state: &CourseState,
-    baseline: Option<&ScoredAssessment>,
-    follow_ups: &[&ScoredAssessment],
+    snap: &CourseSnapshot,
     config: &OutcomeConfig,
-    today: Date,
 ) -> Result<(Suggestion, Vec<Reason>), OutcomeError> {
     let m = &protocol.maintenance;
-    let started = state.maintenance_started.unwrap_or(today);
-    // The post-induction score: the latest follow-up on or before maintenance started.
-    let post_induction = follow_ups.iter().rev().find(|a| a.date <= started).copied();
-    let check_ins: Vec<&ScoredAssessment> = follow_ups
+    let scores = &snap.scores;
+    let started = snap.maintenance.as_ref().map_or(snap.today, |x| x.started);
+    let interval = snap.interval_weeks;
+    if let Some(decided) = snap.booster.pending_since {
+        return Ok((
+            Suggestion::Continue,
+            vec![reason(
+                "booster_pending",
+                "maintenance.booster_when",
+                format!(
+                    "A booster was decided on {decided} and is {}; the next suggestion waits \
+                     for the check-in after it.",
+                    match snap.next_due {
+                        Some(d) => format!("next on {d}"),
+                        None => "not yet booked".to_owned(),
+                    }
+                ),
+            )],
+        ));
+    }
+    // Check-ins since maintenance started, and since the last booster was given: the return a
+    // booster treated is not judged again.
+    let since = snap.booster.last_given.map_or(started, |b| b.max(started));
+    let check_ins: Vec<&ScoredAssessment> = scores
+        .follow_ups
         .iter()
-        .filter(|a| a.date > started)
-        .copied()
+        .filter(|a| a.date > since)
         .collect();
-    let (Some(base), Some(latest)) = (baseline, check_ins.last()) else {
+    let (Some(_), Some(latest)) = (&scores.baseline, check_ins.last()) else {
+        let message = match snap.booster.last_given {
+            Some(given) if given > started => format!(
+                "A booster was given on {given}; the next {} check-in after it decides what \
+                 comes next.",
+                protocol.end_of_induction.instrument
+            ),
+            _ => format!(
+                "Maintenance every {interval} week(s); no {} check-in since it started on \
+                 {started}.",
+                protocol.end_of_induction.instrument
+            ),
+        };
         return Ok((
             Suggestion::Continue,
             vec![reason(
                 "maintenance_check_in_due",
                 "maintenance.start_interval_weeks",
-                format!(
-                    "Maintenance every {} week(s); no {} check-in since it started on {started}.",
-                    state.interval_weeks, protocol.end_of_induction.instrument
-                ),
+                message,
             )],
         ));
     };
 
-    // Classify each check-in: response kept (versus baseline) and no reliable deterioration
-    // (versus the post-induction score).
-    let classify = |a: &ScoredAssessment| -> Result<(bool, bool), OutcomeError> {
-        let vs_base = compare(base, a, config)?;
-        let kept = vs_base.response || vs_base.remission == Some(true);
-        let worse = match post_induction {
-            Some(p) => compare(p, a, config)?.reliable_change == Some(ReliableChange::Deteriorated),
-            None => false,
-        };
-        Ok((kept, worse))
+    let judged = scores.judge(latest, config)?;
+    let lost = !judged.kept && scores.responded;
+    let weekly = interval <= 1;
+    let no_booster_weekly = || {
+        reason(
+            "weekly_no_booster",
+            "maintenance.min_interval_weeks",
+            "Sessions are already weekly: there is no sooner session to add, so no booster is \
+             suggested; the clinician reviews the course."
+                .into(),
+        )
     };
-    let (kept, worse) = classify(latest)?;
-    let lost_is_booster = m.booster_when == SymptomTrigger::ResponseLost;
-    if !kept && lost_is_booster {
-        return Ok((
-            Suggestion::Booster,
-            vec![reason(
-                "response_lost",
-                "maintenance.booster_when",
-                format!(
-                    "On {} {} is {} from baseline: response is lost.",
-                    latest.date,
-                    latest.score.instrument,
-                    percent_text(&compare(base, latest, config)?)
-                ),
-            )],
-        ));
+    if lost && m.booster_when == SymptomTrigger::ResponseLost {
+        let vs = judged
+            .vs_baseline
+            .as_ref()
+            .map_or_else(String::new, percent_text);
+        let lost_reason = reason(
+            "response_lost",
+            "maintenance.booster_when",
+            format!(
+                "On {} {} is {vs} from baseline: response is lost.",
+                latest.date, latest.score.instrument
+            ),
+        );
+        if weekly {
+            return Ok((Suggestion::Continue, vec![lost_reason, no_booster_weekly()]));
+        }
+        return Ok((Suggestion::Booster, vec![lost_reason]));
     }
     let returning = match m.symptom_return {
-        SymptomTrigger::ReliableDeterioration => worse,
-        SymptomTrigger::ResponseLost => !kept,
+        SymptomTrigger::ReliableDeterioration => judged.worse,
+        SymptomTrigger::ResponseLost => lost,
     };
     if returning {
         let message = format!(
             "On {} {} rose reliably above the post-induction score.",
             latest.date, latest.score.instrument
         );
-        if state.interval_weeks > m.min_interval_weeks {
+        if interval > m.min_interval_weeks {
             return Ok((
                 Suggestion::ShortenInterval,
                 vec![reason(
@@ -450,47 +400,68 @@ fn maintenance_step(
                 )],
             ));
         }
-        return Ok((
-            Suggestion::Booster,
-            vec![
-                reason("symptom_return", "maintenance.symptom_return", message),
-                reason(
-                    "interval_at_minimum",
-                    "maintenance.min_interval_weeks",
-                    format!(
-                        "The interval is already at the protocol's minimum of {} week(s).",
-                        m.min_interval_weeks
-                    ),
+        let mut reasons = vec![
+            reason("symptom_return", "maintenance.symptom_return", message),
+            reason(
+                "interval_at_minimum",
+                "maintenance.min_interval_weeks",
+                format!(
+                    "The interval is already at the protocol's minimum of {} week(s).",
+                    m.min_interval_weeks
                 ),
-            ],
+            ),
+        ];
+        if weekly {
+            reasons.push(no_booster_weekly());
+            return Ok((Suggestion::Continue, reasons));
+        }
+        return Ok((Suggestion::Booster, reasons));
+    }
+    if !scores.responded {
+        return Ok((
+            Suggestion::Continue,
+            vec![reason(
+                "no_response_yet",
+                "end_of_induction.on_partial",
+                format!(
+                    "Maintenance continues every {interval} week(s); {} has not reached a \
+                     response, so the interval is not lengthened and no booster is suggested.",
+                    scores.instrument
+                ),
+            )],
         ));
     }
 
-    // Consecutive stable check-ins since the last interval change.
-    let since = state.last_interval_change.unwrap_or(started);
+    // Consecutive stable check-ins since the last interval decision (or booster).
+    let since = match snap.interval_reason {
+        IntervalReason::Decision { on, .. } => on.max(since),
+        _ => since,
+    };
     let mut stable = 0u16;
     for a in check_ins.iter().rev().filter(|a| a.date > since) {
-        let (k, w) = classify(a)?;
-        if k && !w {
+        let j = scores.judge(a, config)?;
+        if j.kept && !j.worse {
             stable += 1;
         } else {
             break;
         }
     }
-    let in_initial_block = m.initial.as_ref().is_some_and(|b| {
-        today < started.saturating_add(jiff::Span::new().days(i64::from(b.weeks) * 7))
-    });
+    let in_initial_block = snap
+        .maintenance
+        .as_ref()
+        .and_then(|x| x.initial_block)
+        .is_some_and(|b| b.active);
     if stable >= m.stable_checkins_to_lengthen && !in_initial_block {
-        if state.interval_weeks < m.max_interval_weeks {
+        if interval < m.max_interval_weeks {
             return Ok((
                 Suggestion::LengthenInterval,
                 vec![reason(
                     "stable_check_ins",
                     "maintenance.stable_checkins_to_lengthen",
                     format!(
-                        "{stable} consecutive stable check-ins at every {} week(s): lengthen by {} \
-                         week(s).",
-                        state.interval_weeks, m.lengthen_by_weeks
+                        "{stable} consecutive stable check-ins at every {interval} week(s): \
+                         lengthen by {} week(s).",
+                        m.lengthen_by_weeks
                     ),
                 )],
             ));
@@ -520,8 +491,8 @@ fn maintenance_step(
                 ),
                 None => format!(
                     "Response kept; {stable} of {} stable check-ins needed to lengthen the \
-                     interval (every {} week(s) now).",
-                    m.stable_checkins_to_lengthen, state.interval_weeks
+                     interval (every {interval} week(s) now).",
+                    m.stable_checkins_to_lengthen
                 ),
             },
         )],

@@ -127,6 +127,31 @@ pub(crate) async fn get_course_bundle(
     let decisions = rows.iter().map(decision).collect::<Result<Vec<_>, _>>()?;
     let findings = findings_of(&mut tx, clinic, course.patient_id).await?;
     let rems = rems_of(&mut tx, clinic, course.patient_id).await?;
+    let earlier: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(day) FROM ( \
+           SELECT s.scheduled_on AS day FROM treatment_sessions s \
+           JOIN courses c ON c.clinic_id = s.clinic_id AND c.id = s.course_id \
+           WHERE c.clinic_id = $1 AND c.patient_id = $2 AND s.status = 'completed' \
+             AND (c.start_date < $3 OR (c.start_date = $3 AND c.id < $4)) \
+           UNION ALL \
+           SELECT d.decided_on FROM decisions d \
+           JOIN courses c ON c.clinic_id = d.clinic_id AND c.id = d.course_id \
+           WHERE c.clinic_id = $1 AND c.patient_id = $2 \
+             AND (c.start_date < $3 OR (c.start_date = $3 AND c.id < $4))) AS days",
+    )
+    .bind(clinic.0)
+    .bind(course.patient_id.0)
+    .bind(date_text(course.start_date))
+    .bind(course.id.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let earlier_course_end = earlier
+        .map(|d| {
+            d.parse()
+                .map_err(|_| StoreError::Other(format!("an invalid date `{d}`")))
+        })
+        .transpose()?;
     audit::append(&mut tx, about(event, course.patient_id)).await?;
     tx.commit().await.map_err(error::map)?;
     Ok(CourseBundle {
@@ -136,6 +161,7 @@ pub(crate) async fn get_course_bundle(
         decisions,
         findings,
         rems,
+        earlier_course_end,
     })
 }
 
@@ -204,7 +230,7 @@ pub(crate) async fn list_course_bundles(
     }
     audit::append(&mut tx, event).await?;
     tx.commit().await.map_err(error::map)?;
-    Ok(courses
+    let mut bundles: Vec<CourseBundle> = courses
         .into_iter()
         .map(|course| CourseBundle {
             findings: findings
@@ -218,9 +244,18 @@ pub(crate) async fn list_course_bundles(
                 .cloned()
                 .unwrap_or_default(),
             decisions: decisions.remove(&course.id).unwrap_or_default(),
+            earlier_course_end: None,
             course,
         })
-        .collect())
+        .collect();
+    let ends: Vec<Option<jiff::civil::Date>> = bundles
+        .iter()
+        .map(|b| CourseBundle::earlier_end_among(&b.course, &bundles))
+        .collect();
+    for (b, end) in bundles.iter_mut().zip(ends) {
+        b.earlier_course_end = end;
+    }
+    Ok(bundles)
 }
 
 pub(crate) async fn create_decision(

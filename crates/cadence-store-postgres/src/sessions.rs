@@ -297,7 +297,7 @@ pub(crate) async fn insert_session(
     .bind(clinic.0)
     .bind(course.0)
     .bind(date_text(day))
-    .bind(TreatmentSessionStatus::Scheduled.as_str())
+    .bind(SessionStatus::Scheduled.as_str())
     .bind(reason)
     .bind(at.as_millisecond())
     .fetch_one(&mut *conn)

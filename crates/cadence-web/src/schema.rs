@@ -297,23 +297,228 @@ pub struct Course {
     pub created_at: Timestamp,
 }
 
-/// A course as staff see it. `suggestion` and `decisions` are present for clinical roles
-/// only; front desk sees sessions without their clinical records.
+/// A course as staff see it: one course snapshot gives its `summary`, `plan`, `suggestion` and
+/// `forecasts`, which therefore agree. `suggestion`, `decisions` and `trajectory` are present
+/// for clinical roles only; front desk sees sessions without their clinical records.
 #[derive(Debug, ToSchema)]
 pub struct CourseView {
     pub course: Course,
     pub protocol_title: String,
     pub sessions: Vec<TreatmentSession>,
+    pub summary: CourseSummary,
     /// The dated plan from today (`docs/protocols.md`).
-    pub plan: Value,
+    pub plan: Plan,
     /// The engine's suggestion (clinical roles only).
-    pub suggestion: Option<Value>,
+    pub suggestion: Option<CourseReview>,
     /// Low / expected / high sessions and cost over 26 and 52 weeks.
-    pub forecasts: Vec<Value>,
+    pub forecasts: Vec<Forecast>,
     /// Recorded decisions (clinical roles only).
     pub decisions: Option<Vec<DecisionRecord>>,
     /// What the protocol says to collect that is not yet collected, soonest first.
     pub due_assessments: Vec<DueAssessment>,
+    /// The outcome instrument, its baseline and the protocol's lines (clinical roles only).
+    pub trajectory: Option<TrajectoryFacts>,
+}
+
+/// Where a course stands, as the plan, the suggestion and the forecast each state it.
+#[derive(Debug, ToSchema)]
+pub struct CourseSummary {
+    pub phase: CoursePhase,
+    /// Induction sessions given.
+    pub induction_done: u32,
+    /// Induction sessions due (the protocol's plus extensions).
+    pub induction_target: u32,
+    /// The maintenance interval in force, in weeks.
+    pub interval_weeks: u16,
+    /// The next session's day: the first booked one from today, else the planner's.
+    pub next_due: Option<Date>,
+    /// Whether that session is booked.
+    pub next_booked: bool,
+}
+
+/// A course's phase.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum CoursePhase {
+    Induction,
+    Maintenance,
+    Paused,
+    Discontinued,
+}
+
+/// The dated plan.
+#[derive(Debug, ToSchema)]
+pub struct Plan {
+    pub course: CourseSummary,
+    /// Completed, booked, then planned sessions, in date order.
+    pub sessions: Vec<PlannedSession>,
+    /// Review points, in date order.
+    pub reviews: Vec<ReviewPoint>,
+    /// What the clinic should know, in plain words.
+    pub warnings: Vec<String>,
+}
+
+/// One session of the plan.
+#[derive(Debug, ToSchema)]
+pub struct PlannedSession {
+    pub number: u32,
+    pub kind: SessionKind,
+    pub date: Date,
+    pub status: PlanState,
+    /// For maintenance: the nominal weeks from the previous session.
+    pub interval_weeks: Option<u16>,
+    /// Why a booked day departs from the plan.
+    pub booking_reason: Option<String>,
+}
+
+/// A session's kind in a course.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum SessionKind {
+    Induction,
+    Maintenance,
+    Booster,
+}
+
+/// Where a plan's session comes from.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum PlanState {
+    Completed,
+    Booked,
+    Planned,
+}
+
+/// A dated review point.
+#[derive(Debug, ToSchema)]
+pub struct ReviewPoint {
+    pub kind: ReviewPointKind,
+    pub date: Date,
+}
+
+/// What kind of review point.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ReviewPointKind {
+    EarlyCheck,
+    EndOfInductionReview,
+    Reassessment,
+}
+
+/// The engine's one suggested next step (`docs/protocols.md`).
+#[derive(Debug, ToSchema)]
+pub struct CourseReview {
+    pub course: CourseSummary,
+    pub suggestion: SuggestionId,
+    /// Why, each citing the protocol rule that fired.
+    pub reasons: Vec<SuggestionReason>,
+    /// The latest score of the outcome instrument against its baseline.
+    pub outcome: Option<Outcome>,
+}
+
+/// What the engine suggests.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum SuggestionId {
+    Continue,
+    HoldForReview,
+    ExtendInduction,
+    StartMaintenance,
+    Discontinue,
+    LengthenInterval,
+    ShortenInterval,
+    Booster,
+}
+
+/// One reason behind a suggestion.
+#[derive(Debug, ToSchema)]
+pub struct SuggestionReason {
+    /// Stable snake_case code.
+    pub code: String,
+    /// The protocol rule (a dotted key) that fired.
+    pub rule: String,
+    pub message: String,
+}
+
+/// A score against its baseline.
+#[derive(Debug, ToSchema)]
+pub struct Outcome {
+    pub instrument: Instrument,
+    pub baseline: u16,
+    pub current: u16,
+    pub change: i32,
+    pub percent_change: Option<f64>,
+    pub response: bool,
+    pub partial_response: bool,
+    pub remission: Option<bool>,
+    pub reliable_change: Option<ReliableChange>,
+    /// The Jacobson-Truax index, when that rule is used.
+    #[schema(required = false)]
+    pub rci: Option<f64>,
+    pub status: OutcomeStatus,
+}
+
+/// Reliable change.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ReliableChange {
+    Improved,
+    Deteriorated,
+    NoReliableChange,
+}
+
+/// One summary of an outcome.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum OutcomeStatus {
+    NonResponse,
+    PartialResponse,
+    Response,
+    Remission,
+}
+
+/// How many treatments lie ahead over one horizon.
+#[derive(Debug, ToSchema)]
+pub struct Forecast {
+    pub course: CourseSummary,
+    pub horizon_weeks: u16,
+    pub remaining_induction: SessionRange,
+    pub maintenance: SessionRange,
+    pub total: SessionRange,
+    /// What the low figure stands for.
+    pub low_means: String,
+    /// With a price list only.
+    #[schema(required = false)]
+    pub cost: Option<CostRange>,
+    /// In plain words, for patients.
+    pub assumptions: Vec<String>,
+}
+
+/// Sessions as a range.
+#[derive(Debug, ToSchema)]
+pub struct SessionRange {
+    pub low: u32,
+    pub expected: u32,
+    pub high: u32,
+}
+
+/// A cost range.
+#[derive(Debug, ToSchema)]
+pub struct CostRange {
+    pub currency: String,
+    pub low: f64,
+    pub expected: f64,
+    pub high: f64,
+}
+
+/// What the chart's trajectory draws.
+#[derive(Debug, ToSchema)]
+pub struct TrajectoryFacts {
+    pub instrument: Instrument,
+    /// The baseline total (the last score before the first dose, within the protocol's window).
+    pub baseline: Option<u16>,
+    pub response_percent: u8,
+    pub remission_at_most: Option<u16>,
 }
 
 /// An instrument the course's protocol says to collect (`docs/protocols.md`, "Assessments
@@ -572,7 +777,7 @@ mod tests {
         assert_eq!(variants::<super::Sex>(), strings(records::Sex::ALL));
         assert_eq!(
             variants::<super::SessionStatus>(),
-            strings(records::TreatmentSessionStatus::ALL)
+            strings(records::SessionStatus::ALL)
         );
         assert_eq!(
             variants::<super::AssessmentSource>(),

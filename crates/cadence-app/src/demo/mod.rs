@@ -22,7 +22,7 @@ use cadence_clinical::safety::ExceptionalEnd;
 use cadence_store::StoreError;
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::ClinicId;
-use cadence_store::records::TreatmentSessionStatus;
+use cadence_store::records::SessionStatus;
 use cadence_store::records::{AssessmentSource, Role, Sex};
 use jiff::civil::Date;
 use seeder::{ESKETAMINE, PROTOCOL, Seeder, days};
@@ -138,9 +138,7 @@ impl Seeder<'_> {
         }
         // The second infusion: an in-session alert (MOAA/S 3, moderate sedation) that a
         // clinician reviewed and released once he roused to voice.
-        let given = self
-            .sessions_in(c, TreatmentSessionStatus::Completed)
-            .await?;
+        let given = self.sessions_in(c, SessionStatus::Completed).await?;
         if let Some(&(id, date)) = given.get(1) {
             self.monitor(
                 id,

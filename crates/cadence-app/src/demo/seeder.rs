@@ -6,9 +6,8 @@ use crate::courses::calendar_of;
 use crate::{App, AppError};
 use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::decision::Decision;
-use cadence_clinical::history::CourseHistory;
 use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
-use cadence_clinical::planner::{Phase, plan};
+use cadence_clinical::planner::SessionKind;
 use cadence_clinical::protocol::{self, Protocol};
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{
@@ -23,7 +22,7 @@ use cadence_store::records::{
     Administration, AssessmentSource, Clinic, Discharge, EntryGuard, ExceptionalEndRecord,
     NewAssessment, NewCourse, NewDecision, NewFinding, NewMonitoringEntry, NewRelease,
     NewScreening, NewSessionEntry, NewTreatmentSession, PatientDetails, PreChecks, RemsEnrolment,
-    SessionEntryKind, Sex, TreatmentSessionStatus,
+    SessionEntryKind, SessionStatus, Sex,
 };
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
@@ -183,19 +182,11 @@ impl Seeder<'_> {
         start: Date,
     ) -> Result<Vec<Date>, AppError> {
         let protocol = protocol::builtin(protocol_id).ok_or(AppError::NotFound)?;
-        let planned = plan(
-            &protocol,
-            &self.calendar()?,
-            &CourseHistory::default(),
-            start,
-            start,
-            52,
-        )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let planned = crate::courses::new_course_plan(&protocol, &self.calendar()?, start)?;
         Ok(planned
             .sessions
             .iter()
-            .filter(|s| s.phase == Phase::Induction)
+            .filter(|s| s.kind == SessionKind::Induction)
             .map(|s| s.date)
             .collect())
     }
@@ -292,15 +283,14 @@ impl Seeder<'_> {
         &self,
         course: CourseId,
     ) -> Result<Vec<(TreatmentSessionId, Date)>, AppError> {
-        self.sessions_in(course, TreatmentSessionStatus::Scheduled)
-            .await
+        self.sessions_in(course, SessionStatus::Scheduled).await
     }
 
     /// The course's sessions in one status, by date.
     pub(super) async fn sessions_in(
         &self,
         course: CourseId,
-        status: TreatmentSessionStatus,
+        status: SessionStatus,
     ) -> Result<Vec<(TreatmentSessionId, Date)>, AppError> {
         let event = self.event(AuditAction::Read, "course");
         let bundle = self
@@ -363,7 +353,7 @@ impl Seeder<'_> {
         kind: SessionEntryKind,
         body: serde_json::Value,
         (at, by): (Timestamp, UserId),
-        status: Option<TreatmentSessionStatus>,
+        status: Option<SessionStatus>,
         findings: Vec<NewFinding>,
     ) -> Result<(), AppError> {
         let entry = NewSessionEntry {
@@ -404,7 +394,7 @@ impl Seeder<'_> {
             SessionEntryKind::PreChecks,
             to_json(&self.pre_checks(bp, self.on(date, 9, 0)))?,
             (self.on(date, 9, 0), nurse),
-            Some(TreatmentSessionStatus::InProgress),
+            Some(SessionStatus::InProgress),
             Vec::new(),
         )
         .await?;
@@ -463,7 +453,7 @@ impl Seeder<'_> {
             SessionEntryKind::PreChecks,
             to_json(&self.pre_checks(bp, self.at()))?,
             (self.at(), self.nurse),
-            Some(TreatmentSessionStatus::InProgress),
+            Some(SessionStatus::InProgress),
             drafts(found, Some(course)),
         )
         .await
@@ -492,7 +482,7 @@ impl Seeder<'_> {
             SessionEntryKind::PreChecks,
             to_json(&self.pre_checks(bp, at))?,
             (at, self.nurse),
-            Some(TreatmentSessionStatus::InProgress),
+            Some(SessionStatus::InProgress),
             drafts(found, Some(course)),
         )
         .await
@@ -588,7 +578,7 @@ impl Seeder<'_> {
             SessionEntryKind::Discharge,
             to_json(&discharge)?,
             (at, self.nurse),
-            Some(TreatmentSessionStatus::Completed),
+            Some(SessionStatus::Completed),
             Vec::new(),
         )
         .await
@@ -616,7 +606,7 @@ impl Seeder<'_> {
             reason: None,
             recorded_by: self.clinician,
             recorded_at: at,
-            status: Some(TreatmentSessionStatus::Completed),
+            status: Some(SessionStatus::Completed),
         };
         let event = self.event(AuditAction::Update, "exceptional_end");
         self.app

@@ -21,12 +21,11 @@ use crate::safety::holds_for;
 use crate::{Actor, App, AppError};
 use cadence_clinical::collection::DueAssessment;
 use cadence_clinical::course::CoursePhase;
-use cadence_clinical::protocol::Protocol;
 use cadence_clinical::safety::FindingKind;
 use cadence_clinical::suggestion::Suggestion;
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, FindingId, PatientId, TreatmentSessionId};
-use cadence_store::records::{Patient, TreatmentSession, TreatmentSessionStatus};
+use cadence_store::records::{Patient, SessionStatus, TreatmentSession};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -224,16 +223,15 @@ impl App {
             };
             // Held while the patient has an open finding or the session fails a gate.
             if let Some(look) = look_of.get(&session.patient_id) {
-                if let Ok(protocol) = Protocol::from_toml(&look.bundle.course.protocol_text) {
-                    let full = look
-                        .bundle
-                        .sessions
-                        .iter()
-                        .find(|s| s.id == session.id)
-                        .unwrap_or(&session);
-                    if !holds_for(full, &protocol, &look.bundle).is_empty() {
-                        session.status = TreatmentSessionStatus::Held;
-                    }
+                let read = &look.read;
+                let full = read
+                    .bundle
+                    .sessions
+                    .iter()
+                    .find(|s| s.id == session.id)
+                    .unwrap_or(&session);
+                if !holds_for(full, &read.protocol, &read.bundle).is_empty() {
+                    session.status = SessionStatus::Held;
                 }
             }
             sessions.push(ScheduledSession { session, patient });
@@ -264,8 +262,9 @@ impl App {
         let mut assessments_due = Vec::new();
         for (patient, look) in patients.iter().zip(&looks) {
             let Some(look) = look else { continue };
-            let items: Vec<DueAssessment> = look
-                .due
+            let snap = &look.read.snapshot;
+            let items: Vec<DueAssessment> = snap
+                .due_assessments
                 .iter()
                 .filter(|d| d.due_on <= today)
                 .copied()
@@ -273,15 +272,15 @@ impl App {
             if !items.is_empty() {
                 assessments_due.push(AssessmentsDue {
                     patient: patient.clone(),
-                    course_id: look.bundle.course.id,
+                    course_id: look.read.bundle.course.id,
                     items,
                 });
             }
-            if look.state.phase == CoursePhase::Discontinued {
+            if snap.phase == CoursePhase::Discontinued {
                 continue;
             }
-            let course_id = look.bundle.course.id;
-            let held_for_safety = look.bundle.findings.iter().any(|f| f.is_open());
+            let course_id = look.read.bundle.course.id;
+            let held_for_safety = !snap.open_findings.is_empty();
             let Some(r) = &look.review else { continue };
             let due = |kind, since: Date| {
                 let overdue = days_between(since, today) > REVIEW_GRACE_DAYS;
@@ -294,11 +293,10 @@ impl App {
                     suggestion: clinical.then_some(r.suggestion),
                 }
             };
-            let s = &look.state;
-            let review_due = match (s.phase, s.last_session) {
+            let review_due = match (snap.phase, snap.last_session) {
                 _ if held_for_safety => Some(due(ReviewKind::ClinicianReview, today)),
                 (CoursePhase::Induction, Some(last))
-                    if s.induction_complete() && !look.decided_since(last) =>
+                    if snap.induction.complete() && !look.decided_since(last) =>
                 {
                     match r.suggestion {
                         Suggestion::StartMaintenance
@@ -318,14 +316,7 @@ impl App {
                             | Suggestion::Booster
                     ) =>
                 {
-                    let latest = look
-                        .bundle
-                        .assessments
-                        .iter()
-                        .map(|a| a.taken_on)
-                        .filter(|d| *d <= today)
-                        .max()
-                        .unwrap_or(today);
+                    let latest = snap.scores.follow_ups.last().map_or(today, |a| a.date);
                     Some(due(ReviewKind::Maintenance, latest))
                 }
                 _ => None,

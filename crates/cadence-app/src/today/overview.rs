@@ -6,16 +6,14 @@
 //! looked at. The list shows [`OVERVIEW_PAGE`] patients a page.
 
 use crate::authz::{Permission, require};
-use crate::courses::{assessments_due, calendar_of, history_of};
+use crate::courses::{CourseRead, calendar_of};
 use crate::patients::SEARCH_LIMIT;
 use crate::{Actor, App, AppError, validate};
-use cadence_clinical::collection::DueAssessment;
-use cadence_clinical::course::{CoursePhase, CourseState, course_state};
-use cadence_clinical::protocol::Protocol;
+use cadence_clinical::course::CoursePhase;
 use cadence_clinical::suggestion::{Review, review};
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, PatientId};
-use cadence_store::records::{CourseBundle, Patient, TreatmentSessionStatus};
+use cadence_store::records::{CourseBundle, Patient};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -103,33 +101,13 @@ pub struct OverviewPage {
 
 /// A patient's latest course as the engine sees it today.
 pub(super) struct CourseLook {
-    pub(super) bundle: CourseBundle,
-    pub(super) state: CourseState,
+    pub(super) read: CourseRead,
     pub(super) review: Option<Review>,
-    /// What the protocol says to collect, due or coming.
-    pub(super) due: Vec<DueAssessment>,
 }
 
 impl CourseLook {
-    fn next_session(&self, today: Date) -> Option<Date> {
-        self.bundle
-            .sessions
-            .iter()
-            .filter(|s| {
-                s.scheduled_on >= today
-                    && matches!(
-                        s.status,
-                        TreatmentSessionStatus::Scheduled
-                            | TreatmentSessionStatus::InProgress
-                            | TreatmentSessionStatus::Held
-                    )
-            })
-            .map(|s| s.scheduled_on)
-            .min()
-    }
-
     pub(super) fn decided_since(&self, date: Date) -> bool {
-        self.state.last_decision.is_some_and(|d| d >= date)
+        self.read.snapshot.last_decision.is_some_and(|d| d >= date)
     }
 }
 
@@ -153,35 +131,17 @@ impl App {
             latest.entry(bundle.course.patient_id).or_insert(bundle);
         }
         let calendar = calendar_of(&self.store.get_clinic(actor.clinic_id).await?)?;
-        let mut protocols: HashMap<String, Protocol> = HashMap::new();
         let mut looks = Vec::with_capacity(patients.len());
         for p in patients {
             let Some(bundle) = latest.remove(&p.id) else {
                 looks.push(None);
                 continue;
             };
-            let text = bundle.course.protocol_text.clone();
-            let protocol = match protocols.get(&text) {
-                Some(p) => p,
-                None => {
-                    let parsed = Protocol::from_toml(&text)
-                        .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
-                    protocols.entry(text).or_insert(parsed)
-                }
-            };
-            let history = history_of(&bundle, today);
-            let state = course_state(protocol, &history, today);
-            // A course whose records do not score is shown without a suggestion rather than
-            // failing the whole list; its own page reports the problem.
-            let review = review(protocol, &history, today, &protocol.scoring_config()).ok();
-            let stopped = state.phase == CoursePhase::Discontinued;
-            let due = assessments_due(protocol, &calendar, &bundle, stopped, today)?;
-            looks.push(Some(CourseLook {
-                bundle,
-                state,
-                review,
-                due,
-            }));
+            let read = CourseRead::of(bundle, calendar.clone(), today)?;
+            // A course whose outcome cannot be computed is shown without a suggestion rather
+            // than failing the whole list; its own page reports the problem.
+            let review = review(&read.protocol, &read.snapshot).ok();
+            looks.push(Some(CourseLook { read, review }));
         }
         Ok(looks)
     }
@@ -220,11 +180,11 @@ impl App {
             .into_iter()
             .zip(looks)
             .map(|(patient, look)| PatientOverview {
-                phase: look
-                    .as_ref()
-                    .map_or(PatientPhase::Screening, |l| PatientPhase::of(l.state.phase)),
-                course_id: look.as_ref().map(|l| l.bundle.course.id),
-                next_session: look.as_ref().and_then(|l| l.next_session(today)),
+                phase: look.as_ref().map_or(PatientPhase::Screening, |l| {
+                    PatientPhase::of(l.read.snapshot.phase)
+                }),
+                course_id: look.as_ref().map(|l| l.read.bundle.course.id),
+                next_session: look.as_ref().and_then(|l| l.read.snapshot.next_due),
                 patient,
             })
             .filter(|row| phase.is_none_or(|p| row.phase == p))

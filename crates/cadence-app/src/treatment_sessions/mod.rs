@@ -13,18 +13,16 @@ pub use record::{
 };
 
 use crate::authz::{Permission, allows, require};
-use crate::courses::history_of;
+use crate::courses::CourseRead;
 use crate::safety::{Hold, holds_for};
 use crate::validate;
 use crate::{Actor, App, AppError};
-use cadence_clinical::course::{CoursePhase, course_state};
-use cadence_clinical::protocol::Protocol;
+use cadence_clinical::planner::SessionState;
 use cadence_clinical::safety::{Criterion, Readiness, discharge_criteria};
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, TreatmentSessionId};
 use cadence_store::records::{
-    CourseBundle, Finding, NewTreatmentSession, StatusChange, TreatmentSession,
-    TreatmentSessionStatus,
+    Finding, NewTreatmentSession, SessionStatus, StatusChange, TreatmentSession,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -61,52 +59,28 @@ pub(crate) fn redact_clinical(s: &mut TreatmentSession) {
 #[derive(Debug, Clone)]
 pub(crate) struct SessionContext {
     pub session: TreatmentSession,
-    pub bundle: CourseBundle,
-    pub protocol: Protocol,
+    /// The course, read once (its snapshot as of the read; a write changes the bundle only).
+    pub course: CourseRead,
     pub today: Date,
     pub holds: Vec<Hold>,
 }
 
 impl SessionContext {
-    /// The course's phase today, from its recorded decisions and sessions.
-    pub(crate) fn phase(&self) -> CoursePhase {
-        course_state(
-            &self.protocol,
-            &history_of(&self.bundle, self.today),
-            self.today,
-        )
-        .phase
-    }
-
     /// Refuses a record on a course a clinician paused or discontinued.
     pub(crate) fn require_active(&self) -> Result<(), AppError> {
-        match self.phase() {
-            CoursePhase::Paused => Err(AppError::Conflict {
-                code: "course_not_active",
-                message: "this course is paused: a clinician records `resume` before any session \
-                          goes ahead"
-                    .into(),
-            }),
-            CoursePhase::Discontinued => Err(AppError::Conflict {
-                code: "course_not_active",
-                message: "this course was discontinued: start a new course to treat again".into(),
-            }),
-            _ => Ok(()),
-        }
+        self.course.require_active()
     }
 
     /// Refuses a record on a cancelled, missed or finished session.
     pub(crate) fn require_open(&self) -> Result<(), AppError> {
         match self.session.status {
-            TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow => {
-                Err(AppError::Conflict {
-                    code: "session_cancelled",
-                    message: "this session was cancelled or not attended: set it back to \
+            SessionStatus::Cancelled | SessionStatus::NoShow => Err(AppError::Conflict {
+                code: "session_cancelled",
+                message: "this session was cancelled or not attended: set it back to \
                               scheduled first"
-                        .into(),
-                })
-            }
-            TreatmentSessionStatus::Completed => Err(AppError::Conflict {
+                    .into(),
+            }),
+            SessionStatus::Completed => Err(AppError::Conflict {
                 code: "session_completed",
                 message: "this session is over: add a correction or an addendum instead".into(),
             }),
@@ -115,11 +89,11 @@ impl SessionContext {
     }
 
     /// The session's status as staff see it: `held` while something holds it.
-    fn status(&self) -> TreatmentSessionStatus {
+    fn status(&self) -> SessionStatus {
         if self.holds.is_empty() {
             self.session.status
         } else {
-            TreatmentSessionStatus::Held
+            SessionStatus::Held
         }
     }
 
@@ -128,7 +102,7 @@ impl SessionContext {
         let status = self.status();
         let clinical = allows(actor.role, Permission::ReadClinical);
         let criteria = if clinical {
-            discharge_criteria(&self.protocol, &readiness(&self.session, now))
+            discharge_criteria(&self.course.protocol, &readiness(&self.session, now))
         } else {
             Vec::new()
         };
@@ -138,7 +112,8 @@ impl SessionContext {
             redact_clinical(&mut session);
         }
         let findings = if clinical {
-            self.bundle
+            self.course
+                .bundle
                 .findings
                 .into_iter()
                 .filter(|f| f.treatment_session_id == Some(session.id))
@@ -204,21 +179,12 @@ impl App {
             .store
             .get_treatment_session(actor.clinic_id, id, event)
             .await?;
-        let event = actor
-            .event(self, AuditAction::Read, "course")
-            .with_object_id(session.course_id);
-        let bundle = self
-            .store
-            .get_course_bundle(actor.clinic_id, session.course_id, event)
-            .await?;
-        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
-            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
-        let today = self.clinic_today(actor).await?;
-        let holds = holds_for(&session, &protocol, &bundle);
+        let course = self.read_course(actor, session.course_id).await?;
+        let today = course.snapshot.today;
+        let holds = holds_for(&session, &course.protocol, &course.bundle);
         Ok(SessionContext {
             session,
-            bundle,
-            protocol,
+            course,
             today,
             holds,
         })
@@ -226,7 +192,8 @@ impl App {
 
     /// Books a session in a course on a date: an open day of the clinic, not in the past, not
     /// before the course starts, within [`BOOKING_HORIZON_DAYS`], not on a day the course has
-    /// a session already, and never on a paused or discontinued course.
+    /// a session already, and never on a paused or discontinued course. A day the plan does not
+    /// propose (issue 14) needs a reason, which the plan then shows with the session.
     pub async fn book_session(
         &self,
         actor: &Actor,
@@ -236,7 +203,8 @@ impl App {
     ) -> Result<SessionView, AppError> {
         require(actor.role, Permission::Schedule)?;
         let reason = validate::note("reason", reason, 500)?;
-        let today = self.clinic_today(actor).await?;
+        let read = self.read_course(actor, course).await?;
+        let today = read.snapshot.today;
         if date < today {
             return Err(AppError::invalid(
                 "date_in_past",
@@ -255,52 +223,25 @@ impl App {
                 ),
             ));
         }
-        let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        if !crate::courses::calendar_of(&clinic)?.is_open(date) {
+        if !read.calendar.is_open(date) {
             return Err(AppError::invalid(
                 "clinic_closed",
                 format!("the clinic is closed on {date}"),
             ));
         }
-        let event = actor
-            .event(self, AuditAction::Read, "course")
-            .with_object_id(course);
-        let bundle = self
-            .store
-            .get_course_bundle(actor.clinic_id, course, event)
-            .await?;
-        if date < bundle.course.start_date {
+        if date < read.bundle.course.start_date {
             return Err(AppError::invalid(
                 "before_course_start",
                 format!(
                     "{date} is before the course starts ({}): book from that day on",
-                    bundle.course.start_date
+                    read.bundle.course.start_date
                 ),
             ));
         }
-        let protocol = Protocol::from_toml(&bundle.course.protocol_text)
-            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
-        let phase = course_state(&protocol, &history_of(&bundle, today), today).phase;
-        if matches!(phase, CoursePhase::Paused | CoursePhase::Discontinued) {
-            return Err(AppError::Conflict {
-                code: "course_not_active",
-                message: format!(
-                    "this course is {}: nothing can be booked until a clinician records a \
-                     decision that continues it",
-                    if phase == CoursePhase::Paused {
-                        "paused"
-                    } else {
-                        "discontinued"
-                    }
-                ),
-            });
-        }
-        let taken = bundle.sessions.iter().any(|s| {
+        read.require_active()?;
+        let taken = read.bundle.sessions.iter().any(|s| {
             s.scheduled_on == date
-                && !matches!(
-                    s.status,
-                    TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow
-                )
+                && !matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow)
         });
         if taken {
             return Err(AppError::Conflict {
@@ -309,6 +250,25 @@ impl App {
                     "this course already has a session on {date}: move or cancel it first"
                 ),
             });
+        }
+        let planned = read.plan()?;
+        let proposed: Vec<Date> = planned
+            .sessions
+            .iter()
+            .filter(|s| s.status == SessionState::Planned)
+            .map(|s| s.date)
+            .collect();
+        if !proposed.contains(&date) && reason.is_none() {
+            let next = proposed
+                .first()
+                .map_or_else(|| "no further session".to_owned(), ToString::to_string);
+            return Err(AppError::invalid(
+                "booking_reason_required",
+                format!(
+                    "{date} is not a day the plan proposes (next: {next}): give the reason for \
+                     this day, or book the plan's day"
+                ),
+            ));
         }
         let new = NewTreatmentSession {
             clinic_id: actor.clinic_id,
@@ -319,13 +279,12 @@ impl App {
         };
         let event = actor.event(self, AuditAction::Create, "treatment_session");
         let booked = self.store.create_treatment_session(new, event).await?;
-        let mut bundle = bundle;
-        bundle.sessions.push(booked.clone());
-        let holds = holds_for(&booked, &protocol, &bundle);
+        let mut read = read;
+        read.bundle.sessions.push(booked.clone());
+        let holds = holds_for(&booked, &read.protocol, &read.bundle);
         Ok(SessionContext {
             session: booked,
-            bundle,
-            protocol,
+            course: read,
             today,
             holds,
         }
@@ -350,14 +309,12 @@ impl App {
         &self,
         actor: &Actor,
         id: TreatmentSessionId,
-        status: TreatmentSessionStatus,
+        status: SessionStatus,
     ) -> Result<SessionView, AppError> {
         require(actor.role, Permission::Schedule)?;
         if !matches!(
             status,
-            TreatmentSessionStatus::Cancelled
-                | TreatmentSessionStatus::NoShow
-                | TreatmentSessionStatus::Scheduled
+            SessionStatus::Cancelled | SessionStatus::NoShow | SessionStatus::Scheduled
         ) {
             return Err(AppError::invalid(
                 "invalid_status",
@@ -366,7 +323,7 @@ impl App {
             ));
         }
         let ctx = self.session_context(actor, id).await?;
-        if ctx.session.status == TreatmentSessionStatus::Completed {
+        if ctx.session.status == SessionStatus::Completed {
             return Err(AppError::Conflict {
                 code: "session_completed",
                 message: "a completed session cannot change status".into(),
@@ -380,15 +337,12 @@ impl App {
                     .into(),
             });
         }
-        if status == TreatmentSessionStatus::Scheduled {
+        if status == SessionStatus::Scheduled {
             ctx.require_active()?;
-            let taken = ctx.bundle.sessions.iter().any(|s| {
+            let taken = ctx.course.bundle.sessions.iter().any(|s| {
                 s.id != id
                     && s.scheduled_on == ctx.session.scheduled_on
-                    && !matches!(
-                        s.status,
-                        TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow
-                    )
+                    && !matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow)
             });
             if taken {
                 return Err(AppError::Conflict {
@@ -409,7 +363,7 @@ impl App {
             .store
             .set_treatment_session_status(actor.clinic_id, id, change, event)
             .await?;
-        let holds = holds_for(&session, &ctx.protocol, &ctx.bundle);
+        let holds = holds_for(&session, &ctx.course.protocol, &ctx.course.bundle);
         Ok(SessionContext {
             session,
             holds,

@@ -24,7 +24,7 @@ use cadence_store::audit::AuditAction;
 use cadence_store::ids::{SessionEntryId, TreatmentSessionId};
 use cadence_store::records::{
     Administration, Discharge, EntryGuard, ExceptionalEndRecord, MonitoringEntry, NewFinding,
-    NewMonitoringEntry, NewSessionEntry, PreChecks, SessionEntryKind, TreatmentSessionStatus,
+    NewMonitoringEntry, NewSessionEntry, PreChecks, SessionEntryKind, SessionStatus,
 };
 use jiff::Timestamp;
 
@@ -269,15 +269,20 @@ impl App {
             .await
             .map_err(|e| entry_error(e, &ctx.holds))?;
         // The findings as they are after the write (one just raised holds the session too).
-        let mut bundle = ctx.bundle;
-        bundle.findings = findings;
-        if let Some(slot) = bundle.sessions.iter_mut().find(|s| s.id == session.id) {
+        let mut ctx = ctx;
+        ctx.course.bundle.findings = findings;
+        if let Some(slot) = ctx
+            .course
+            .bundle
+            .sessions
+            .iter_mut()
+            .find(|s| s.id == session.id)
+        {
             *slot = session.clone();
         }
-        let holds = crate::safety::holds_for(&session, &ctx.protocol, &bundle);
+        let holds = crate::safety::holds_for(&session, &ctx.course.protocol, &ctx.course.bundle);
         Ok(SessionContext {
             session,
-            bundle,
             holds,
             ..ctx
         }
@@ -310,12 +315,12 @@ impl App {
             systolic: input.bp_systolic,
             diastolic: input.bp_diastolic,
         };
-        let open_bp = ctx.bundle.findings.iter().any(|f| {
+        let open_bp = ctx.course.bundle.findings.iter().any(|f| {
             f.is_open()
                 && f.treatment_session_id == Some(id)
                 && f.kind == cadence_clinical::safety::FindingKind::PreDoseBloodPressure
         });
-        let found = pre_dose_finding(bp, &ctx.protocol.safety)
+        let found = pre_dose_finding(bp, &ctx.course.protocol.safety)
             .filter(|_| !open_bp)
             .into_iter()
             .collect();
@@ -338,7 +343,7 @@ impl App {
             reason: None,
             recorded_by: actor.user_id,
             recorded_at: now,
-            status: Some(TreatmentSessionStatus::InProgress),
+            status: Some(SessionStatus::InProgress),
         };
         let findings = drafts(found, &ctx);
         let guard = EntryGuard {
@@ -365,12 +370,12 @@ impl App {
         let lot = validate::text("lot", &input.lot, 40)?;
         let confirm = validate::note("confirm_reason", input.confirm_reason.as_deref(), 500)?;
         let ctx = self.session_for_record(actor, id).await?;
-        if input.route != ctx.protocol.route {
+        if input.route != ctx.course.protocol.route {
             return Err(AppError::invalid(
                 "route_mismatch",
                 format!(
                     "this course's protocol is {}, not {}",
-                    ctx.protocol.route, input.route
+                    ctx.course.protocol.route, input.route
                 ),
             ));
         }
@@ -403,7 +408,7 @@ impl App {
                     fasting: pre.fasting_confirmed,
                     transport: pre.transport_arranged,
                 },
-                &ctx.protocol.safety,
+                &ctx.course.protocol.safety,
             );
             if !missing.is_empty() {
                 return Err(AppError::Conflict {
@@ -441,11 +446,11 @@ impl App {
             }
             None => None,
         };
-        let first_session = !ctx.bundle.sessions.iter().any(|o| {
+        let first_session = !ctx.course.bundle.sessions.iter().any(|o| {
             o.id != id && o.administration.is_some() && o.scheduled_on <= ctx.session.scheduled_on
         });
         let flags = dose_flags(
-            ctx.protocol.dose_check.as_ref(),
+            ctx.course.protocol.dose_check.as_ref(),
             input.dose_ordered_mg,
             input.dose_given_mg,
             first_session,
@@ -460,7 +465,12 @@ impl App {
                 ),
             ));
         }
-        let per_kg = ctx.protocol.dose_check.as_ref().is_some_and(|d| d.per_kg);
+        let per_kg = ctx
+            .course
+            .protocol
+            .dose_check
+            .as_ref()
+            .is_some_and(|d| d.per_kg);
         let weight = if per_kg {
             self.get_patient(actor, ctx.session.patient_id)
                 .await?
@@ -614,7 +624,7 @@ impl App {
             respiratory_rate: input.respiratory_rate,
         };
         let findings = drafts(
-            monitoring_findings(&vitals, ctx.protocol.safety.in_session.as_ref()),
+            monitoring_findings(&vitals, ctx.course.protocol.safety.in_session.as_ref()),
             &ctx,
         );
         let entry = NewMonitoringEntry {
@@ -667,7 +677,7 @@ impl App {
             diastolic: input.bp_diastolic,
         };
         let unmet: Vec<String> = discharge_criteria(
-            &ctx.protocol,
+            &ctx.course.protocol,
             &Readiness {
                 dosed_at: Some(admin.started_at),
                 at: Some(now),
@@ -708,7 +718,7 @@ impl App {
             reason: None,
             recorded_by: actor.user_id,
             recorded_at: now,
-            status: Some(TreatmentSessionStatus::Completed),
+            status: Some(SessionStatus::Completed),
         };
         let guard = EntryGuard {
             not_signed: true,
@@ -761,7 +771,7 @@ impl App {
             reason: None,
             recorded_by: actor.user_id,
             recorded_at: now,
-            status: Some(TreatmentSessionStatus::Completed),
+            status: Some(SessionStatus::Completed),
         };
         let guard = EntryGuard {
             not_signed: true,
@@ -779,7 +789,7 @@ impl App {
     ) -> Result<SessionView, AppError> {
         require(actor.role, Permission::Decide)?;
         let ctx = self.session_context(actor, id).await?;
-        if ctx.session.status != TreatmentSessionStatus::Completed {
+        if ctx.session.status != SessionStatus::Completed {
             return Err(AppError::Conflict {
                 code: "session_not_completed",
                 message: "sign a session once it is discharged or ended".into(),

@@ -1,15 +1,17 @@
-//! Booking what is still to come: the remaining induction sessions, a pending booster, then
-//! maintenance up to the horizon.
+//! Booking what is still to come: the sessions already booked (kept on their days), the
+//! remaining induction sessions, a pending booster, then maintenance up to the horizon.
 //!
 //! Every booking goes through one rule: the first date on or after a lower bound that is an
 //! open day of the clinic calendar and at least `min_days_between` days after the previous
 //! session; induction sessions must also leave at most `per_week` sessions in the 7 days ending
 //! on that date. The search is bounded ([`SEARCH_DAYS`]) so a calendar that cannot host the
-//! rhythm is an error, never a hang.
+//! rhythm is an error, never a hang. Booked sessions take the kind the course is in when they
+//! come (the next induction session, the pending booster, the next maintenance session).
 
-use super::course::{Course, Stage, Stop};
-use super::{Phase, PlanError, SessionState};
+use super::{Assume, PlanError, SessionKind, SessionState};
 use crate::calendar::ClinicCalendar;
+use crate::course::{BookedSession, Replay, Stage, Stop};
+use crate::protocol::Protocol;
 use jiff::civil::Date;
 
 /// How far ahead a free day is looked for, in days.
@@ -24,8 +26,8 @@ pub(super) fn add_days(date: Date, days: i64) -> Result<Date, PlanError> {
 }
 
 /// The earliest date a session may follow the previous one, given the minimum gap.
-fn after_gap(course: &Course<'_>, lower: Date) -> Result<Date, PlanError> {
-    let gap = i64::from(course.protocol.induction.min_days_between);
+fn after_gap(course: &Replay, protocol: &Protocol, lower: Date) -> Result<Date, PlanError> {
+    let gap = i64::from(protocol.induction.min_days_between);
     match course.last_date() {
         Some(prev) => Ok(lower.max(add_days(prev, gap)?)),
         None => Ok(lower),
@@ -52,12 +54,13 @@ fn find(
 
 /// The next induction date: open, after the gap, and under the weekly limit.
 fn induction_slot(
-    course: &Course<'_>,
+    course: &Replay,
+    protocol: &Protocol,
     calendar: &ClinicCalendar,
     lower: Date,
 ) -> Result<Date, PlanError> {
-    let per_week = usize::try_from(course.protocol.induction.per_week).unwrap_or(usize::MAX);
-    find(calendar, after_gap(course, lower)?, |d| {
+    let per_week = usize::try_from(protocol.induction.per_week).unwrap_or(usize::MAX);
+    find(calendar, after_gap(course, protocol, lower)?, |d| {
         let window_start = add_days(d, -6)?;
         let in_window = course
             .sessions
@@ -68,50 +71,114 @@ fn induction_slot(
     })
 }
 
-/// Books the rest of the course into `course`, from `earliest` on.
+/// Books the rest of the course into `course`, from `earliest` on, up to (not including)
+/// `horizon_end`.
 pub(super) fn book(
-    course: &mut Course<'_>,
+    course: &mut Replay,
+    protocol: &Protocol,
     calendar: &ClinicCalendar,
+    booked: &[BookedSession],
     earliest: Date,
     horizon_end: Date,
+    assume: Assume,
 ) -> Result<(), PlanError> {
     match course.stop {
-        Some(Stop::Discontinued(_)) => return Ok(()),
+        Some(Stop::Discontinued(_)) => {
+            if !booked.is_empty() {
+                course.warnings.push(format!(
+                    "{} session(s) are still booked on a discontinued course: cancel them",
+                    booked.len()
+                ));
+            }
+            return Ok(());
+        }
         Some(Stop::Paused(since)) => {
             course.warnings.push(format!(
                 "the course is paused since {since}: no session is booked until a resume \
                  decision is recorded"
             ));
+            if !booked.is_empty() {
+                course.warnings.push(format!(
+                    "{} session(s) are still booked while the course is paused",
+                    booked.len()
+                ));
+            }
             return Ok(());
         }
         None => {}
     }
+    if assume.all_extensions && course.stage != (Stage::Maintenance { confirmed: true }) {
+        while course.extensions_used < protocol.induction.max_extensions
+            && protocol.induction.extension_sessions > 0
+        {
+            course.extend(protocol);
+        }
+    }
+    if let Some(weeks) = assume.interval_weeks {
+        course.assume_interval(weeks);
+    }
+    for b in booked {
+        if assume.induction_only && course.stage != Stage::Induction {
+            break;
+        }
+        let kind = course.next_kind();
+        course.push(
+            protocol,
+            b.date,
+            kind,
+            SessionState::Booked,
+            b.booking_reason.clone(),
+        );
+    }
     while course.stage == Stage::Induction {
-        let d = induction_slot(course, calendar, earliest)?;
-        course.push(d, Phase::Induction, SessionState::Planned);
+        let d = induction_slot(course, protocol, calendar, earliest)?;
+        course.push(
+            protocol,
+            d,
+            SessionKind::Induction,
+            SessionState::Planned,
+            None,
+        );
+    }
+    if assume.induction_only {
+        return Ok(());
     }
     if let Some(decided) = course.booster_due {
-        let d = find(calendar, after_gap(course, earliest.max(decided))?, |_| {
-            Ok(true)
-        })?;
-        course.push(d, Phase::Booster, SessionState::Planned);
+        let d = find(
+            calendar,
+            after_gap(course, protocol, earliest.max(decided))?,
+            |_| Ok(true),
+        )?;
+        course.push(
+            protocol,
+            d,
+            SessionKind::Booster,
+            SessionState::Planned,
+            None,
+        );
     }
     let provisional = course.stage == (Stage::Maintenance { confirmed: false });
     let mut booked_maintenance = false;
     loop {
-        let weeks = i64::from(course.nominal_interval());
+        let weeks = i64::from(course.nominal_interval(protocol).0);
         let from = match course.last_date() {
-            Some(prev) => after_gap(course, earliest)?.max(add_days(prev, 7 * weeks)?),
+            Some(prev) => after_gap(course, protocol, earliest)?.max(add_days(prev, 7 * weeks)?),
             None => earliest,
         };
-        if from > horizon_end {
+        if from >= horizon_end {
             break;
         }
         let d = find(calendar, from, |_| Ok(true))?;
-        if d > horizon_end {
+        if d >= horizon_end {
             break;
         }
-        course.push(d, Phase::Maintenance, SessionState::Planned);
+        course.push(
+            protocol,
+            d,
+            SessionKind::Maintenance,
+            SessionState::Planned,
+            None,
+        );
         booked_maintenance = true;
     }
     if provisional && booked_maintenance {

@@ -1,70 +1,85 @@
-//! The planner: from a protocol, a start date, the clinic calendar and the course so far, the
-//! dated plan of sessions and review points.
+//! The planner: from a course snapshot and the clinic calendar, the dated plan of sessions and
+//! review points.
 //!
 //! It answers "when is my next treatment, and how many are left?" with real dates: sessions only
 //! on open days, never closer than the protocol's minimum gap, at most `per_week` induction
 //! sessions in any 7 consecutive days, a missed or cancelled session rebooked rather than
-//! dropped, and after a recorded decision the plan follows that decision (PRODUCT.md: nothing
-//! changes a course without a clinician's recorded decision). It is a pure function of its
-//! inputs: "today" is a parameter and the clock is never read, so a plan can be reproduced.
+//! dropped, booked sessions kept where they are, and after a recorded decision the plan follows
+//! that decision (PRODUCT.md: nothing changes a course without a clinician's recorded decision).
+//! It is a pure function of its inputs: "today" is the snapshot's and the clock is never read,
+//! so a plan can be reproduced.
 //!
-//! `course` replays the history (what happened, in date order); `book` books what is still to
-//! come; `reviews` reads the review points off the result. Problems the planner can work around
-//! (induction running past its maximum weeks, a decision that cannot apply) become warnings in
-//! the plan; inputs it cannot plan from are a [`PlanError`].
+//! The snapshot ([`crate::course::snapshot`]) has replayed the history; `book` continues from
+//! it (booked sessions first, then the rhythm); `reviews` reads the review points off the
+//! result. Problems the planner can work around (induction running past its maximum weeks, a
+//! decision that cannot apply) become warnings in the plan; a calendar that cannot host the
+//! course is a [`PlanError`].
 
 mod book;
-mod course;
 mod reviews;
 pub use reviews::reassessment_points;
 
 use crate::calendar::ClinicCalendar;
-use crate::decision::Decision;
-use crate::history::{CourseHistory, SessionStatus};
-use crate::protocol::{Problem, Protocol};
-use course::Course;
+use crate::course::{CourseSnapshot, CourseSummary};
+use crate::protocol::Protocol;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Longest horizon a plan may look ahead, in weeks (10 years).
 pub const MAX_HORIZON_WEEKS: u16 = 520;
 
-/// The phase a session belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// The induction series (extension sessions included).
-    Induction,
-    /// A regular maintenance session.
-    Maintenance,
-    /// An extra session booked by a `booster` decision.
-    Booster,
+crate::text_enum!(
+    /// The kind of a session in a course.
+    pub SessionKind {
+        /// The induction series (extension sessions included).
+        Induction = "induction",
+        /// A regular maintenance session.
+        Maintenance = "maintenance",
+        /// An extra session booked by a `booster` decision.
+        Booster = "booster",
+    }
+);
+
+impl SessionKind {
+    /// In the clinic's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionKind::Induction => "Induction",
+            SessionKind::Maintenance => "Maintenance",
+            SessionKind::Booster => "Booster",
+        }
+    }
 }
 
-/// Whether a session in the plan has happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionState {
-    /// Recorded as completed in the history.
-    Completed,
-    /// Booked by the planner.
-    Planned,
-}
+crate::text_enum!(
+    /// Where a session of the plan comes from.
+    pub SessionState {
+        /// It took place (the history records it completed).
+        Completed = "completed",
+        /// It is booked: the plan keeps it on its day.
+        Booked = "booked",
+        /// The planner proposes this day; nothing is booked yet.
+        Planned = "planned",
+    }
+);
 
 /// One session of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedSession {
     /// 1-based number within the course, in date order (cancelled sessions are not numbered).
     pub number: u32,
-    /// The phase.
-    pub phase: Phase,
+    /// Its kind.
+    pub kind: SessionKind,
     /// The date, in the clinic's time zone.
     pub date: Date,
-    /// Completed or planned.
+    /// Completed, booked or planned.
     pub status: SessionState,
     /// For maintenance sessions, the nominal interval in weeks from the previous session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_weeks: Option<u16>,
+    /// For a booked session on a day that departs from the plan: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_reason: Option<String>,
 }
 
 /// The kind of a review point.
@@ -89,9 +104,11 @@ pub struct Review {
 }
 
 /// The dated plan of a course.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
-    /// Completed then planned sessions, in date order.
+    /// Where the course stands (the snapshot's phase, induction, interval and next date).
+    pub course: CourseSummary,
+    /// Completed, booked then planned sessions, in date order.
     pub sessions: Vec<PlannedSession>,
     /// Review points, in date order.
     pub reviews: Vec<Review>,
@@ -100,20 +117,35 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The next planned session, if any.
+    /// The next session not yet given (booked or planned), if any.
     pub fn next_session(&self) -> Option<&PlannedSession> {
         self.sessions
             .iter()
-            .find(|s| s.status == SessionState::Planned)
+            .find(|s| s.status != SessionState::Completed)
     }
 
-    /// How many sessions of a phase the plan holds, completed and planned.
-    pub fn count(&self, phase: Phase) -> usize {
-        self.sessions.iter().filter(|s| s.phase == phase).count()
+    /// How many sessions of a kind the plan holds, completed, booked and planned.
+    pub fn count(&self, kind: SessionKind) -> usize {
+        self.sessions.iter().filter(|s| s.kind == kind).count()
+    }
+
+    /// Sessions still to come (booked or planned) of a kind, on days in `[from, until)`.
+    pub fn ahead(&self, kind: SessionKind, from: Date, until: Date) -> u32 {
+        let n = self
+            .sessions
+            .iter()
+            .filter(|s| {
+                s.kind == kind
+                    && s.status != SessionState::Completed
+                    && s.date >= from
+                    && s.date < until
+            })
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 }
 
-/// Inputs the planner cannot plan from.
+/// A calendar or horizon the planner cannot plan on.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
     /// The horizon is outside 1 to [`MAX_HORIZON_WEEKS`].
@@ -121,54 +153,6 @@ pub enum PlanError {
     Horizon {
         /// The requested horizon.
         weeks: u16,
-    },
-    /// The protocol does not pass its checks.
-    #[error(
-        "protocol `{id}` is not valid; fix it first (`cadence protocol check`):\n{}",
-        render(.problems)
-    )]
-    InvalidProtocol {
-        /// The protocol's id.
-        id: String,
-        /// What is wrong with it.
-        problems: Vec<Problem>,
-    },
-    /// The history names a different start date.
-    #[error(
-        "the history's start_date {history} differs from the requested start {requested}: use \
-         the same date in both"
-    )]
-    StartMismatch {
-        /// The history's start date.
-        history: Date,
-        /// The requested start date.
-        requested: Date,
-    },
-    /// A completed session or decision dated before the course start.
-    #[error(
-        "the {what} on {date} is before the course start {start}: check its date, or start the \
-         course earlier"
-    )]
-    BeforeStart {
-        /// "completed session" or the decision id.
-        what: String,
-        /// Its date.
-        date: Date,
-        /// The course start.
-        start: Date,
-    },
-    /// A completed session or decision dated after "today".
-    #[error(
-        "the {what} on {date} is after today ({today}): record only what has happened, or check \
-         the date given as today"
-    )]
-    AfterToday {
-        /// "completed session" or the decision id.
-        what: String,
-        /// Its date.
-        date: Date,
-        /// Today.
-        today: Date,
     },
     /// No date within a year can take the next session.
     #[error(
@@ -189,104 +173,76 @@ pub enum PlanError {
     },
 }
 
-fn render(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(Problem::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
+/// What-ifs the forecast plans under (the plan itself assumes nothing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Assume {
+    /// The adaptive maintenance interval, in weeks, instead of the one in force.
+    pub interval_weeks: Option<u16>,
+    /// Every extension the protocol still allows is used.
+    pub all_extensions: bool,
+    /// The course stops after induction (no response at the end-of-induction review).
+    pub induction_only: bool,
 }
 
-/// Plans a course: the completed sessions from `history` with their inferred phases, the
-/// sessions still to come and the review points, up to `horizon_weeks` after `today` (or after
-/// `start` when the course has not started yet).
+/// Plans a course from its snapshot: the completed sessions with their kinds, the booked ones
+/// where they are, the sessions still to come and the review points, up to `horizon_weeks`
+/// after today (or after the start, when the course has not started yet). The horizon is
+/// half-open: a session on the day `horizon_weeks` ends is not in it.
 ///
 /// Deterministic: the same inputs always give the same plan.
 pub fn plan(
     protocol: &Protocol,
     calendar: &ClinicCalendar,
-    history: &CourseHistory,
-    start: Date,
-    today: Date,
+    snapshot: &CourseSnapshot,
     horizon_weeks: u16,
+) -> Result<Plan, PlanError> {
+    book_from(
+        protocol,
+        calendar,
+        snapshot,
+        horizon_weeks,
+        Assume::default(),
+    )
+}
+
+/// The first day a plan over `horizon_weeks` leaves out.
+pub fn horizon_end(snapshot: &CourseSnapshot, horizon_weeks: u16) -> Result<Date, PlanError> {
+    book::add_days(
+        snapshot.today.max(snapshot.start),
+        7 * i64::from(horizon_weeks),
+    )
+}
+
+/// [`plan`] under what-ifs.
+pub(crate) fn book_from(
+    protocol: &Protocol,
+    calendar: &ClinicCalendar,
+    snapshot: &CourseSnapshot,
+    horizon_weeks: u16,
+    assume: Assume,
 ) -> Result<Plan, PlanError> {
     if !(1..=MAX_HORIZON_WEEKS).contains(&horizon_weeks) {
         return Err(PlanError::Horizon {
             weeks: horizon_weeks,
         });
     }
-    let problems = protocol.check();
-    if !problems.is_empty() {
-        return Err(PlanError::InvalidProtocol {
-            id: protocol.id.clone(),
-            problems,
-        });
-    }
-    if let Some(h) = history.start_date {
-        if h != start {
-            return Err(PlanError::StartMismatch {
-                history: h,
-                requested: start,
-            });
-        }
-    }
-    let completed: Vec<Date> = history
-        .sessions_by_date()
-        .into_iter()
-        .filter(|s| s.status == SessionStatus::Completed)
-        .map(|s| s.date)
-        .collect();
-    let decisions = history.decisions_by_date();
-    let dated = completed
-        .iter()
-        .map(|d| ("completed session".to_owned(), *d))
-        .chain(
-            decisions
-                .iter()
-                .map(|d| (format!("{} decision", d.decision), d.date)),
-        );
-    for (what, date) in dated {
-        if date < start {
-            return Err(PlanError::BeforeStart { what, date, start });
-        }
-        if date > today {
-            return Err(PlanError::AfterToday { what, date, today });
-        }
-    }
-
-    // Replay the history in date order. On one date a decision applies to the sessions after
-    // it, so that day's session comes first: it was the last induction session before
-    // `start_maintenance`, the session before a `pause`, at the old interval before a change.
-    // `booster` and `resume` are the exceptions: that day's session is the booster, or the
-    // first session after the pause.
-    let opens = |d: Decision| matches!(d, Decision::Booster | Decision::Resume);
-    let mut course = Course::new(protocol);
-    let (mut s, mut d) = (0, 0);
-    while s < completed.len() || d < decisions.len() {
-        let session_first = match (completed.get(s), decisions.get(d)) {
-            (Some(sd), Some(dr)) => *sd < dr.date || (*sd == dr.date && !opens(dr.decision)),
-            (Some(_), None) => true,
-            _ => false,
-        };
-        if session_first {
-            if let Some(date) = completed.get(s) {
-                course.record_completed(*date);
-            }
-            s += 1;
-        } else {
-            if let Some(dr) = decisions.get(d) {
-                course.apply(dr.date, dr.decision);
-            }
-            d += 1;
-        }
-    }
-
-    let earliest = today.max(start);
-    let horizon_end = book::add_days(earliest, 7 * i64::from(horizon_weeks))?;
-    book::book(&mut course, calendar, earliest, horizon_end)?;
-    let review_points = reviews::reviews(protocol, calendar, &course, horizon_end)?;
+    let mut course = snapshot.replay.clone();
+    course.warnings = snapshot.warnings.clone();
+    let earliest = snapshot.today.max(snapshot.start);
+    let end = horizon_end(snapshot, horizon_weeks)?;
+    book::book(
+        &mut course,
+        protocol,
+        calendar,
+        &snapshot.booked,
+        earliest,
+        end,
+        assume,
+    )?;
+    let review_points = reviews::reviews(protocol, calendar, &course, end)?;
     reviews::max_weeks_warning(protocol, &mut course)?;
     Ok(Plan {
+        course: snapshot.summary(),
         sessions: course.sessions,
         reviews: review_points,
         warnings: course.warnings,
@@ -296,8 +252,32 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::{CourseInputs, snapshot};
+    use crate::history::CourseHistory;
+    use crate::instrument::ScoringConfig;
     use crate::protocol::builtin;
     use jiff::civil::date;
+
+    /// Snapshot then plan, as the commands do.
+    fn plan_h(
+        p: &Protocol,
+        c: &ClinicCalendar,
+        h: &CourseHistory,
+        start: Date,
+        today: Date,
+        weeks: u16,
+    ) -> Result<Plan, PlanError> {
+        let snap = snapshot(&CourseInputs {
+            protocol: p,
+            calendar: c,
+            history: h,
+            start: Some(start),
+            today,
+            scoring: &ScoringConfig::default(),
+        })
+        .unwrap();
+        plan(p, c, &snap, weeks)
+    }
 
     fn iv() -> Protocol {
         builtin("iv-ketamine-6").unwrap()
@@ -309,35 +289,38 @@ mod tests {
         let h = CourseHistory::default();
         let s = date(2026, 12, 7);
         assert_eq!(
-            plan(&iv(), &c, &h, s, s, 0).unwrap_err(),
+            plan_h(&iv(), &c, &h, s, s, 0).unwrap_err(),
             PlanError::Horizon { weeks: 0 }
         );
-        assert!(plan(&iv(), &c, &h, s, s, 521).is_err());
-        assert!(plan(&iv(), &c, &h, s, s, 520).is_ok());
-        assert!(plan(&iv(), &c, &h, s, s, 1).is_ok());
+        assert!(plan_h(&iv(), &c, &h, s, s, 521).is_err());
+        assert!(plan_h(&iv(), &c, &h, s, s, 520).is_ok());
+        assert!(plan_h(&iv(), &c, &h, s, s, 1).is_ok());
     }
 
     #[test]
     fn an_invalid_protocol_is_refused_with_its_problems() {
         let mut p = iv();
         p.induction.per_week = 0;
-        let err = plan(
-            &p,
-            &ClinicCalendar::default(),
-            &CourseHistory::default(),
-            date(2026, 12, 7),
-            date(2026, 12, 7),
-            26,
-        )
+        let err = snapshot(&CourseInputs {
+            protocol: &p,
+            calendar: &ClinicCalendar::default(),
+            history: &CourseHistory::default(),
+            start: Some(date(2026, 12, 7)),
+            today: date(2026, 12, 7),
+            scoring: &ScoringConfig::default(),
+        })
         .unwrap_err();
-        assert!(matches!(err, PlanError::InvalidProtocol { .. }));
+        assert!(matches!(
+            err,
+            crate::course::SnapshotError::InvalidProtocol { .. }
+        ));
         assert!(err.to_string().contains("induction.per_week"), "{err}");
     }
 
     #[test]
     fn next_session_and_counts() {
         let s = date(2026, 12, 7);
-        let p = plan(
+        let p = plan_h(
             &iv(),
             &ClinicCalendar::default(),
             &CourseHistory::default(),
@@ -347,7 +330,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.next_session().map(|x| x.date), Some(s));
-        assert_eq!(p.count(Phase::Induction), 6);
-        assert_eq!(p.count(Phase::Booster), 0);
+        assert_eq!(p.count(SessionKind::Induction), 6);
+        assert_eq!(p.count(SessionKind::Booster), 0);
+        assert_eq!(p.course.next_due, Some(s));
     }
 }

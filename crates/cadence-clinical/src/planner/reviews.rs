@@ -1,9 +1,9 @@
 //! Review points (early check, end-of-induction reviews, reassessments) and the warning when
 //! induction overruns its maximum weeks, both read off the sessions of a finished plan.
 
-use super::course::{Course, Stop};
 use super::{MAX_HORIZON_WEEKS, PlanError, Review, ReviewKind, book};
 use crate::calendar::ClinicCalendar;
+use crate::course::{Replay, Stop};
 use crate::protocol::Protocol;
 use jiff::civil::Date;
 
@@ -11,7 +11,7 @@ use jiff::civil::Date;
 pub(super) fn reviews(
     p: &Protocol,
     calendar: &ClinicCalendar,
-    course: &Course<'_>,
+    course: &Replay,
     horizon_end: Date,
 ) -> Result<Vec<Review>, PlanError> {
     let induction = course.induction_dates();
@@ -54,8 +54,8 @@ pub(super) fn reviews(
 }
 
 /// The dates of the protocol's periodic reassessments: every `reassessment.every_weeks` after
-/// the first session, each moved to the clinic's next open day, up to `until` and never after a
-/// discontinuation. The plan's review points and the assessments due
+/// the first session, each moved to the clinic's next open day, before `until` (half-open, as
+/// every horizon) and never after a discontinuation. The plan's review points and the assessments due
 /// ([`crate::collection`]) both read these, so they name the same days.
 pub fn reassessment_points(
     p: &Protocol,
@@ -71,11 +71,11 @@ pub fn reassessment_points(
     }
     for k in 1..=i64::from(MAX_HORIZON_WEEKS) {
         let nominal = book::add_days(first, k * every)?;
-        if nominal > until || stop.is_some_and(|s| nominal > s) {
+        if nominal >= until || stop.is_some_and(|s| nominal > s) {
             break;
         }
         match calendar.next_open_on_or_after(nominal, book::SEARCH_DAYS) {
-            Some(date) if date <= until => out.push(date),
+            Some(date) if date < until => out.push(date),
             _ => break,
         }
     }
@@ -83,7 +83,7 @@ pub fn reassessment_points(
 }
 
 /// Warns when the protocol's induction sessions end after its maximum weeks.
-pub(super) fn max_weeks_warning(p: &Protocol, course: &mut Course<'_>) -> Result<(), PlanError> {
+pub(super) fn max_weeks_warning(p: &Protocol, course: &mut Replay) -> Result<(), PlanError> {
     let induction = course.induction_dates();
     let n = p.induction.sessions;
     let (Some(first), Some(last)) = (

@@ -322,7 +322,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 reason: None,
                 recorded_by: nurse,
                 recorded_at: at(),
-                status: Some(TreatmentSessionStatus::InProgress),
+                status: Some(SessionStatus::InProgress),
             },
             EntryGuard::default(),
             Vec::new(),
@@ -360,7 +360,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
             c,
             first,
             StatusChange {
-                status: TreatmentSessionStatus::Completed,
+                status: SessionStatus::Completed,
                 at: at(),
             },
             event("treatment_session", T0),
@@ -368,7 +368,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
         .await
         .unwrap();
     assert_eq!(later.pre_checks, Some(checks));
-    assert_eq!(later.status, TreatmentSessionStatus::Completed);
+    assert_eq!(later.status, SessionStatus::Completed);
     assert_eq!(later.monitoring.len(), 1);
     assert_eq!(later.monitoring[0].entry, entry);
     assert_eq!(later.patient_id, p.id);

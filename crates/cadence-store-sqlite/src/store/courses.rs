@@ -174,6 +174,31 @@ pub(crate) async fn get_course_bundle(
     let decisions = decisions_of(&mut tx, clinic, id).await?;
     let findings = findings_of(&mut tx, clinic, course.patient_id).await?;
     let rems = rems_of(&mut tx, clinic, course.patient_id).await?;
+    let earlier: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(day) FROM ( \
+           SELECT s.scheduled_on AS day FROM treatment_sessions s \
+           JOIN courses c ON c.clinic_id = s.clinic_id AND c.id = s.course_id \
+           WHERE c.clinic_id = ?1 AND c.patient_id = ?2 AND s.status = 'completed' \
+             AND (c.start_date < ?3 OR (c.start_date = ?3 AND c.id < ?4)) \
+           UNION ALL \
+           SELECT d.decided_on FROM decisions d \
+           JOIN courses c ON c.clinic_id = d.clinic_id AND c.id = d.course_id \
+           WHERE c.clinic_id = ?1 AND c.patient_id = ?2 \
+             AND (c.start_date < ?3 OR (c.start_date = ?3 AND c.id < ?4)))",
+    )
+    .bind(clinic.0)
+    .bind(course.patient_id.0)
+    .bind(course.start_date.to_string())
+    .bind(course.id.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let earlier_course_end = earlier
+        .map(|d| {
+            d.parse()
+                .map_err(|_| StoreError::Other(format!("an invalid date `{d}`")))
+        })
+        .transpose()?;
     append(&mut tx, about_patient(audit, Some(course.patient_id))).await?;
     commit(tx).await?;
     Ok(CourseBundle {
@@ -183,6 +208,7 @@ pub(crate) async fn get_course_bundle(
         decisions,
         findings,
         rems,
+        earlier_course_end,
     })
 }
 
@@ -262,7 +288,7 @@ pub(crate) async fn list_course_bundles(
     }
     append(&mut tx, audit).await?;
     commit(tx).await?;
-    Ok(courses
+    let mut bundles: Vec<CourseBundle> = courses
         .into_iter()
         .map(|course| CourseBundle {
             findings: findings
@@ -276,9 +302,18 @@ pub(crate) async fn list_course_bundles(
                 .cloned()
                 .unwrap_or_default(),
             decisions: decisions.remove(&course.id).unwrap_or_default(),
+            earlier_course_end: None,
             course,
         })
-        .collect())
+        .collect();
+    let ends: Vec<Option<jiff::civil::Date>> = bundles
+        .iter()
+        .map(|b| CourseBundle::earlier_end_among(&b.course, &bundles))
+        .collect();
+    for (b, end) in bundles.iter_mut().zip(ends) {
+        b.earlier_course_end = end;
+    }
+    Ok(bundles)
 }
 
 pub(crate) async fn create_decision(

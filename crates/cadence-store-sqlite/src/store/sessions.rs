@@ -257,7 +257,7 @@ pub(crate) async fn insert_session(
     .bind(clinic.0)
     .bind(course.0)
     .bind(on.to_string())
-    .bind(TreatmentSessionStatus::Scheduled.as_str())
+    .bind(SessionStatus::Scheduled.as_str())
     .bind(reason)
     .bind(at.as_millisecond())
     .fetch_one(conn)
@@ -434,7 +434,7 @@ pub(crate) async fn append_session_entry(
         "UPDATE treatment_sessions SET status = COALESCE(?, status), updated_at = ? ",
         "WHERE clinic_id = ? AND id = ?"
     ))
-    .bind(new.status.map(TreatmentSessionStatus::as_str))
+    .bind(new.status.map(SessionStatus::as_str))
     .bind(new.recorded_at.as_millisecond())
     .bind(clinic.0)
     .bind(id.0)

@@ -77,7 +77,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
             pre_checks(a.clinician.id),
             a.clinician.id,
             61,
-            Some(TreatmentSessionStatus::InProgress),
+            Some(SessionStatus::InProgress),
         ),
         EntryGuard::default(),
         Vec::new(),
@@ -172,10 +172,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     assert_eq!(bundles[1].sessions.len(), 1);
     let bea_course = &bundles[3];
     assert_eq!(bea_course.sessions[0].id, held);
-    assert_eq!(
-        bea_course.sessions[0].status,
-        TreatmentSessionStatus::InProgress
-    );
+    assert_eq!(bea_course.sessions[0].status, SessionStatus::InProgress);
     let times: Vec<_> = bea_course.sessions[0]
         .monitoring
         .iter()
@@ -190,6 +187,13 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         "recorded order"
     );
     assert_eq!(bea_course.assessments.len(), 1);
+    // Where an earlier course of the patient ended: its last decision (no session of it was
+    // completed); the first course, and a patient's only course, have none.
+    let ends: Vec<_> = bundles.iter().map(|x| x.earlier_course_end).collect();
+    assert_eq!(
+        ends,
+        [Some(day("2026-03-30")), Some(day("2026-03-30")), None, None]
+    );
 
     for bundle in &bundles {
         assert_eq!(bundle.course.clinic_id, a.clinic.id);

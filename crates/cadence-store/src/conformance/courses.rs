@@ -60,7 +60,7 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
         [day("2026-03-02"), day("2026-03-05"), day("2026-03-09")]
     );
     for t in &bundle.sessions {
-        assert_eq!(t.status, TreatmentSessionStatus::Scheduled);
+        assert_eq!(t.status, SessionStatus::Scheduled);
         assert_eq!(t.course_id, course.id);
         assert_eq!(t.patient_id, patient.id);
         assert_eq!(t.clinic_id, a.clinic.id);

@@ -260,7 +260,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             bc,
             c.session.id,
             StatusChange {
-                status: TreatmentSessionStatus::Cancelled,
+                status: SessionStatus::Cancelled,
                 at: at(50),
             },
             update(intruder, "treatment_session", c.session.id),

@@ -221,7 +221,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
                 pre_checks(nurse.id),
                 nurse.id,
                 30,
-                Some(TreatmentSessionStatus::InProgress),
+                Some(SessionStatus::InProgress),
             ),
             EntryGuard::default(),
             vec![NewFinding {

@@ -43,7 +43,7 @@ pub(crate) fn entry(
     body: impl serde::Serialize,
     by: UserId,
     minute: i64,
-    status: Option<TreatmentSessionStatus>,
+    status: Option<SessionStatus>,
 ) -> NewSessionEntry {
     NewSessionEntry {
         kind,
@@ -105,7 +105,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         Some(booked.id.to_string()),
         Some(patient.id),
     );
-    assert_eq!(booked.status, TreatmentSessionStatus::Scheduled);
+    assert_eq!(booked.status, SessionStatus::Scheduled);
     assert_eq!(booked.patient_id, patient.id);
     assert_eq!(booked.scheduled_on, day("2026-03-04"));
     assert_eq!(booked.booking_reason.as_deref(), Some("patient's choice"));
@@ -123,7 +123,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
                 &first,
                 nurse.id,
                 60,
-                Some(TreatmentSessionStatus::InProgress),
+                Some(SessionStatus::InProgress),
             ),
             EntryGuard::default(),
             Vec::new(),
@@ -132,7 +132,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         .await
         .map(|(session, _)| session)
         .unwrap();
-    assert_eq!(checked.status, TreatmentSessionStatus::InProgress);
+    assert_eq!(checked.status, SessionStatus::InProgress);
     assert_eq!(checked.pre_checks, Some(first.clone()));
     assert_eq!(checked.updated_at, at(60));
     let row = one_new_audit(s, before).await;
@@ -162,7 +162,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         .unwrap();
     assert_eq!(rechecked.pre_checks, Some(second), "the latest reading");
     assert_eq!(rechecked.entries.len(), 2, "the first reading is kept");
-    assert_eq!(rechecked.status, TreatmentSessionStatus::InProgress, "kept");
+    assert_eq!(rechecked.status, SessionStatus::InProgress, "kept");
 
     let given = s
         .append_session_entry(
@@ -240,7 +240,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
                 &discharge,
                 nurse.id,
                 190,
-                Some(TreatmentSessionStatus::Completed),
+                Some(SessionStatus::Completed),
             ),
             EntryGuard::default(),
             Vec::new(),
@@ -249,7 +249,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         .await
         .map(|(session, _)| session)
         .unwrap();
-    assert_eq!(done.status, TreatmentSessionStatus::Completed);
+    assert_eq!(done.status, SessionStatus::Completed);
     assert_eq!(done.discharge, Some(discharge));
     assert_eq!(
         done.administration,
@@ -328,7 +328,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             a.clinic.id,
             unknown,
             StatusChange {
-                status: TreatmentSessionStatus::Cancelled,
+                status: SessionStatus::Cancelled,
                 at: at(140),
             },
             update(&nurse, "treatment_session", unknown),
@@ -551,14 +551,14 @@ pub async fn treatment_session_status_changes(backend: &dyn super::Backend) {
             a.clinic.id,
             id,
             StatusChange {
-                status: TreatmentSessionStatus::Cancelled,
+                status: SessionStatus::Cancelled,
                 at: at(30),
             },
             update(&desk, "treatment_session", id),
         )
         .await
         .unwrap();
-    assert_eq!(cancelled.status, TreatmentSessionStatus::Cancelled);
+    assert_eq!(cancelled.status, SessionStatus::Cancelled);
     assert_eq!(cancelled.updated_at, at(30));
     let row = one_new_audit(s, before).await;
     assert_audit(
@@ -583,7 +583,7 @@ pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
             serde_json::json!({"kind": "left_against_advice", "reason": "left"}),
             a.clinician.id,
             minute,
-            Some(TreatmentSessionStatus::Completed),
+            Some(SessionStatus::Completed),
         )
     };
     let mut ids = Vec::new();

@@ -50,7 +50,7 @@ pub async fn records_survive_migration_0003(store: &dyn Store) {
         .unwrap();
 
     let done = &bundle.sessions[0];
-    assert_eq!(done.status, TreatmentSessionStatus::Completed);
+    assert_eq!(done.status, SessionStatus::Completed);
     let kinds: Vec<SessionEntryKind> = done.entries.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -86,7 +86,7 @@ pub async fn records_survive_migration_0003(store: &dyn Store) {
         Some((158, 97)),
         "the held reading is kept"
     );
-    assert_eq!(held.status, TreatmentSessionStatus::InProgress);
+    assert_eq!(held.status, SessionStatus::InProgress);
 
     let of =
         |kind| -> Vec<&Finding> { bundle.findings.iter().filter(|f| f.kind == kind).collect() };

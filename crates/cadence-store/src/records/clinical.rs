@@ -223,4 +223,29 @@ pub struct CourseBundle {
     pub findings: Vec<Finding>,
     /// The patient's REMS enrolment, if recorded.
     pub rems: Option<RemsEnrolment>,
+    /// The last day anything happened (a completed session or a decision) in the patient's
+    /// courses that started before this one: this course's scores come after it (issue 14).
+    pub earlier_course_end: Option<Date>,
+}
+
+impl CourseBundle {
+    /// The latest completed session or decision of the patient's courses that began before
+    /// `course` (by start date, then id), among `bundles`: what
+    /// [`CourseBundle::earlier_course_end`] holds.
+    pub fn earlier_end_among(course: &Course, bundles: &[CourseBundle]) -> Option<Date> {
+        bundles
+            .iter()
+            .filter(|b| {
+                b.course.patient_id == course.patient_id
+                    && (b.course.start_date, b.course.id.0) < (course.start_date, course.id.0)
+            })
+            .flat_map(|b| {
+                b.sessions
+                    .iter()
+                    .filter(|s| s.status == super::SessionStatus::Completed)
+                    .map(|s| s.scheduled_on)
+                    .chain(b.decisions.iter().map(|d| d.decided_on))
+            })
+            .max()
+    }
 }

@@ -12,42 +12,10 @@ pub use people::*;
 pub use safety::*;
 pub use sessions::*;
 
-/// Implements `as_str`, `Display`, `FromStr` and `ALL` for a snake_case id enum.
+/// The one way to spell an id enum as text ([`cadence_clinical::text_enum`]).
 macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $variant,)+ }
-
-        impl $name {
-            /// Every value, in a stable order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-            /// The stable id stored and shown.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)+ }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(format!(
-                        "unknown {} `{other}`: expected one of {}",
-                        stringify!($name),
-                        [$($text),+].join(", ")
-                    )),
-                }
-            }
-        }
+    ($(#[$doc:meta])* $name:ident $body:tt) => {
+        cadence_clinical::text_enum!($(#[$doc])* pub $name $body);
     };
 }
 pub(crate) use string_enum;
@@ -105,21 +73,4 @@ string_enum!(
     }
 );
 
-string_enum!(
-    /// The state of a treatment session.
-    TreatmentSessionStatus {
-        /// Booked.
-        Scheduled = "scheduled",
-        /// Pre-checks or administration recorded, not yet discharged.
-        InProgress = "in_progress",
-        /// Discharged.
-        Completed = "completed",
-        /// Cancelled ahead of time.
-        Cancelled = "cancelled",
-        /// The patient did not attend.
-        NoShow = "no_show",
-        /// Held for clinician review: an open finding or a failed gate. Never stored: the
-        /// service derives it from the patient's findings when it reads a session.
-        Held = "held",
-    }
-);
+pub use cadence_clinical::history::SessionStatus;

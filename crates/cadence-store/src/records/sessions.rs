@@ -1,6 +1,6 @@
 //! Treatment sessions: booking, pre-checks, administration, monitoring and discharge.
 
-use super::TreatmentSessionStatus;
+use super::SessionStatus;
 use crate::ids::*;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{DoseFlag, ExceptionalEnd};
@@ -177,7 +177,7 @@ pub struct NewSessionEntry {
     /// When.
     pub recorded_at: Timestamp,
     /// The session's status after it, when the entry moves the session on.
-    pub status: Option<TreatmentSessionStatus>,
+    pub status: Option<SessionStatus>,
 }
 
 /// What must still hold when the entry is written, checked inside its transaction so that
@@ -219,7 +219,7 @@ pub struct TreatmentSession {
     /// The booked date.
     pub scheduled_on: Date,
     /// Status (`held` is derived by the service from open findings and gates).
-    pub status: TreatmentSessionStatus,
+    pub status: SessionStatus,
     /// Why the booking departs from the plan, when it does.
     pub booking_reason: Option<String>,
     /// The latest pre-checks reading.
@@ -281,7 +281,7 @@ impl TreatmentSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {
     /// The new status.
-    pub status: TreatmentSessionStatus,
+    pub status: SessionStatus,
     /// When.
     pub at: Timestamp,
 }

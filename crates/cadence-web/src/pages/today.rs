@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use cadence_app::authz::Permission;
-use cadence_app::records::{Role, TreatmentSessionStatus};
+use cadence_app::records::{Role, SessionStatus};
 use cadence_app::research::ResearchSummary;
 use cadence_app::today::{AlertKind, TodayView};
 use jiff::civil::Date;
@@ -86,14 +86,14 @@ struct ResearchPage {
 }
 
 /// A status id in words ("no_show" -> "no show").
-fn status_words(status: TreatmentSessionStatus) -> &'static str {
+fn status_words(status: SessionStatus) -> &'static str {
     match status {
-        TreatmentSessionStatus::Scheduled => "scheduled",
-        TreatmentSessionStatus::InProgress => "in progress",
-        TreatmentSessionStatus::Completed => "completed",
-        TreatmentSessionStatus::Cancelled => "cancelled",
-        TreatmentSessionStatus::NoShow => "no show",
-        TreatmentSessionStatus::Held => "held",
+        SessionStatus::Scheduled => "scheduled",
+        SessionStatus::InProgress => "in progress",
+        SessionStatus::Completed => "completed",
+        SessionStatus::Cancelled => "cancelled",
+        SessionStatus::NoShow => "no show",
+        SessionStatus::Held => "held",
     }
 }
 
@@ -121,7 +121,7 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
             name: full_name(&s.patient),
             mrn: s.patient.details.mrn.clone(),
             status: status_words(s.session.status),
-            held: s.session.status == TreatmentSessionStatus::Held,
+            held: s.session.status == SessionStatus::Held,
         })
         .collect();
     let alerts = view

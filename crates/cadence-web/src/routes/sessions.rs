@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cadence_app::ids::{SessionEntryId, TreatmentSessionId};
-use cadence_app::records::{Finding, MonitoringEntry, TreatmentSession, TreatmentSessionStatus};
+use cadence_app::records::{Finding, MonitoringEntry, SessionStatus, TreatmentSession};
 use cadence_app::treatment_sessions::{
     AdministrationInput, DischargeInput, ExceptionalEndInput, MonitoringInput, PreCheckInput,
     SessionView,
@@ -161,7 +161,7 @@ pub struct GateReleaseBody {
 pub struct StatusBody {
     /// `scheduled`, `cancelled` or `no_show` (other states follow the session record).
     #[schema(value_type = schema::SessionStatus)]
-    pub status: TreatmentSessionStatus,
+    pub status: SessionStatus,
 }
 
 /// The day to list.

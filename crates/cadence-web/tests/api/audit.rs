@@ -290,7 +290,7 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         Role::FrontDesk,
         Method::POST,
         &format!("/api/v1/courses/{course}/sessions"),
-        Some(json!({ "date": next_week.to_string() })),
+        Some(json!({ "date": next_week.to_string(), "reason": "Holiday before" })),
         pid,
         // The course is read for its state (a paused or stopped course takes no booking).
         &[(Read, "course", true), (Create, "treatment_session", true)],

@@ -17,6 +17,7 @@ mod support;
 mod audit;
 mod audit_tamper;
 mod contract;
+mod course_truth;
 mod csrf;
 mod docs;
 mod flow;

@@ -359,7 +359,8 @@ async fn a_morning_decision_does_not_clear_an_afternoon_finding(backend: Backend
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["cssrs_risk", "suicide_risk_item"]);
+    // The two findings, and today's session held by them (issue 14: the suggestion sees it).
+    assert_eq!(codes, ["cssrs_risk", "suicide_risk_item", "session_held"]);
     assert_eq!(open_findings(&w, patient).await.len(), 2);
     let (_, all) = call(&w, Role::Clinician, Method::GET, "/api/v1/findings", None).await;
     assert_eq!(

@@ -15,9 +15,9 @@ use cadence_app::audit::AuditAction;
 use cadence_app::demo::{DEMO_CLINIC, DEMO_PASSWORD, DEMO_USERS};
 use cadence_app::{App, AppConfig, StoreError, SystemClock};
 use cadence_clinical::calendar::ClinicCalendar;
+use cadence_clinical::course::{CourseInputs, snapshot};
 use cadence_clinical::forecast::forecast;
 use cadence_clinical::history::CourseHistory;
-use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::planner::plan;
 use cadence_clinical::price::PriceList;
 use cadence_clinical::protocol;
@@ -158,7 +158,17 @@ fn walkthrough() -> CliResult {
         protocol::builtin("iv-ketamine-6").ok_or_else(|| invalid("demo protocol missing"))?;
     let start = date(2026, 12, 7);
     let review_day = date(2026, 12, 23);
-    let scoring = ScoringConfig::default();
+    let scoring = protocol.scoring_config();
+    let calendar = ClinicCalendar::default();
+    let snap = snapshot(&CourseInputs {
+        protocol: &protocol,
+        calendar: &calendar,
+        history: &history,
+        start: Some(start),
+        today: review_day,
+        scoring: &scoring,
+    })
+    .map_err(|e| fail("course", &e))?;
 
     let mut text = String::from(
         "Cadence demo: one synthetic patient (no real data), IV ketamine, protocol iv-ketamine-6.\n\n",
@@ -178,15 +188,7 @@ fn walkthrough() -> CliResult {
         );
     }
 
-    let course_plan = plan(
-        &protocol,
-        &ClinicCalendar::default(),
-        &history,
-        start,
-        review_day,
-        26,
-    )
-    .map_err(|e| fail("plan", &e))?;
+    let course_plan = plan(&protocol, &calendar, &snap, 26).map_err(|e| fail("plan", &e))?;
     let _ = writeln!(text, "\n2. Plan (Mon-Fri clinic, as of {review_day}):");
     for s in course_plan.sessions.iter().take(10) {
         let _ = writeln!(
@@ -194,7 +196,7 @@ fn walkthrough() -> CliResult {
             "   {:>2}. {} {:<11} {}",
             s.number,
             s.date,
-            serde_label(&s.phase),
+            s.kind.as_str(),
             serde_label(&s.status)
         );
     }
@@ -204,7 +206,7 @@ fn walkthrough() -> CliResult {
         course_plan.sessions.len()
     );
 
-    let r = review(&protocol, &history, review_day, &scoring).map_err(|e| fail("review", &e))?;
+    let r = review(&protocol, &snap).map_err(|e| fail("review", &e))?;
     let _ = writeln!(
         text,
         "\n3. End-of-induction review: suggests {}",
@@ -217,13 +219,14 @@ fn walkthrough() -> CliResult {
         "   (A suggestion never changes the course: a clinician records the decision.)\n",
     );
 
-    let f = forecast(&protocol, &history, review_day, 52, Some(&prices), &scoring)
+    let f = forecast(&protocol, &calendar, &snap, 52, Some(&prices))
         .map_err(|e| fail("forecast", &e))?;
     let _ = writeln!(
         text,
         "\n4. How many treatments in the next 52 weeks: {} / {} / {} (low / expected / high)",
         f.total.low, f.total.expected, f.total.high
     );
+    let _ = writeln!(text, "   Low: {}", f.low_means);
     if let Some(c) = &f.cost {
         let _ = writeln!(
             text,

@@ -1,28 +1,19 @@
 //! `cadence forecast`: how many treatments lie ahead, and their cost.
 
-use crate::course_input::{load_history, load_protocol, time_zone, today};
+use crate::course_input::CourseArgs;
 use crate::input::read_source;
 use crate::output::{CliResult, invalid, print_json, print_text};
 use cadence_clinical::forecast::{Forecast, forecast};
-use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::price::PriceList;
-use jiff::civil::Date;
 use std::fmt::Write;
 use std::path::PathBuf;
 
 /// Forecast the sessions still to come (low / expected / high) and, with a price list, the cost.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A built-in protocol id or a protocol file.
-    #[arg(long)]
-    protocol: String,
-    /// The course history (JSON; see docs/protocols.md).
-    #[arg(long)]
-    history: PathBuf,
-    /// Forecast from this date (default: today in UTC).
-    #[arg(long)]
-    today: Option<Date>,
-    /// How far ahead to count, in weeks.
+    #[command(flatten)]
+    course: CourseArgs,
+    /// How far ahead to count, in weeks (up to, not including, the last day).
     #[arg(long, default_value_t = 26)]
     horizon_weeks: u16,
     /// The clinic's price list (TOML; see docs/protocols.md).
@@ -35,8 +26,6 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
-    let protocol = load_protocol(&args.protocol)?;
-    let history = load_history(Some(&args.history))?;
     let prices = match &args.prices {
         Some(path) => {
             let text = read_source(path)?;
@@ -47,15 +36,13 @@ pub fn run(args: Args) -> CliResult {
         }
         None => None,
     };
-    let fallback = history.start_date.filter(|_| history.sessions.is_empty());
-    let today = today(args.today, fallback, &time_zone("UTC")?);
+    let c = args.course.load()?;
     let result = forecast(
-        &protocol,
-        &history,
-        today,
+        &c.protocol,
+        &c.calendar,
+        &c.snapshot,
         args.horizon_weeks,
         prices.as_ref(),
-        &ScoringConfig::default(),
     )
     .map_err(invalid)?;
     if args.json {
@@ -66,7 +53,12 @@ pub fn run(args: Args) -> CliResult {
 }
 
 fn describe(f: &Forecast) -> String {
-    let mut text = format!("Next {} weeks (low / expected / high):\n", f.horizon_weeks);
+    let mut text = crate::commands::review::course_line(&f.course);
+    let _ = writeln!(
+        text,
+        "Next {} weeks (low / expected / high):",
+        f.horizon_weeks
+    );
     for (label, r) in [
         ("Induction sessions still to come", f.remaining_induction),
         ("Maintenance sessions", f.maintenance),
@@ -81,6 +73,7 @@ fn describe(f: &Forecast) -> String {
             c.currency, c.low, c.expected, c.high
         );
     }
+    let _ = writeln!(text, "Low: {}", f.low_means);
     let _ = writeln!(text, "Assumptions:");
     for a in &f.assumptions {
         let _ = writeln!(text, "- {a}");

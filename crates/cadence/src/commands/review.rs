@@ -1,25 +1,16 @@
 //! `cadence review`: the engine's one suggested next step, with its reasons.
 
-use crate::course_input::{load_history, load_protocol, time_zone, today};
+use crate::course_input::CourseArgs;
 use crate::output::{CliResult, invalid, print_json, print_text};
-use cadence_clinical::instrument::ScoringConfig;
+use cadence_clinical::course::CourseSummary;
 use cadence_clinical::suggestion::{Review, review};
-use jiff::civil::Date;
 use std::fmt::Write;
-use std::path::PathBuf;
 
 /// Suggest the next step for a course from its protocol and history.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A built-in protocol id or a protocol file.
-    #[arg(long)]
-    protocol: String,
-    /// The course history (JSON; see docs/protocols.md).
-    #[arg(long)]
-    history: PathBuf,
-    /// Review as of this date (default: today in UTC).
-    #[arg(long)]
-    today: Option<Date>,
+    #[command(flatten)]
+    course: CourseArgs,
     /// Print one JSON object instead of a summary.
     #[arg(long)]
     json: bool,
@@ -27,10 +18,8 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
-    let protocol = load_protocol(&args.protocol)?;
-    let history = load_history(Some(&args.history))?;
-    let today = today(args.today, None, &time_zone("UTC")?);
-    let result = review(&protocol, &history, today, &ScoringConfig::default()).map_err(invalid)?;
+    let c = args.course.load()?;
+    let result = review(&c.protocol, &c.snapshot).map_err(invalid)?;
     if args.json {
         print_json(&result)
     } else {
@@ -38,8 +27,27 @@ pub fn run(args: Args) -> CliResult {
     }
 }
 
+/// The course's standing in one line, as `plan`, `review` and `forecast` print it.
+pub fn course_line(c: &CourseSummary) -> String {
+    let next = c
+        .next_due
+        .map_or_else(|| "none".to_owned(), |d| d.to_string());
+    format!(
+        "Course: {}; induction {} of {}; interval {} week(s); next session {next}\n",
+        c.phase.label(),
+        c.induction_done,
+        c.induction_target,
+        c.interval_weeks
+    )
+}
+
 fn describe(r: &Review) -> String {
-    let mut text = format!("Suggestion: {}\n", r.suggestion.as_str().replace('_', " "));
+    let mut text = course_line(&r.course);
+    let _ = writeln!(
+        text,
+        "Suggestion: {}",
+        r.suggestion.as_str().replace('_', " ")
+    );
     for reason in &r.reasons {
         let _ = writeln!(text, "- {} [{}]", reason.message, reason.rule);
     }

@@ -68,7 +68,7 @@ fn plan_json_books_induction_on_open_days() {
     let sessions = v["sessions"].as_array().unwrap();
     let induction: Vec<&str> = sessions
         .iter()
-        .filter(|s| s["phase"] == "induction")
+        .filter(|s| s["kind"] == "induction")
         .map(|s| s["date"].as_str().unwrap())
         .collect();
     assert_eq!(
@@ -236,8 +236,121 @@ fn invalid_history_is_rejected_naming_the_assessment() {
             "iv-ketamine-6",
             "--history",
             path.to_str().unwrap(),
+            "--today",
+            "2026-12-23",
         ],
         None,
     )
     .assert_invalid("assessment 1");
+}
+
+/// Induction done, then `lengthen_interval` with no `start_maintenance` (issue 14): the three
+/// commands read one snapshot, so they agree that the course is in maintenance, with six
+/// induction sessions done, at the lengthened interval, and on the next date.
+const LENGTHENED: &str = r#"{
+  "start_date": "2026-12-07",
+  "sessions": [
+    {"date": "2026-12-07", "status": "completed"},
+    {"date": "2026-12-09", "status": "completed"},
+    {"date": "2026-12-14", "status": "completed"},
+    {"date": "2026-12-16", "status": "completed"},
+    {"date": "2026-12-21", "status": "completed"},
+    {"date": "2026-12-23", "status": "completed"},
+    {"date": "2027-01-06", "status": "completed"}
+  ],
+  "assessments": [
+    {"date": "2026-12-04", "instrument": "phq9", "answers": [3,3,2,2,2,2,2,2,0]},
+    {"date": "2026-12-23", "instrument": "phq9", "answers": [1,1,1,1,1,1,1,1,0]}
+  ],
+  "decisions": [{"date": "2027-01-06", "decision": "lengthen_interval"}]
+}"#;
+
+fn course_json(command: &str, history: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        command,
+        "--protocol",
+        "iv-ketamine-6",
+        "--history",
+        history.to_str().unwrap(),
+        "--today",
+        "2027-01-08",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    cadence(&args, None).json()
+}
+
+#[test]
+fn plan_review_and_forecast_agree_on_where_the_course_stands() {
+    let path = temp_file("lengthened.json", LENGTHENED);
+    let plan = course_json("plan", &path, &[]);
+    let review = course_json("review", &path, &[]);
+    let forecast = course_json("forecast", &path, &[]);
+    assert_eq!(plan["course"], review["course"]);
+    assert_eq!(plan["course"], forecast["course"]);
+    let c = &plan["course"];
+    assert_eq!(c["phase"], "maintenance", "{c}");
+    assert_eq!(c["induction_done"], 6);
+    assert_eq!(c["induction_target"], 6);
+    assert_eq!(c["interval_weeks"], 3, "2 weeks lengthened by 1");
+    // Session 7 took place on the decision's day, before it (at the old interval); the next
+    // is three weeks on.
+    assert_eq!(c["next_due"], "2027-01-27");
+    let seventh = &plan["sessions"][6];
+    assert_eq!(seventh["kind"], "maintenance");
+    assert_eq!(forecast["remaining_induction"]["expected"], 0);
+    assert!(
+        !forecast["assumptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a.as_str().unwrap().contains("7 of 6")),
+        "{forecast}"
+    );
+    // With no observed return, the expected figure is the plan's count over the horizon.
+    let ahead = plan["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] != "completed" && s["date"].as_str().unwrap() < "2027-07-09")
+        .count();
+    assert_eq!(forecast["total"]["expected"], ahead);
+}
+
+#[test]
+fn the_three_commands_refuse_the_same_histories() {
+    let after_today = temp_file(
+        "after.json",
+        &LENGTHENED.replace(
+            r#"{"date": "2027-01-06", "decision": "lengthen_interval"}"#,
+            r#"{"date": "2027-02-01", "decision": "lengthen_interval"}"#,
+        ),
+    );
+    let before_start = temp_file(
+        "before.json",
+        &LENGTHENED.replace(
+            r#"{"date": "2026-12-07", "status": "completed"}"#,
+            r#"{"date": "2026-12-01", "status": "completed"}"#,
+        ),
+    );
+    for (path, message) in [
+        (&after_today, "is after today (2027-01-08)"),
+        (&before_start, "before the course starts"),
+    ] {
+        for command in ["plan", "review", "forecast"] {
+            cadence(
+                &[
+                    command,
+                    "--protocol",
+                    "iv-ketamine-6",
+                    "--history",
+                    path.to_str().unwrap(),
+                    "--today",
+                    "2027-01-08",
+                ],
+                None,
+            )
+            .assert_invalid(message);
+        }
+    }
 }

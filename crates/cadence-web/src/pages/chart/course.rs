@@ -3,15 +3,13 @@
 //! the service's [`CourseView`]; and the options of the decision form.
 
 use super::labels::{
-    course_phase_label, decision_for, decision_label, instrument_name, plan_phase_label,
-    review_label, status_label, suggestion_label,
+    decision_for, decision_label, instrument_name, review_label, status_label, suggestion_label,
 };
-use cadence_app::courses::{CourseView, history_of};
-use cadence_app::records::{Assessment, Course, CourseBundle, TreatmentSessionStatus};
-use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_app::courses::CourseView;
+use cadence_app::records::SessionStatus;
+use cadence_clinical::course::CoursePhase;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::planner::SessionState;
-use cadence_clinical::protocol::Protocol;
 use cadence_clinical::suggestion::Suggestion;
 use jiff::civil::Date;
 
@@ -95,8 +93,8 @@ pub(crate) struct CourseBlock {
     pub protocol_title: String,
     pub protocol_id: String,
     pub start_date: Date,
-    /// `None` for roles that see no clinical data (the phase follows decisions).
-    pub phase: Option<&'static str>,
+    /// The phase, from the course snapshot.
+    pub phase: &'static str,
     pub active: bool,
     pub sessions: Vec<SessionRow>,
     pub plan: Vec<PlanRow>,
@@ -117,34 +115,9 @@ fn range(r: cadence_clinical::forecast::Range) -> String {
     }
 }
 
-/// The protocol frozen with a course (`None` if it no longer parses, which the services
-/// already report as an internal error when they plan).
-pub(crate) fn protocol_of(course: &Course) -> Option<Protocol> {
-    Protocol::from_toml(&course.protocol_text).ok()
-}
-
-/// Builds the course block from the service's view. `assessments` is `None` for roles that
-/// see no clinical data.
-pub(crate) fn course_block(
-    view: &CourseView,
-    assessments: Option<&[Assessment]>,
-    today: Date,
-) -> CourseBlock {
-    let protocol = protocol_of(&view.course);
-    let phase = match (&protocol, assessments, &view.decisions) {
-        (Some(p), Some(assessments), Some(decisions)) => {
-            let bundle = CourseBundle {
-                course: view.course.clone(),
-                sessions: view.sessions.clone(),
-                assessments: assessments.to_vec(),
-                decisions: decisions.clone(),
-                findings: Vec::new(),
-                rems: None,
-            };
-            Some(course_state(p, &history_of(&bundle, today), today).phase)
-        }
-        _ => None,
-    };
+/// Builds the course block from the service's view.
+pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
+    let phase = view.summary.phase;
     let sessions: Vec<SessionRow> = view
         .sessions
         .iter()
@@ -152,28 +125,16 @@ pub(crate) fn course_block(
             id: s.id.0,
             date: s.scheduled_on,
             status: status_label(s.status),
-            held: s.status == TreatmentSessionStatus::Held,
+            held: s.status == SessionStatus::Held,
         })
         .collect();
-    let booked_next = view
-        .sessions
-        .iter()
-        .filter(|s| {
-            s.scheduled_on >= today
-                && matches!(
-                    s.status,
-                    TreatmentSessionStatus::Scheduled
-                        | TreatmentSessionStatus::InProgress
-                        | TreatmentSessionStatus::Held
-                )
-        })
-        .map(|s| s.scheduled_on)
-        .min();
-    let next_session = match (booked_next, view.plan.next_session()) {
-        (Some(d), _) => Some(format!("{d} (booked)")),
-        (None, Some(p)) => Some(format!("{} (planned, not yet booked)", p.date)),
-        (None, None) => None,
-    };
+    let next_session = view.summary.next_due.map(|d| {
+        if view.summary.next_booked {
+            format!("{d} (booked)")
+        } else {
+            format!("{d} (planned, not yet booked)")
+        }
+    });
     let suggestion = view.suggestion.as_ref().map(|r| SuggestionView {
         id: r.suggestion.as_str(),
         label: suggestion_label(r.suggestion),
@@ -244,8 +205,8 @@ pub(crate) fn course_block(
         protocol_title: view.protocol_title.clone(),
         protocol_id: view.course.protocol_id.clone(),
         start_date: view.course.start_date,
-        phase: phase.map(course_phase_label),
-        active: phase != Some(CoursePhase::Discontinued),
+        phase: phase.label(),
+        active: phase != CoursePhase::Discontinued,
         sessions,
         plan: view
             .plan
@@ -254,7 +215,7 @@ pub(crate) fn course_block(
             .map(|s| PlanRow {
                 number: s.number,
                 date: s.date,
-                phase: plan_phase_label(s.phase),
+                phase: s.kind.label(),
                 completed: s.status == SessionState::Completed,
             })
             .collect(),

@@ -2,11 +2,10 @@
 //! statuses, flags), so every page says the same thing the same way. Ids stay the contract;
 //! these labels are for people.
 
-use cadence_app::records::TreatmentSessionStatus;
-use cadence_clinical::course::CoursePhase;
+use cadence_app::records::SessionStatus;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
-use cadence_clinical::planner::{Phase, ReviewKind};
+use cadence_clinical::planner::ReviewKind;
 use cadence_clinical::screening::{Eligibility, ReasonClass};
 use cadence_clinical::suggestion::Suggestion;
 
@@ -59,33 +58,14 @@ pub(crate) fn decision_for(s: Suggestion) -> Decision {
 }
 
 /// A treatment session's status in words.
-pub(crate) fn status_label(s: TreatmentSessionStatus) -> &'static str {
+pub(crate) fn status_label(s: SessionStatus) -> &'static str {
     match s {
-        TreatmentSessionStatus::Scheduled => "Scheduled",
-        TreatmentSessionStatus::InProgress => "In progress",
-        TreatmentSessionStatus::Completed => "Completed",
-        TreatmentSessionStatus::Cancelled => "Cancelled",
-        TreatmentSessionStatus::NoShow => "Did not attend",
-        TreatmentSessionStatus::Held => "Held for clinician review",
-    }
-}
-
-/// A course phase in words.
-pub(crate) fn course_phase_label(p: CoursePhase) -> &'static str {
-    match p {
-        CoursePhase::Induction => "Induction",
-        CoursePhase::Maintenance => "Maintenance",
-        CoursePhase::Paused => "Paused",
-        CoursePhase::Discontinued => "Discontinued",
-    }
-}
-
-/// A plan phase in words.
-pub(crate) fn plan_phase_label(p: Phase) -> &'static str {
-    match p {
-        Phase::Induction => "Induction",
-        Phase::Maintenance => "Maintenance",
-        Phase::Booster => "Booster",
+        SessionStatus::Scheduled => "Scheduled",
+        SessionStatus::InProgress => "In progress",
+        SessionStatus::Completed => "Completed",
+        SessionStatus::Cancelled => "Cancelled",
+        SessionStatus::NoShow => "Did not attend",
+        SessionStatus::Held => "Held for clinician review",
     }
 }
 

@@ -140,9 +140,7 @@ async fn build(
         ),
         None => None,
     };
-    let course = latest_view
-        .as_ref()
-        .map(|v| course::course_block(v, clinical.then_some(assessments.as_slice()), today));
+    let course = latest_view.as_ref().map(course::course_block);
 
     let error = |e| PageError::from_app(e, auth.chrome.clone());
     let (stored, names) = if clinical {

@@ -2,7 +2,6 @@
 //! suicide-risk findings, and the trajectory's input. Pure functions of what the services
 //! returned, so the page needs no further queries (the course part is in [`super::course`]).
 
-use super::course::protocol_of;
 use super::labels::{decision_label, flag_label, instrument_name};
 use super::trajectory::{SessionMark, Trajectory, TrajectoryInput, trajectory};
 use cadence_app::courses::CourseView;
@@ -99,21 +98,16 @@ pub(crate) fn chart_of(
     view: Option<&CourseView>,
     today: Date,
 ) -> Trajectory {
-    let protocol = view.and_then(|v| protocol_of(&v.course));
-    let instrument = protocol
-        .as_ref()
-        .map_or(InstrumentId::Phq9, |p| p.end_of_induction.instrument);
+    let facts = view.and_then(|v| v.trajectory);
+    let instrument = facts.map_or(InstrumentId::Phq9, |f| f.instrument);
     let scores: Vec<(Date, u16)> = assessments
         .iter()
         .filter(|a| a.instrument == instrument)
         .filter_map(|a| StoredScore::of(a).total.map(|t| (a.taken_on, t)))
         .collect();
-    let baseline = match view {
-        // The engine's rule: the first score on or before the course start.
-        Some(v) => scores
-            .iter()
-            .find(|(d, _)| *d <= v.course.start_date)
-            .map(|(_, t)| *t),
+    // The course snapshot's baseline (one rule, in the engine); without a course, the first.
+    let baseline = match facts {
+        Some(f) => f.baseline,
         None => scores.first().map(|(_, t)| *t),
     };
     let horizon = today
@@ -144,10 +138,11 @@ pub(crate) fn chart_of(
         definition: instrument.definition(),
         scores,
         baseline,
-        response_percent: protocol
-            .as_ref()
-            .map_or(50, |p| p.end_of_induction.response_percent),
-        remission_at_most: OutcomeConfig::default().remission_at_most(instrument),
+        response_percent: facts.map_or(50, |f| f.response_percent),
+        remission_at_most: facts.map_or_else(
+            || OutcomeConfig::default().remission_at_most(instrument),
+            |f| f.remission_at_most,
+        ),
         sessions,
         decisions,
     })

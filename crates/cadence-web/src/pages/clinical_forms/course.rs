@@ -9,7 +9,7 @@
 
 use super::support::{Fields, fail};
 use crate::AppState;
-use crate::pages::chart::labels::{plan_phase_label, review_label};
+use crate::pages::chart::labels::review_label;
 use crate::pages::chart::path_id;
 use crate::pages::{Chrome, PageAuth, PageError, render};
 use askama::Template;
@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::ids::PatientId;
-use cadence_clinical::planner::Phase;
+use cadence_clinical::planner::SessionKind;
 use cadence_clinical::protocol;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -102,16 +102,16 @@ async fn preview(
         .app
         .preview_course(auth.actor(), protocol_id, start_date)
         .await?;
-    let phases = [Phase::Induction, Phase::Maintenance, Phase::Booster]
-        .into_iter()
-        .map(|phase| {
+    let phases = SessionKind::ALL
+        .iter()
+        .map(|&kind| {
             let sessions: Vec<(u32, Date)> = plan
                 .sessions
                 .iter()
-                .filter(|s| s.phase == phase)
+                .filter(|s| s.kind == kind)
                 .map(|s| (s.number, s.date))
                 .collect();
-            (plan_phase_label(phase), sessions)
+            (kind.label(), sessions)
         })
         .filter(|(_, s)| !s.is_empty())
         .collect();

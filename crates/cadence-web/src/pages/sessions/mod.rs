@@ -29,7 +29,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use cadence_app::authz::Permission;
 use cadence_app::ids::{TreatmentSessionId, UserId};
-use cadence_app::records::{Patient, SessionEntryKind, TreatmentSessionStatus};
+use cadence_app::records::{Patient, SessionEntryKind, SessionStatus};
 use cadence_app::treatment_sessions::SessionView;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::protocol::Protocol;
@@ -325,12 +325,9 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
         .collect();
     let start = s.administration.as_ref().map(|a| a.started_at);
     let picked = forms.monitoring.all("adverse_effects");
-    let completed = s.status == TreatmentSessionStatus::Completed;
-    let cancelled = matches!(
-        s.status,
-        TreatmentSessionStatus::Cancelled | TreatmentSessionStatus::NoShow
-    );
-    let held = s.status == TreatmentSessionStatus::Held;
+    let completed = s.status == SessionStatus::Completed;
+    let cancelled = matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow);
+    let held = s.status == SessionStatus::Held;
     let is_today = s.scheduled_on <= today_date;
     let holds: Vec<HoldRow> = l
         .view
@@ -581,7 +578,7 @@ async fn timers(
         timers: view::timers(
             &s.monitoring,
             s.administration.as_ref(),
-            s.discharge.is_some() || s.status == TreatmentSessionStatus::Completed,
+            s.discharge.is_some() || s.status == SessionStatus::Completed,
             observation,
             l.now,
             &l.tz,

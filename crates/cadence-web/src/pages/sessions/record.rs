@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::ids::{FindingId, TreatmentSessionId};
-use cadence_app::records::TreatmentSessionStatus;
+use cadence_app::records::SessionStatus;
 
 /// The forms of the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,10 +141,7 @@ async fn record(
                 _ => Err(invalid("choose the finding to release".into())),
             }
         }
-        Section::Status => match fields
-            .get("status")
-            .map(str::parse::<TreatmentSessionStatus>)
-        {
+        Section::Status => match fields.get("status").map(str::parse::<SessionStatus>) {
             Some(Ok(status)) => app.set_session_status(actor, id, status).await.map(drop),
             _ => Err(invalid("choose a status".into())),
         },

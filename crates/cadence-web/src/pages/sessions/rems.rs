@@ -239,7 +239,7 @@ mod tests {
         ClinicId, CourseId, MonitoringEntryId, PatientId, TreatmentSessionId, UserId,
     };
     use cadence_app::records::{
-        Administration, Discharge, NewMonitoringEntry, PreChecks, TreatmentSessionStatus,
+        Administration, Discharge, NewMonitoringEntry, PreChecks, SessionStatus,
     };
     use cadence_clinical::route::Route;
     use jiff::civil::date;
@@ -258,7 +258,7 @@ mod tests {
             course_id: CourseId(1),
             patient_id: PatientId(1),
             scheduled_on: date(2026, 3, 2),
-            status: TreatmentSessionStatus::Scheduled,
+            status: SessionStatus::Scheduled,
             booking_reason: None,
             pre_checks: None,
             administration: None,

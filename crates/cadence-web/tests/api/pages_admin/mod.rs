@@ -9,7 +9,7 @@ use crate::support::{Backend, TestApp, TestResponse, on_every_backend};
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use cadence_app::demo::{DEMO_PASSWORD, demo_clinic};
-use cadence_app::records::{Role, TreatmentSessionStatus};
+use cadence_app::records::{Role, SessionStatus};
 use cadence_testkit::{BrowserSession, cookie_pair, with_client_address};
 
 mod patients;
@@ -256,7 +256,7 @@ async fn the_demo_clinic_is_complete_on_every_weekday() {
             let view = t.app.get_course(&actor, course).await.unwrap();
             for s in &view.sessions {
                 assert!(
-                    s.scheduled_on >= t.today() || s.status != TreatmentSessionStatus::Scheduled,
+                    s.scheduled_on >= t.today() || s.status != SessionStatus::Scheduled,
                     "day {day}: course {course}, session on {}",
                     s.scheduled_on
                 );
@@ -279,7 +279,7 @@ async fn the_demo_shows_each_safety_feature(backend: Backend) {
     let held = today
         .sessions
         .iter()
-        .filter(|s| s.session.status == TreatmentSessionStatus::Held)
+        .filter(|s| s.session.status == SessionStatus::Held)
         .count();
     assert!(held >= 2, "held sessions today: {held}");
     let ben = demo_patient(&t, &clinician, "DEMO-002").await;

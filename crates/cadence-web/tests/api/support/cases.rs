@@ -256,7 +256,9 @@ pub async fn prepare(w: &World, case: &Case, role: Option<Role>) -> Prepared {
         ("POST", "/api/v1/patients/{id}/screenings") => Some(builders::screening()),
         ("POST", "/api/v1/patients/{id}/assessments") => Some(builders::phq9([1; 9])),
         ("POST", "/api/v1/patients/{id}/courses") => Some(builders::course(today)),
-        ("POST", "/api/v1/courses/{id}/sessions") => Some(json!({ "date": later.to_string() })),
+        ("POST", "/api/v1/courses/{id}/sessions") => Some(json!({
+            "date": later.to_string(), "reason": "The patient's only free day that week"
+        })),
         ("POST", "/api/v1/courses/{id}/decisions") => Some(builders::decision()),
         ("POST", "/api/v1/sessions/{id}/pre-checks") => Some(builders::pre_checks()),
         ("POST", "/api/v1/sessions/{id}/administration") => Some(builders::administration()),
