@@ -175,7 +175,7 @@ pub fn forecast(
     }
     if let Some(decided) = snap.booster.pending_since {
         assumptions.push(format!(
-            "The booster decided on {decided} is counted in every figure but the low one."
+            "The booster decided on {decided} is counted in every figure."
         ));
     }
     if let Some(block) = &m.initial {

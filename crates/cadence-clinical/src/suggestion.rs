@@ -9,8 +9,8 @@
 //!
 //! Maintenance rules (issue 14), each a Cadence rule for the clinic to review:
 //! - **One booster per episode.** While a booster is decided and not yet given the suggestion
-//!   waits; once given, only check-ins after it count, so the return it treated never
-//!   suggests another.
+//!   waits; once given, only check-ins after it count, and until one of them shows the
+//!   response back the loss is the same episode: no second booster, the clinician reviews.
 //! - **"Response lost" needs a response.** A course that never reached a response (a partial
 //!   responder in maintenance, as the esketamine label continues them [SPRAVATOHCP-DOSING])
 //!   is never told its response is lost.
@@ -328,7 +328,21 @@ fn maintenance_step(
         .iter()
         .filter(|a| a.date > since)
         .collect();
-    let (Some(_), Some(latest)) = (&scores.baseline, check_ins.last()) else {
+    if scores.baseline.is_none() {
+        return Ok((
+            Suggestion::Continue,
+            vec![reason(
+                "baseline_missing",
+                "end_of_induction.instrument",
+                format!(
+                    "No {} baseline was taken before the first dose: maintenance check-ins \
+                     cannot be judged against it.",
+                    protocol.end_of_induction.instrument
+                ),
+            )],
+        ));
+    }
+    let Some(latest) = check_ins.last() else {
         let message = match snap.booster.last_given {
             Some(given) if given > started => format!(
                 "A booster was given on {given}; the next {} check-in after it decides what \
@@ -363,6 +377,35 @@ fn maintenance_step(
                 .into(),
         )
     };
+    // The episode a booster treated lasts until a check-in shows the response back: until
+    // then a further loss is the same episode, and the clinician reviews it.
+    let after_booster = snap.booster.last_given.is_some_and(|given| given > started);
+    if after_booster && !judged.kept {
+        let regained = check_ins
+            .iter()
+            .map(|a| scores.judge(a, config))
+            .collect::<Result<Vec<_>, _>>()?
+            .iter()
+            .any(|j| j.kept);
+        if !regained {
+            return Ok((
+                Suggestion::Continue,
+                vec![reason(
+                    "booster_not_regained",
+                    "maintenance.booster_when",
+                    format!(
+                        "On {} {} has not come back to a response since the booster of {}: \
+                         one booster per episode; the clinician reviews the course.",
+                        latest.date,
+                        latest.score.instrument,
+                        snap.booster
+                            .last_given
+                            .map_or_else(String::new, |d| d.to_string())
+                    ),
+                )],
+            ));
+        }
+    }
     if lost && m.booster_when == SymptomTrigger::ResponseLost {
         let vs = judged
             .vs_baseline

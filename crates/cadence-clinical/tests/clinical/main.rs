@@ -14,4 +14,5 @@ mod outcomes;
 mod planner;
 mod protocol;
 mod screening;
+mod snapshot;
 mod suggestion;

@@ -11,6 +11,8 @@ mod maintenance;
 pub(crate) mod properties;
 mod safety;
 
+use cadence_clinical::calendar::ClinicCalendar;
+use cadence_clinical::course::{CourseInputs, CourseSnapshot, SnapshotError, snapshot};
 use cadence_clinical::decision::Decision;
 use cadence_clinical::history::{
     AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, SessionRecord, SessionStatus,
@@ -165,6 +167,25 @@ impl Course {
                 diastolic,
             }),
             moaas_discharge: moaas,
+            booking_reason: None,
+        });
+        self
+    }
+
+    /// A session still booked (scheduled, in progress or held), with why it is on that day.
+    pub(crate) fn booked(
+        mut self,
+        date: Date,
+        status: SessionStatus,
+        reason: Option<&str>,
+    ) -> Course {
+        assert!(status.is_booked(), "{status} is not a booked status");
+        self.0.sessions.push(SessionRecord {
+            date,
+            status,
+            bp_pre: None,
+            moaas_discharge: None,
+            booking_reason: reason.map(str::to_owned),
         });
         self
     }
@@ -211,9 +232,36 @@ impl Course {
     }
 }
 
+/// The snapshot of `history` on `today` under `protocol`, on a Monday-Friday calendar with
+/// default scoring: what every command reads.
+pub(crate) fn snapshot_of(
+    protocol: &Protocol,
+    history: &CourseHistory,
+    today: Date,
+) -> Result<CourseSnapshot, SnapshotError> {
+    snapshot(&CourseInputs {
+        protocol,
+        calendar: &ClinicCalendar::default(),
+        history,
+        start: None,
+        today,
+        scoring: &ScoringConfig::default(),
+    })
+}
+
+/// The snapshot of `history` on `today`, then its review: what `cadence review` does.
+pub(crate) fn review_h(
+    protocol: &Protocol,
+    history: &CourseHistory,
+    today: Date,
+) -> Result<Review, SnapshotError> {
+    let snap = snapshot_of(protocol, history, today)?;
+    Ok(review(protocol, &snap)?)
+}
+
 /// The review of `course` on `today` under `protocol`, with default scoring.
 pub(crate) fn review_on(protocol: &Protocol, course: &Course, today: Date) -> Review {
-    review(protocol, course.history(), today, &ScoringConfig::default()).expect("review")
+    review_h(protocol, course.history(), today).expect("review")
 }
 
 /// Asserts the suggestion and the reason codes with their rules, in order.
@@ -268,7 +316,10 @@ fn review_json_has_the_contract_fields() {
         .map(String::as_str)
         .collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["outcome", "reasons", "suggestion"]);
+    // Issue 14: the review carries the course summary, as the plan and the forecast do.
+    assert_eq!(keys, ["course", "outcome", "reasons", "suggestion"]);
+    assert_eq!(json["course"]["phase"], "induction");
+    assert_eq!(json["course"]["induction_done"], 6);
     let mut reason_keys: Vec<&str> = json["reasons"][0]
         .as_object()
         .unwrap()

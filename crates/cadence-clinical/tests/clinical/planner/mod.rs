@@ -5,10 +5,12 @@ mod properties;
 mod scenarios;
 
 use cadence_clinical::calendar::{ClinicCalendar, OpenDays};
+use cadence_clinical::course::{CourseInputs, SnapshotError, snapshot};
 use cadence_clinical::decision::Decision;
 use cadence_clinical::history::{CourseHistory, DecisionRecord, SessionRecord, SessionStatus};
+use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::planner::{
-    Phase, Plan, PlanError, PlannedSession, ReviewKind, SessionState, plan,
+    Plan, PlanError, PlannedSession, ReviewKind, SessionKind, SessionState, plan,
 };
 use cadence_clinical::protocol::{Protocol, builtin};
 use jiff::civil::{Date, date};
@@ -28,6 +30,27 @@ fn weekdays() -> ClinicCalendar {
     ClinicCalendar::default()
 }
 
+/// The snapshot on `today`, then the plan over `weeks`: what `cadence plan` does. A snapshot
+/// error and a plan error both come back as the snapshot's error.
+pub(crate) fn plan_h(
+    p: &Protocol,
+    calendar: &ClinicCalendar,
+    history: &CourseHistory,
+    start: Date,
+    today: Date,
+    weeks: u16,
+) -> Result<Plan, SnapshotError> {
+    let snap = snapshot(&CourseInputs {
+        protocol: p,
+        calendar,
+        history,
+        start: Some(start),
+        today,
+        scoring: &ScoringConfig::default(),
+    })?;
+    Ok(plan(p, calendar, &snap, weeks)?)
+}
+
 fn completed(dates: &[Date]) -> Vec<SessionRecord> {
     dates
         .iter()
@@ -36,6 +59,7 @@ fn completed(dates: &[Date]) -> Vec<SessionRecord> {
             status: SessionStatus::Completed,
             bp_pre: None,
             moaas_discharge: None,
+            booking_reason: None,
         })
         .collect()
 }
@@ -59,19 +83,19 @@ fn history(sessions: &[Date], decisions: &[(Date, Decision)]) -> CourseHistory {
     }
 }
 
-fn dates(plan: &Plan, phase: Phase) -> Vec<Date> {
+fn dates(plan: &Plan, kind: SessionKind) -> Vec<Date> {
     plan.sessions
         .iter()
-        .filter(|s| s.phase == phase)
+        .filter(|s| s.kind == kind)
         .map(|s| s.date)
         .collect()
 }
 
-fn planned_dates(plan: &Plan) -> Vec<(Phase, Date)> {
+fn planned_dates(plan: &Plan) -> Vec<(SessionKind, Date)> {
     plan.sessions
         .iter()
         .filter(|s| s.status == SessionState::Planned)
-        .map(|s| (s.phase, s.date))
+        .map(|s| (s.kind, s.date))
         .collect()
 }
 

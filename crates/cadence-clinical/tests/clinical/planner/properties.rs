@@ -53,6 +53,7 @@ fn course() -> impl Strategy<Value = (Date, CourseHistory, Date)> {
                     },
                     bp_pre: None,
                     moaas_discharge: None,
+                    booking_reason: None,
                 });
             }
             let today = d.checked_add(jiff::Span::new().days(today_offset)).unwrap();
@@ -88,11 +89,11 @@ fn check_invariants(
     }
     let completed_induction = sessions
         .iter()
-        .filter(|s| s.phase == Phase::Induction && s.status == SessionState::Completed)
+        .filter(|s| s.kind == SessionKind::Induction && s.status == SessionState::Completed)
         .count() as u32;
     let planned_induction = sessions
         .iter()
-        .filter(|s| s.phase == Phase::Induction && s.status == SessionState::Planned)
+        .filter(|s| s.kind == SessionKind::Induction && s.status == SessionState::Planned)
         .count() as u32;
     if let Some(extensions) = extensions {
         let expected = p.induction.sessions + extensions * p.induction.extension_sessions;
@@ -110,12 +111,12 @@ fn check_invariants(
                 days(prev.date, s.date) >= gap,
                 "{prev:?} -> {s:?} closer than {gap} days"
             );
-            if s.phase == Phase::Maintenance {
+            if s.kind == SessionKind::Maintenance {
                 let weeks = s.interval_weeks.unwrap();
                 assert!(days(prev.date, s.date) >= 7 * i64::from(weeks));
             }
         }
-        if s.phase == Phase::Induction {
+        if s.kind == SessionKind::Induction {
             let in_window = sessions
                 .iter()
                 .filter(|o| days(o.date, s.date) >= 0 && days(o.date, s.date) <= 6)
@@ -126,7 +127,7 @@ fn check_invariants(
                 s.date
             );
         }
-        if s.phase == Phase::Maintenance {
+        if s.kind == SessionKind::Maintenance {
             let weeks = s.interval_weeks.unwrap();
             let m = &p.maintenance;
             assert!((m.min_interval_weeks..=m.max_interval_weeks).contains(&weeks));
@@ -145,7 +146,7 @@ proptest! {
         horizon in 1u16..40,
     ) {
         let p = if esketamine { esk() } else { iv() };
-        let plan = plan(&p, &cal, &history, start, today, horizon).unwrap();
+        let plan = plan_h(&p, &cal, &history, start, today, horizon).unwrap();
         check_invariants(&p, &cal, &plan, today.max(start), Some(0));
     }
 
@@ -171,7 +172,7 @@ proptest! {
             };
             history.decisions.push(DecisionRecord { date: today, decision });
         }
-        let plan = plan(&p, &cal, &history, start, today, 26).unwrap();
+        let plan = plan_h(&p, &cal, &history, start, today, 26).unwrap();
         // An extension applies only while maintenance is unconfirmed and the protocol allows it;
         // it is recorded first on `today`, so only a protocol without extensions ignores it.
         let applied = u32::from(extend && p.induction.max_extensions > 0);
@@ -192,7 +193,7 @@ proptest! {
             let date = start.checked_add(jiff::Span::new().days(i64::from(offset) % (span + 1))).unwrap();
             history.decisions.push(DecisionRecord { date, decision: Decision::ALL[which] });
         }
-        let plan = plan(&p, &cal, &history, start, today, 26).unwrap();
+        let plan = plan_h(&p, &cal, &history, start, today, 26).unwrap();
         check_invariants(&p, &cal, &plan, today.max(start), None);
         // Nothing is booked after a discontinuation, and nothing while paused.
         let stopped = history.decisions_by_date().iter().rev().find(|d| {

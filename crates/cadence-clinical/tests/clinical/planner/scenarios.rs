@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn iv_from_a_monday_books_mondays_and_wednesdays() {
-    let p = plan(
+    let p = plan_h(
         &iv(),
         &weekdays(),
         &CourseHistory::default(),
@@ -13,9 +13,9 @@ fn iv_from_a_monday_books_mondays_and_wednesdays() {
         26,
     )
     .unwrap();
-    assert_eq!(dates(&p, Phase::Induction), IV_INDUCTION);
+    assert_eq!(dates(&p, SessionKind::Induction), IV_INDUCTION);
     assert_eq!(
-        dates(&p, Phase::Maintenance),
+        dates(&p, SessionKind::Maintenance),
         [
             date(2027, 1, 6),
             date(2027, 1, 20),
@@ -53,7 +53,7 @@ fn iv_from_a_monday_books_mondays_and_wednesdays() {
 
 #[test]
 fn plan_json_has_the_contract_shape() {
-    let p = plan(
+    let p = plan_h(
         &iv(),
         &weekdays(),
         &CourseHistory::default(),
@@ -63,13 +63,19 @@ fn plan_json_has_the_contract_shape() {
     )
     .unwrap();
     let v = serde_json::to_value(&p).unwrap();
+    // Issue 14: a session's `phase` is now its `kind` (SessionKind), and the plan carries the
+    // course summary every reader carries.
     assert_eq!(
         v["sessions"][0],
-        serde_json::json!({"number": 1, "phase": "induction", "date": "2026-12-07", "status": "planned"})
+        serde_json::json!({"number": 1, "kind": "induction", "date": "2026-12-07", "status": "planned"})
     );
     assert_eq!(
         v["sessions"][6],
-        serde_json::json!({"number": 7, "phase": "maintenance", "date": "2027-01-06", "status": "planned", "interval_weeks": 2})
+        serde_json::json!({"number": 7, "kind": "maintenance", "date": "2027-01-06", "status": "planned", "interval_weeks": 2})
+    );
+    assert_eq!(
+        v["course"],
+        serde_json::json!({"phase": "induction", "induction_done": 0, "induction_target": 6, "interval_weeks": 2, "next_due": "2026-12-07", "next_booked": false})
     );
     assert_eq!(
         v["reviews"][0],
@@ -83,16 +89,16 @@ fn plan_json_has_the_contract_shape() {
 fn a_start_on_a_closed_day_moves_to_the_next_open_day() {
     // Saturday 5 December: first session on Monday 7.
     let sat = date(2026, 12, 5);
-    let p = plan(&iv(), &weekdays(), &CourseHistory::default(), sat, sat, 4).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &CourseHistory::default(), sat, sat, 4).unwrap();
     assert_eq!(p.sessions[0].date, START);
 }
 
 #[test]
 fn a_closed_date_is_skipped() {
     let cal = ClinicCalendar::new("UTC", OpenDays::MONDAY_TO_FRIDAY, [date(2026, 12, 9)]).unwrap();
-    let p = plan(&iv(), &cal, &CourseHistory::default(), START, START, 4).unwrap();
+    let p = plan_h(&iv(), &cal, &CourseHistory::default(), START, START, 4).unwrap();
     assert_eq!(
-        dates(&p, Phase::Induction),
+        dates(&p, SessionKind::Induction),
         [
             date(2026, 12, 7),
             date(2026, 12, 10),
@@ -112,18 +118,20 @@ fn a_cancelled_session_is_rebooked_not_dropped() {
         status: SessionStatus::Cancelled,
         bp_pre: None,
         moaas_discharge: None,
+        booking_reason: None,
     });
     h.sessions.push(SessionRecord {
         date: date(2026, 12, 10),
         status: SessionStatus::NoShow,
         bp_pre: None,
         moaas_discharge: None,
+        booking_reason: None,
     });
     let today = date(2026, 12, 11);
-    let p = plan(&iv(), &weekdays(), &h, START, today, 4).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, today, 4).unwrap();
     assert_eq!(p.sessions[0].status, SessionState::Completed);
     assert_eq!(
-        dates(&p, Phase::Induction),
+        dates(&p, SessionKind::Induction),
         [
             date(2026, 12, 7),
             date(2026, 12, 11),
@@ -133,28 +141,32 @@ fn a_cancelled_session_is_rebooked_not_dropped() {
             date(2026, 12, 25),
         ]
     );
-    assert_eq!(p.count(Phase::Induction), 6);
-    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert_eq!(p.count(SessionKind::Induction), 6);
+    // Rule 8 (issue 14, half-open horizons): the first maintenance session would fall on 8
+    // January, the day the 4-week horizon ends, so it is no longer booked, and neither is the
+    // "assumes a response" warning that came with it. Nothing warns about the rebooking.
+    assert_eq!(p.sessions.last().unwrap().date, date(2026, 12, 25));
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }
 
 #[test]
 fn an_extension_adds_two_sessions_once() {
     let end = date(2026, 12, 23);
     let h = history(&IV_INDUCTION, &[(end, Decision::ExtendInduction)]);
-    let p = plan(&iv(), &weekdays(), &h, START, end, 8).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, end, 8).unwrap();
     assert_eq!(
         planned_dates(&p)[..2],
         [
-            (Phase::Induction, date(2026, 12, 28)),
-            (Phase::Induction, date(2026, 12, 30))
+            (SessionKind::Induction, date(2026, 12, 28)),
+            (SessionKind::Induction, date(2026, 12, 30))
         ]
     );
-    assert_eq!(p.count(Phase::Induction), 8);
+    assert_eq!(p.count(SessionKind::Induction), 8);
     assert_eq!(
         reviews(&p, ReviewKind::EndOfInductionReview),
         [date(2026, 12, 23), date(2026, 12, 30)]
     );
-    assert_eq!(dates(&p, Phase::Maintenance)[0], date(2027, 1, 13));
+    assert_eq!(dates(&p, SessionKind::Maintenance)[0], date(2027, 1, 13));
     // A second extension is beyond the protocol's one and is ignored with a warning.
     let later = date(2026, 12, 30);
     let mut sessions = IV_INDUCTION.to_vec();
@@ -166,8 +178,8 @@ fn an_extension_adds_two_sessions_once() {
             (later, Decision::ExtendInduction),
         ],
     );
-    let p = plan(&iv(), &weekdays(), &h, START, later, 8).unwrap();
-    assert_eq!(p.count(Phase::Induction), 8);
+    let p = plan_h(&iv(), &weekdays(), &h, START, later, 8).unwrap();
+    assert_eq!(p.count(SessionKind::Induction), 8);
     assert!(
         p.warnings.iter().any(|w| w
             == "the extend_induction decision on 2026-12-30 is ignored: the protocol allows 1 \
@@ -181,15 +193,15 @@ fn an_extension_adds_two_sessions_once() {
 fn start_maintenance_confirms_and_can_end_induction_early() {
     let end = date(2026, 12, 23);
     let h = history(&IV_INDUCTION, &[(end, Decision::StartMaintenance)]);
-    let p = plan(&iv(), &weekdays(), &h, START, end, 8).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, end, 8).unwrap();
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
-    assert_eq!(dates(&p, Phase::Maintenance)[0], date(2027, 1, 6));
+    assert_eq!(dates(&p, SessionKind::Maintenance)[0], date(2027, 1, 6));
     // Decided at the early check, after 4 sessions: no more induction is booked.
     let early = date(2026, 12, 16);
     let h = history(&IV_INDUCTION[..4], &[(early, Decision::StartMaintenance)]);
-    let p = plan(&iv(), &weekdays(), &h, START, early, 8).unwrap();
-    assert_eq!(p.count(Phase::Induction), 4);
-    assert_eq!(dates(&p, Phase::Maintenance)[0], date(2026, 12, 30));
+    let p = plan_h(&iv(), &weekdays(), &h, START, early, 8).unwrap();
+    assert_eq!(p.count(SessionKind::Induction), 4);
+    assert_eq!(dates(&p, SessionKind::Maintenance)[0], date(2026, 12, 30));
     assert!(reviews(&p, ReviewKind::EndOfInductionReview).is_empty());
 }
 
@@ -204,7 +216,7 @@ fn lengthen_and_shorten_move_the_interval_within_bounds() {
         list.push((m1, d));
         history(&sessions, &list)
     };
-    let p = plan(
+    let p = plan_h(
         &iv(),
         &weekdays(),
         &with(Decision::LengthenInterval),
@@ -218,7 +230,7 @@ fn lengthen_and_shorten_move_the_interval_within_bounds() {
         (next.date, next.interval_weeks),
         (date(2027, 1, 27), Some(3))
     );
-    let p = plan(
+    let p = plan_h(
         &iv(),
         &weekdays(),
         &with(Decision::ShortenInterval),
@@ -238,7 +250,7 @@ fn lengthen_and_shorten_move_the_interval_within_bounds() {
     // Three lengthenings from 2 weeks: 3, 4, then clamped at the maximum of 4.
     let mut list = base.to_vec();
     list.extend([(m1, Decision::LengthenInterval); 3]);
-    let p = plan(
+    let p = plan_h(
         &iv(),
         &weekdays(),
         &history(&sessions, &list),
@@ -271,10 +283,10 @@ fn a_booster_is_booked_then_maintenance_resumes_from_it() {
             (decided_on, Decision::Booster),
         ],
     );
-    let p = plan(&iv(), &weekdays(), &h, START, decided_on, 8).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, decided_on, 8).unwrap();
     let planned = planned_dates(&p);
-    assert_eq!(planned[0], (Phase::Booster, decided_on));
-    assert_eq!(planned[1], (Phase::Maintenance, date(2027, 1, 25)));
+    assert_eq!(planned[0], (SessionKind::Booster, decided_on));
+    assert_eq!(planned[1], (SessionKind::Maintenance, date(2027, 1, 25)));
     assert_eq!(p.sessions[7].interval_weeks, None);
     // Once given, the booster is a completed booster session.
     let mut sessions = sessions.clone();
@@ -284,8 +296,8 @@ fn a_booster_is_booked_then_maintenance_resumes_from_it() {
         ..h
     };
     let today = date(2027, 1, 12);
-    let p = plan(&iv(), &weekdays(), &h2, START, today, 8).unwrap();
-    assert_eq!(p.sessions[7].phase, Phase::Booster);
+    let p = plan_h(&iv(), &weekdays(), &h2, START, today, 8).unwrap();
+    assert_eq!(p.sessions[7].kind, SessionKind::Booster);
     assert_eq!(p.sessions[7].status, SessionState::Completed);
     assert_eq!(p.next_session().unwrap().date, date(2027, 1, 25));
 }
@@ -294,8 +306,8 @@ fn a_booster_is_booked_then_maintenance_resumes_from_it() {
 fn a_booster_during_induction_is_ignored_with_a_warning() {
     let d = date(2026, 12, 9);
     let h = history(&IV_INDUCTION[..2], &[(d, Decision::Booster)]);
-    let p = plan(&iv(), &weekdays(), &h, START, d, 4).unwrap();
-    assert_eq!(p.count(Phase::Booster), 0);
+    let p = plan_h(&iv(), &weekdays(), &h, START, d, 4).unwrap();
+    assert_eq!(p.count(SessionKind::Booster), 0);
     assert!(p.warnings[0].contains(
         "the booster decision on 2026-12-09 is ignored: the course is still in induction"
     ));
@@ -306,7 +318,7 @@ fn pause_books_nothing_until_resume() {
     let paused = date(2026, 12, 15);
     let h = history(&IV_INDUCTION[..3], &[(paused, Decision::Pause)]);
     let today = date(2026, 12, 16);
-    let p = plan(&iv(), &weekdays(), &h, START, today, 12).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, today, 12).unwrap();
     assert!(planned_dates(&p).is_empty());
     assert_eq!(
         p.warnings,
@@ -321,13 +333,13 @@ fn pause_books_nothing_until_resume() {
         &IV_INDUCTION[..3],
         &[(paused, Decision::Pause), (resumed, Decision::Resume)],
     );
-    let p = plan(&iv(), &weekdays(), &h, START, resumed, 12).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, resumed, 12).unwrap();
     assert_eq!(
         planned_dates(&p)[..3],
         [
-            (Phase::Induction, date(2027, 1, 4)),
-            (Phase::Induction, date(2027, 1, 6)),
-            (Phase::Induction, date(2027, 1, 11)),
+            (SessionKind::Induction, date(2027, 1, 4)),
+            (SessionKind::Induction, date(2027, 1, 6)),
+            (SessionKind::Induction, date(2027, 1, 11)),
         ]
     );
     assert!(p.warnings.iter().any(|w| w.starts_with(
@@ -339,7 +351,7 @@ fn pause_books_nothing_until_resume() {
 fn discontinue_ends_the_course() {
     let end = date(2026, 12, 23);
     let h = history(&IV_INDUCTION, &[(end, Decision::Discontinue)]);
-    let p = plan(&iv(), &weekdays(), &h, START, end, 26).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, end, 26).unwrap();
     assert_eq!(p.sessions.len(), 6);
     assert!(planned_dates(&p).is_empty());
     assert!(reviews(&p, ReviewKind::Reassessment).is_empty());
@@ -352,7 +364,7 @@ fn discontinue_ends_the_course() {
             (date(2026, 12, 28), Decision::Resume),
         ],
     );
-    let p = plan(&iv(), &weekdays(), &h, START, date(2026, 12, 28), 26).unwrap();
+    let p = plan_h(&iv(), &weekdays(), &h, START, date(2026, 12, 28), 26).unwrap();
     assert!(planned_dates(&p).is_empty());
     assert!(p.warnings[0].contains(
         "the resume decision on 2026-12-28 is ignored: the course was discontinued on 2026-12-23"
@@ -362,7 +374,7 @@ fn discontinue_ends_the_course() {
 #[test]
 fn continue_changes_nothing() {
     let end = date(2026, 12, 23);
-    let a = plan(
+    let a = plan_h(
         &iv(),
         &weekdays(),
         &history(&IV_INDUCTION, &[]),
@@ -371,7 +383,7 @@ fn continue_changes_nothing() {
         8,
     )
     .unwrap();
-    let b = plan(
+    let b = plan_h(
         &iv(),
         &weekdays(),
         &history(&IV_INDUCTION, &[(end, Decision::Continue)]),
@@ -386,9 +398,9 @@ fn continue_changes_nothing() {
 #[test]
 fn a_monday_only_calendar_warns_that_induction_overruns() {
     let cal = ClinicCalendar::new("UTC", "mon".parse().unwrap(), []).unwrap();
-    let p = plan(&iv(), &cal, &CourseHistory::default(), START, START, 12).unwrap();
+    let p = plan_h(&iv(), &cal, &CourseHistory::default(), START, START, 12).unwrap();
     assert_eq!(
-        dates(&p, Phase::Induction),
+        dates(&p, SessionKind::Induction),
         [
             date(2026, 12, 7),
             date(2026, 12, 14),
@@ -406,7 +418,7 @@ fn a_monday_only_calendar_warns_that_induction_overruns() {
 
 #[test]
 fn the_esketamine_label_plan() {
-    let p = plan(
+    let p = plan_h(
         &esk(),
         &weekdays(),
         &CourseHistory::default(),
@@ -416,7 +428,7 @@ fn the_esketamine_label_plan() {
     )
     .unwrap();
     assert_eq!(
-        dates(&p, Phase::Induction),
+        dates(&p, SessionKind::Induction),
         [
             date(2026, 12, 7),
             date(2026, 12, 9),
@@ -431,7 +443,7 @@ fn the_esketamine_label_plan() {
     let maintenance: Vec<(Date, Option<u16>)> = p
         .sessions
         .iter()
-        .filter(|s| s.phase == Phase::Maintenance)
+        .filter(|s| s.kind == SessionKind::Maintenance)
         .map(|s| (s.date, s.interval_weeks))
         .collect();
     assert_eq!(
@@ -474,7 +486,7 @@ fn a_lengthen_during_the_weekly_block_ends_it() {
             (date(2027, 1, 6), Decision::LengthenInterval),
         ],
     );
-    let p = plan(&esk(), &weekdays(), &h, START, date(2027, 1, 6), 8).unwrap();
+    let p = plan_h(&esk(), &weekdays(), &h, START, date(2027, 1, 6), 8).unwrap();
     let next = p.next_session().unwrap();
     assert_eq!(
         (next.date, next.interval_weeks),
@@ -484,19 +496,21 @@ fn a_lengthen_during_the_weekly_block_ends_it() {
 
 #[test]
 fn inputs_that_cannot_be_planned_are_errors() {
+    // Rule 9 (issue 14): the snapshot refuses these, with the same error for plan, review and
+    // forecast (the wording is the snapshot's).
     let h = history(&[date(2026, 12, 1)], &[]);
-    let e = plan(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
-    assert!(matches!(e, PlanError::BeforeStart { .. }));
+    let e = plan_h(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
+    assert!(matches!(e, SnapshotError::BeforeStart { .. }));
     assert_eq!(
         e.to_string(),
-        "the completed session on 2026-12-01 is before the course start 2026-12-07: check its \
-         date, or start the course earlier"
+        "the completed session on 2026-12-01 is before the course starts (2026-12-07): correct \
+         its date or start the course earlier"
     );
     let h = history(&[date(2026, 12, 9)], &[]);
-    let e = plan(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
-    assert!(matches!(e, PlanError::AfterToday { .. }), "{e}");
+    let e = plan_h(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
+    assert!(matches!(e, SnapshotError::AfterToday { .. }), "{e}");
     let h = history(&[], &[(date(2026, 12, 9), Decision::Pause)]);
-    let e = plan(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
+    let e = plan_h(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
     assert!(
         e.to_string()
             .starts_with("the pause decision on 2026-12-09 is after today"),
@@ -506,15 +520,26 @@ fn inputs_that_cannot_be_planned_are_errors() {
         start_date: Some(date(2026, 12, 8)),
         ..CourseHistory::default()
     };
-    let e = plan(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
-    assert!(matches!(e, PlanError::StartMismatch { .. }));
+    let e = plan_h(&iv(), &weekdays(), &h, START, START, 4).unwrap_err();
+    assert!(matches!(e, SnapshotError::StartMismatch { .. }));
+    // The horizon is the planner's own check.
+    let e = plan_h(
+        &iv(),
+        &weekdays(),
+        &CourseHistory::default(),
+        START,
+        START,
+        0,
+    )
+    .unwrap_err();
+    assert_eq!(e, SnapshotError::Plan(PlanError::Horizon { weeks: 0 }));
 }
 
 #[test]
 fn planning_is_deterministic_and_ahead_of_start() {
     // Planning a week before the course starts.
     let today = date(2026, 11, 30);
-    let a = plan(
+    let a = plan_h(
         &iv(),
         &weekdays(),
         &CourseHistory::default(),
@@ -523,7 +548,7 @@ fn planning_is_deterministic_and_ahead_of_start() {
         26,
     )
     .unwrap();
-    let b = plan(
+    let b = plan_h(
         &iv(),
         &weekdays(),
         &CourseHistory::default(),

@@ -4,7 +4,7 @@
 //! exactly (PRODUCT.md; [ICSI] thresholds in both built-in protocols).
 
 use super::*;
-use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_clinical::course::CoursePhase;
 
 const IN_PROGRESS: (&str, &str) = ("induction_in_progress", "induction.sessions");
 const RESPONSE: (&str, &str) = ("end_of_induction_response", "end_of_induction.on_response");
@@ -234,14 +234,14 @@ fn a_suggestion_never_changes_the_course_by_itself() {
         .phq9(today, 8);
     let r = review_on(&iv(), &course, today);
     assert_review(&r, Suggestion::StartMaintenance, &[RESPONSE]);
-    let state = course_state(&iv(), course.history(), today);
+    let state = snapshot_of(&iv(), course.history(), today).unwrap();
     assert_eq!(state.phase, CoursePhase::Induction);
-    assert_eq!(state.maintenance_started, None);
+    assert_eq!(state.maintenance, None);
     // The clinician's recorded decision does change it.
     let decided = course.decide(today, Decision::StartMaintenance);
-    let state = course_state(&iv(), decided.history(), today);
+    let state = snapshot_of(&iv(), decided.history(), today).unwrap();
     assert_eq!(state.phase, CoursePhase::Maintenance);
-    assert_eq!(state.maintenance_started, Some(today));
+    assert_eq!(state.maintenance.map(|m| m.started), Some(today));
 }
 
 #[test]

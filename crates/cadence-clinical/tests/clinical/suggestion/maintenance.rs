@@ -19,6 +19,7 @@ const AT_MAXIMUM: (&str, &str) = ("interval_at_maximum", "maintenance.max_interv
 const SYMPTOM_RETURN: (&str, &str) = ("symptom_return", "maintenance.symptom_return");
 const AT_MINIMUM: (&str, &str) = ("interval_at_minimum", "maintenance.min_interval_weeks");
 const RESPONSE_LOST: (&str, &str) = ("response_lost", "maintenance.booster_when");
+const WEEKLY_NO_BOOSTER: (&str, &str) = ("weekly_no_booster", "maintenance.min_interval_weeks");
 
 /// `course` with a maintenance session and a pre-dose PHQ-9 of `total` on `date`.
 fn check_in(course: Course, date: Date, total: u8) -> Course {
@@ -105,12 +106,31 @@ fn a_reliable_deterioration_while_response_is_kept_shortens_the_interval() {
 
 #[test]
 fn a_reliable_deterioration_at_the_shortest_interval_suggests_a_booster() {
+    // A protocol whose shortest interval is 2 weeks: already at it, a reliable rise suggests a
+    // booster.
+    let mut p = iv();
+    p.maintenance.min_interval_weeks = 2;
+    let course = check_in(Course::in_maintenance(4), MAINTENANCE[0], 10);
+    let r = review_on(&p, &course, MAINTENANCE[0]);
+    assert_review(&r, Suggestion::Booster, &[SYMPTOM_RETURN, AT_MINIMUM]);
+    assert!(r.reasons[1].message.contains("2 week(s)"), "{r:#?}");
+}
+
+#[test]
+fn a_reliable_deterioration_on_weekly_sessions_is_reviewed_not_boosted() {
+    // Rule 5 (issue 14): at an interval of 1 week (iv-ketamine-6's shortest) there is no
+    // sooner session to add, so no booster: continue, saying why. (It used to be Booster.)
     let shortened = check_in(Course::in_maintenance(4), MAINTENANCE[0], 10)
         .decide(MAINTENANCE[0], Decision::ShortenInterval);
     let course = check_in(shortened, date(2027, 1, 8), 10);
     let r = review_on(&iv(), &course, date(2027, 1, 8));
-    assert_review(&r, Suggestion::Booster, &[SYMPTOM_RETURN, AT_MINIMUM]);
+    assert_review(
+        &r,
+        Suggestion::Continue,
+        &[SYMPTOM_RETURN, AT_MINIMUM, WEEKLY_NO_BOOSTER],
+    );
     assert!(r.reasons[1].message.contains("1 week(s)"), "{r:#?}");
+    assert_eq!(r.course.interval_weeks, 1);
 }
 
 #[test]
@@ -153,13 +173,21 @@ fn an_unstable_check_in_breaks_the_run_of_stable_ones() {
 }
 
 #[test]
-fn check_ins_after_today_are_not_seen() {
+fn check_ins_after_today_are_refused_not_ignored() {
+    // Rule 9 (issue 14): a session or score dated after today is refused (it used to be left
+    // unseen); the history as it stood on the day reviews as before.
     let course = check_in(
         check_in(Course::in_maintenance(8), MAINTENANCE[0], 8),
         MAINTENANCE[1],
         12,
     );
-    let r = review_on(&iv(), &course, MAINTENANCE[0]);
+    let e = review_h(&iv(), course.history(), MAINTENANCE[0]).unwrap_err();
+    assert!(
+        matches!(e, SnapshotError::AfterToday { date, .. } if date == MAINTENANCE[1]),
+        "{e}"
+    );
+    let then = super::properties::up_to(course.history(), MAINTENANCE[0]);
+    let r = review_h(&iv(), &then, MAINTENANCE[0]).unwrap();
     assert_review(&r, Suggestion::Continue, &[STABLE]);
     let r = review_on(&iv(), &course, MAINTENANCE[1]);
     assert_review(&r, Suggestion::Booster, &[RESPONSE_LOST]);
@@ -167,7 +195,7 @@ fn check_ins_after_today_are_not_seen() {
 
 #[test]
 fn esketamine_does_not_lengthen_in_its_weekly_block_and_stays_at_two_weeks() {
-    // Eight induction sessions, start_maintenance on 26 December: weekly until 23 January
+    // Eight induction sessions, start_maintenance on 26 December: four weekly sessions
     // (weeks 5-8 [SPRAVATOHCP-DOSING]), then every 2 weeks, which is also the longest.
     let started = date(2026, 12, 26);
     let mut course = Course::after_induction(20, 8)
@@ -179,13 +207,20 @@ fn esketamine_does_not_lengthen_in_its_weekly_block_and_stays_at_two_weeks() {
     }
     let r = review_on(&esk(), &course, date(2027, 1, 8));
     assert_review(&r, Suggestion::Continue, &[STABLE]);
-    for d in [date(2027, 1, 15), date(2027, 1, 22)] {
-        course = check_in(course, d, 8);
-    }
-    let r = review_on(&esk(), &course, date(2027, 1, 22));
+    course = check_in(course, date(2027, 1, 15), 8);
+    let r = review_on(&esk(), &course, date(2027, 1, 15));
     assert_review(&r, Suggestion::Continue, &[STABLE]);
-    // The block ended on 23 January: stable at the label's longest interval.
-    let r = review_on(&esk(), &course, date(2027, 1, 23));
+    assert_eq!(r.course.interval_weeks, 1, "{r:#?}");
+    // Issue 14 (one truth): the block is its four weekly sessions, as the planner counts
+    // them; the review used to count 4 weeks from start_maintenance by date (ending on 23
+    // January). Once the 4th is given on 22 January the next session is 2 weeks on, in the
+    // plan and in the review alike: stable at the label's longest interval.
+    course = check_in(course, date(2027, 1, 22), 8);
+    let r = review_on(&esk(), &course, date(2027, 1, 22));
     assert_review(&r, Suggestion::Continue, &[AT_MAXIMUM]);
     assert!(r.reasons[0].message.contains("2 week(s)"), "{r:#?}");
+    assert_eq!(
+        (r.course.interval_weeks, r.course.next_due),
+        (2, Some(date(2027, 2, 5)))
+    );
 }

@@ -1,10 +1,10 @@
 //! Properties of `review` over random histories: a safety hold exactly when an unreviewed
 //! finding exists (checked against an independent oracle), every other suggestion only in the
-//! phase it belongs to, and nothing recorded after `today` changing the answer. The random
-//! history strategy is shared with the forecast properties.
+//! phase it belongs to, and anything recorded after `today` refused (issue 14, rule 9: it used
+//! to be ignored). The random history strategy is shared with the forecast properties.
 
 use super::*;
-use cadence_clinical::course::{CoursePhase, course_state};
+use cadence_clinical::course::CoursePhase;
 use proptest::prelude::*;
 
 /// A random course on a random built-in protocol (`true` = esketamine): a baseline PHQ-9 on
@@ -67,7 +67,7 @@ pub(crate) fn protocol_for(esk: bool) -> Protocol {
     if esk { super::esk() } else { iv() }
 }
 
-/// The history without anything recorded after `today`.
+/// The history without anything recorded after `today`: what the snapshot accepts (rule 9).
 pub(crate) fn up_to(history: &CourseHistory, today: Date) -> CourseHistory {
     CourseHistory {
         findings: history.findings.clone(),
@@ -128,7 +128,8 @@ proptest! {
     #[test]
     fn a_hold_exactly_when_a_finding_is_unreviewed((esk, history, today) in random_course()) {
         let p = protocol_for(esk);
-        let r = review(&p, &history, today, &ScoringConfig::default()).unwrap();
+        let history = up_to(&history, today);
+        let r = review_h(&p, &history, today).unwrap();
         prop_assert!(!r.reasons.is_empty());
         let finding = unreviewed_finding(&history, today);
         prop_assert_eq!(r.suggestion == Suggestion::HoldForReview, finding, "{:#?}", r);
@@ -141,13 +142,15 @@ proptest! {
     #[test]
     fn each_suggestion_belongs_to_its_phase((esk, history, today) in random_course()) {
         let p = protocol_for(esk);
-        let r = review(&p, &history, today, &ScoringConfig::default()).unwrap();
-        let state = course_state(&p, &history, today);
+        let history = up_to(&history, today);
+        let state = snapshot_of(&p, &history, today).unwrap();
+        let r = review(&p, &state).unwrap();
+        prop_assert_eq!(r.course, state.summary());
         let phase = state.phase;
         match r.suggestion {
             Suggestion::ExtendInduction | Suggestion::StartMaintenance => {
                 prop_assert_eq!(phase, CoursePhase::Induction);
-                prop_assert!(state.induction_complete());
+                prop_assert!(state.induction.complete());
             }
             Suggestion::LengthenInterval => {
                 prop_assert_eq!(phase, CoursePhase::Maintenance);
@@ -157,10 +160,19 @@ proptest! {
                 prop_assert_eq!(phase, CoursePhase::Maintenance);
                 prop_assert!(state.interval_weeks > p.maintenance.min_interval_weeks);
             }
-            Suggestion::Booster => prop_assert_eq!(phase, CoursePhase::Maintenance),
+            Suggestion::Booster => {
+                prop_assert_eq!(phase, CoursePhase::Maintenance);
+                // Rule 3 (issue 14): one booster at a time; rule 5: none on weekly dosing.
+                prop_assert_eq!(state.booster.pending_since, None, "{:#?}", r);
+                prop_assert!(state.interval_weeks > 1, "{:#?}", r);
+                // Rule 4: "response lost" only where there was a response.
+                if r.reasons.iter().any(|x| x.code == "response_lost") {
+                    prop_assert!(state.scores.responded, "{:#?}", r);
+                }
+            }
             Suggestion::Discontinue => prop_assert!(
                 phase == CoursePhase::Discontinued
-                    || (phase == CoursePhase::Induction && state.induction_complete()),
+                    || (phase == CoursePhase::Induction && state.induction.complete()),
                 "{:#?} {:#?}", r, state
             ),
             Suggestion::Continue | Suggestion::HoldForReview => {}
@@ -179,12 +191,21 @@ proptest! {
     }
 
     #[test]
-    fn nothing_recorded_after_today_changes_the_review((esk, history, today) in random_course()) {
+    fn anything_recorded_after_today_is_refused((esk, history, today) in random_course()) {
+        // Rule 9 (issue 14): a session, assessment or decision dated after today is an error
+        // the clinic must correct, not something to ignore (it used to be ignored).
         let p = protocol_for(esk);
-        let config = ScoringConfig::default();
-        prop_assert_eq!(
-            review(&p, &history, today, &config).unwrap(),
-            review(&p, &up_to(&history, today), today, &config).unwrap()
-        );
+        let past = up_to(&history, today);
+        let got = review_h(&p, &history, today);
+        if past == history {
+            prop_assert!(got.is_ok(), "{:?}", got);
+        } else {
+            prop_assert!(
+                matches!(got, Err(SnapshotError::AfterToday { .. })),
+                "{:?}",
+                got
+            );
+        }
+        prop_assert!(review_h(&p, &past, today).is_ok());
     }
 }

@@ -7,9 +7,7 @@
 
 use super::*;
 use cadence_clinical::history::FindingRecord;
-use cadence_clinical::instrument::ScoringConfig;
 use cadence_clinical::safety::FindingKind;
-use cadence_clinical::suggestion::review;
 
 const BP: (&str, &str) = ("pre_dose_blood_pressure", "safety.bp_max");
 const SUICIDE_ITEM: (&str, &str) = ("suicide_risk_item", "safety.hold_on_suicide_risk");
@@ -154,21 +152,21 @@ fn the_services_findings_replace_the_derived_ones() {
             released: true,
         },
     ]);
-    let r = review(&iv(), &history, INDUCTION[2], &ScoringConfig::default()).unwrap();
+    let r = review_h(&iv(), &history, INDUCTION[2]).unwrap();
     assert_review(&r, Suggestion::HoldForReview, &[SPO2]);
     assert!(r.reasons[0].message.contains("SpO2 84%"), "{r:#?}");
     // Released, nothing holds: the course goes on.
     if let Some(f) = history.findings.as_mut() {
         f[0].released = true;
     }
-    let r = review(&iv(), &history, INDUCTION[2], &ScoringConfig::default()).unwrap();
+    let r = review_h(&iv(), &history, INDUCTION[2]).unwrap();
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
     // A finding dated after today is not seen yet.
     if let Some(f) = history.findings.as_mut() {
         f[0].released = false;
         f[0].date = date(2026, 12, 30);
     }
-    let r = review(&iv(), &history, INDUCTION[2], &ScoringConfig::default()).unwrap();
+    let r = review_h(&iv(), &history, INDUCTION[2]).unwrap();
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
 }
 
@@ -227,9 +225,13 @@ fn only_a_decision_on_a_later_day_clears_a_derived_hold() {
     let cleared = finding.clone().decide(day, Decision::Continue);
     let r = review_on(&iv(), &cleared, day);
     assert_review(&r, Suggestion::StartMaintenance, &[response]);
-    // Recorded on 20 December, the decision is not yet known on the 19th.
-    let r = review_on(&iv(), &cleared, date(2026, 12, 19));
+    // Recorded on 20 December, the decision is not yet known on the 19th: without it the
+    // course holds, and a history giving it on the 19th is refused (rule 9, issue 14: it used
+    // to be ignored).
+    let r = review_on(&iv(), &finding, date(2026, 12, 19));
     assert_review(&r, Suggestion::HoldForReview, &[BP]);
+    let e = review_h(&iv(), cleared.history(), date(2026, 12, 19)).unwrap_err();
+    assert!(matches!(e, SnapshotError::AfterToday { .. }), "{e}");
     // A new finding after the decision holds again, and only the new one is cited.
     let again = cleared.assess(date(2026, 12, 21), InstrumentId::CssrsScreen, cssrs("high"));
     let r = review_on(&iv(), &again, date(2026, 12, 21));
@@ -237,9 +239,14 @@ fn only_a_decision_on_a_later_day_clears_a_derived_hold() {
 }
 
 #[test]
-fn findings_after_today_are_not_seen() {
+fn readings_after_today_are_refused_not_ignored() {
+    // Rule 9 (issue 14): a session dated after today is refused (it used to be left unseen);
+    // the history as it stood that day does not hold, and on the session's day it holds.
     let course = third_session(Some((150, 95)), None);
-    let r = review_on(&iv(), &course, INDUCTION[1]);
+    let e = review_h(&iv(), course.history(), INDUCTION[1]).unwrap_err();
+    assert!(matches!(e, SnapshotError::AfterToday { .. }), "{e}");
+    let then = super::properties::up_to(course.history(), INDUCTION[1]);
+    let r = review_h(&iv(), &then, INDUCTION[1]).unwrap();
     assert_review(&r, Suggestion::Continue, &[IN_PROGRESS]);
     let r = review_on(&iv(), &course, INDUCTION[2]);
     assert_review(&r, Suggestion::HoldForReview, &[BP]);
