@@ -3,7 +3,7 @@
 use crate::authz::{Permission, require};
 use crate::validate;
 use crate::{Actor, App, AppError};
-use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
+use cadence_clinical::instrument::{InstrumentId, ScoringConfig, StoredScore, score};
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::safety::assessment_findings;
 use cadence_store::audit::AuditAction;
@@ -58,7 +58,7 @@ impl App {
             instrument: input.instrument,
             answers: input.answers,
             total: scored.total.map(i64::from),
-            score: serde_json::to_value(&scored).map_err(|e| AppError::Internal(e.to_string()))?,
+            score: StoredScore::from(&scored),
             source: AssessmentSource::Clinic,
             taken_on,
             created_by: Some(actor.user_id),

@@ -302,6 +302,21 @@ pub(crate) async fn create_decision(
     Ok(stored)
 }
 
+pub(crate) async fn course_protocol_text(
+    pool: &PgPool,
+    clinic: ClinicId,
+    course: CourseId,
+) -> Result<String, StoreError> {
+    let row = sqlx::query("SELECT protocol_text FROM courses WHERE clinic_id = $1 AND id = $2")
+        .bind(clinic.0)
+        .bind(course.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(error::map)?
+        .ok_or(StoreError::NotFound)?;
+    get(&row, "protocol_text")
+}
+
 pub(crate) async fn get_price_list(
     pool: &PgPool,
     clinic: ClinicId,

@@ -361,6 +361,14 @@ impl Store for PgStore {
         courses::create_decision(&self.pool, new, releases, audit).await
     }
 
+    async fn course_protocol_text(
+        &self,
+        clinic: ClinicId,
+        course: CourseId,
+    ) -> Result<String, StoreError> {
+        courses::course_protocol_text(&self.pool, clinic, course).await
+    }
+
     async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {
         courses::get_price_list(&self.pool, clinic).await
     }

@@ -328,6 +328,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The clinic's price list file text, if one is set.
     async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError>;
+    /// The protocol text frozen with a course of the clinic. Not audited: a protocol is the
+    /// clinic's rule book, not a patient's record (the session it is read for is).
+    async fn course_protocol_text(
+        &self,
+        clinic: ClinicId,
+        course: CourseId,
+    ) -> Result<String, StoreError>;
     /// Replaces the clinic's price list file text.
     async fn set_price_list(
         &self,

@@ -223,6 +223,48 @@ pub(crate) fn taken_at() -> utoipa::openapi::schema::Schema {
         .into()
 }
 
+/// A score as stored with its assessment.
+#[derive(Debug, ToSchema)]
+pub struct StoredScore {
+    /// `null` for the C-SSRS.
+    pub total: Option<u16>,
+    /// The highest possible total.
+    pub max: Option<u16>,
+    /// The severity band id.
+    pub band: Option<String>,
+    /// 1-based numbers of endorsed critical items.
+    pub critical_items: Vec<u8>,
+    pub flags: Vec<ScoreFlag>,
+    /// Subscale or domain scores by id.
+    pub subscales: std::collections::BTreeMap<String, u16>,
+    /// The C-SSRS risk category.
+    #[schema(required = false)]
+    pub risk: Option<CssrsRisk>,
+    /// PCL-5 provisional PTSD diagnosis.
+    #[schema(required = false)]
+    pub provisional_ptsd: Option<bool>,
+}
+
+/// The C-SSRS screener's risk category.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum CssrsRisk {
+    None,
+    Low,
+    Moderate,
+    High,
+}
+
+/// A flag a score raises.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ScoreFlag {
+    SuicideRisk,
+    ProbablePtsd,
+    Dissociation,
+    Sedation,
+}
+
 /// A blood pressure, mmHg.
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -272,8 +314,8 @@ pub struct Assessment {
     pub instrument: Instrument,
     pub answers: Vec<Option<u8>>,
     pub total: Option<i64>,
-    /// The score object: total, band, flags, subscales (`docs/instruments.md`).
-    pub score: Value,
+    /// The score (`docs/instruments.md`).
+    pub score: StoredScore,
     pub source: AssessmentSource,
     pub taken_on: Date,
     pub created_by: Option<i64>,
@@ -593,6 +635,49 @@ pub struct SessionView {
     pub discharge_criteria: Vec<Criterion>,
     /// The findings raised during this session, open or released.
     pub findings: Vec<Finding>,
+    /// The checks that fall due after the dose (empty for front desk).
+    pub timers: Vec<Timer>,
+    /// The SPRAVATO REMS Patient Monitoring Form summary (esketamine, clinical roles).
+    #[schema(required = false)]
+    pub rems: Option<RemsSummary>,
+}
+
+/// A check that falls due after the dose.
+#[derive(Debug, ToSchema)]
+pub struct Timer {
+    /// What is due, in words ("BP due at").
+    pub what: String,
+    /// How long after the dose ("(40 min)").
+    pub after: String,
+    /// When, RFC 3339.
+    pub due: String,
+    /// `HH:MM` in the clinic.
+    pub at: String,
+    /// Where it stands, in words.
+    pub state: String,
+    /// Whether it needs doing now.
+    pub now: bool,
+}
+
+/// The REMS Patient Monitoring Form, filled from the session record.
+#[derive(Debug, ToSchema)]
+pub struct RemsSummary {
+    /// Every field of the form, in its order.
+    pub fields: Vec<RemsField>,
+    /// The labels of required fields still missing.
+    pub missing: Vec<String>,
+    /// Problems with what was recorded (e.g. monitoring under 2 hours).
+    pub warnings: Vec<String>,
+    /// The in-session alerts of this session.
+    pub alerts: Vec<String>,
+}
+
+/// One field of the REMS form.
+#[derive(Debug, ToSchema)]
+pub struct RemsField {
+    pub label: String,
+    /// `null` while missing.
+    pub value: Option<String>,
 }
 
 /// One entry of a session's record.

@@ -6,7 +6,7 @@ use crate::courses::calendar_of;
 use crate::{App, AppError};
 use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::decision::Decision;
-use cadence_clinical::instrument::{InstrumentId, ScoringConfig, score};
+use cadence_clinical::instrument::{InstrumentId, ScoringConfig, StoredScore, score};
 use cadence_clinical::planner::SessionKind;
 use cadence_clinical::protocol::{self, Protocol};
 use cadence_clinical::route::Route;
@@ -161,7 +161,7 @@ impl Seeder<'_> {
             instrument: InstrumentId::Phq9,
             answers,
             total: scored.total.map(i64::from),
-            score: to_json(&scored)?,
+            score: StoredScore::from(&scored),
             source,
             taken_on: on,
             created_by: (source == AssessmentSource::Clinic).then_some(self.nurse),

@@ -7,6 +7,11 @@
 //! fails a gate; front desk sees the booking, never the record.
 
 mod record;
+pub mod rems;
+pub mod timers;
+
+pub use rems::RemsSummary;
+pub use timers::Timer;
 
 pub use record::{
     AdministrationInput, DischargeInput, ExceptionalEndInput, MonitoringInput, PreCheckInput,
@@ -18,6 +23,7 @@ use crate::safety::{Hold, holds_for};
 use crate::validate;
 use crate::{Actor, App, AppError};
 use cadence_clinical::planner::SessionState;
+use cadence_clinical::route::Route;
 use cadence_clinical::safety::{Criterion, Readiness, discharge_criteria};
 use cadence_store::audit::AuditAction;
 use cadence_store::ids::{CourseId, TreatmentSessionId};
@@ -25,6 +31,7 @@ use cadence_store::records::{
     Finding, NewTreatmentSession, SessionStatus, StatusChange, TreatmentSession,
 };
 use jiff::civil::Date;
+use rems::rems_summary;
 use serde::Serialize;
 
 /// How far ahead a session may be booked, in days (the plan's longest horizon, 52 weeks).
@@ -43,6 +50,11 @@ pub struct SessionView {
     /// The findings raised during this session (in-session alerts, a pre-dose blood pressure,
     /// a released gate), open or released (empty for front desk).
     pub findings: Vec<Finding>,
+    /// The checks that fall due after the dose (empty for front desk).
+    pub timers: Vec<Timer>,
+    /// The SPRAVATO REMS Patient Monitoring Form summary, for esketamine (clinical roles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rems: Option<RemsSummary>,
 }
 
 /// Front desk sees a session's booking (date, status) only: no vitals, doses or notes.
@@ -111,7 +123,7 @@ impl SessionContext {
         if !clinical {
             redact_clinical(&mut session);
         }
-        let findings = if clinical {
+        let findings: Vec<Finding> = if clinical {
             self.course
                 .bundle
                 .findings
@@ -121,13 +133,44 @@ impl SessionContext {
         } else {
             Vec::new()
         };
+        let protocol = &self.course.protocol;
+        let tz = jiff::tz::TimeZone::get(self.course.calendar.time_zone())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let (timers, rems) = if clinical {
+            (
+                session_timers(&session, protocol, now, &tz),
+                (protocol.route == Route::Esketamine)
+                    .then(|| rems_summary(&session, protocol.safety.bp_max, &tz, &findings)),
+            )
+        } else {
+            (Vec::new(), None)
+        };
         SessionView {
             session,
             holds: if clinical { self.holds } else { Vec::new() },
             discharge_criteria: criteria,
             findings,
+            timers,
+            rems,
         }
     }
+}
+
+/// A session's timers under its protocol.
+fn session_timers(
+    s: &TreatmentSession,
+    protocol: &cadence_clinical::protocol::Protocol,
+    now: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+) -> Vec<Timer> {
+    timers::timers(
+        &s.monitoring,
+        s.administration.as_ref(),
+        s.discharge.is_some() || s.status == SessionStatus::Completed,
+        protocol.safety.observation_minutes,
+        now,
+        tz,
+    )
 }
 
 /// What is known about discharge readiness before discharge: the dose time, the latest
@@ -289,6 +332,32 @@ impl App {
             holds,
         }
         .view(actor, self.now()))
+    }
+
+    /// The timers of a session only, for the nurse's panel that polls them: one audited read
+    /// of the session and its protocol's observation time (issue 14: the panel reads only
+    /// what it shows). Clinical roles only.
+    pub async fn session_timers(
+        &self,
+        actor: &Actor,
+        id: TreatmentSessionId,
+    ) -> Result<Vec<Timer>, AppError> {
+        require(actor.role, Permission::ReadClinical)?;
+        let event = actor
+            .event(self, AuditAction::Read, "session_timers")
+            .with_object_id(id);
+        let session = self
+            .store
+            .get_treatment_session(actor.clinic_id, id, event)
+            .await?;
+        let text = self
+            .store
+            .course_protocol_text(actor.clinic_id, session.course_id)
+            .await?;
+        let protocol = cadence_clinical::protocol::Protocol::from_toml(&text)
+            .map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))?;
+        let tz = self.clinic_time_zone(actor).await?;
+        Ok(session_timers(&session, &protocol, self.now(), &tz))
     }
 
     /// A treatment session with its holds and discharge criteria; front desk sees the booking

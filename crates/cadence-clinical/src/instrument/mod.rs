@@ -11,7 +11,7 @@ mod score;
 
 pub use catalog::definition;
 pub use score::{
-    AnswerError, CssrsRisk, Flag, Score, ScoringConfig, dissociation_present, score,
+    AnswerError, CssrsRisk, Flag, Score, ScoringConfig, StoredScore, dissociation_present, score,
     sedation_present,
 };
 

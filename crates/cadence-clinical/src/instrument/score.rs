@@ -58,6 +58,16 @@ impl Flag {
             Flag::Sedation => "sedation",
         }
     }
+
+    /// In the clinic's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::SuicideRisk => "Suicide risk: same-day clinician review",
+            Flag::ProbablePtsd => "Probable PTSD",
+            Flag::Dissociation => "Dissociation",
+            Flag::Sedation => "Sedation",
+        }
+    }
 }
 
 /// C-SSRS screener risk category ([CSSRS-TRIAGE] for the most-worrying answers,
@@ -110,6 +120,60 @@ pub struct Score {
     /// PCL-5 provisional PTSD diagnosis by the DSM-5 symptom-cluster rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisional_ptsd: Option<bool>,
+}
+
+/// A score as it is stored with its assessment: the same facts as [`Score`] in owned form,
+/// read back typed (never loose JSON read with defaults). The instrument is the assessment's
+/// (rows written before this type also carry it; it is ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StoredScore {
+    /// The total (`None` for the C-SSRS).
+    pub total: Option<u16>,
+    /// The highest possible total.
+    pub max: Option<u16>,
+    /// The severity band id.
+    pub band: Option<String>,
+    /// 1-based numbers of critical items that were endorsed.
+    #[serde(default)]
+    pub critical_items: Vec<u8>,
+    /// Flags raised.
+    #[serde(default)]
+    pub flags: Vec<Flag>,
+    /// Subscale or domain scores, by id.
+    #[serde(default)]
+    pub subscales: BTreeMap<String, u16>,
+    /// C-SSRS risk category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<CssrsRisk>,
+    /// PCL-5 provisional PTSD diagnosis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional_ptsd: Option<bool>,
+}
+
+impl From<&Score> for StoredScore {
+    fn from(s: &Score) -> StoredScore {
+        StoredScore {
+            total: s.total,
+            max: s.max,
+            band: s.band.map(str::to_owned),
+            critical_items: s.critical_items.clone(),
+            flags: s.flags.clone(),
+            subscales: s
+                .subscales
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v))
+                .collect(),
+            risk: s.risk,
+            provisional_ptsd: s.provisional_ptsd,
+        }
+    }
+}
+
+impl StoredScore {
+    /// Whether this score raised the given flag.
+    pub fn has_flag(&self, flag: Flag) -> bool {
+        self.flags.contains(&flag)
+    }
 }
 
 impl Score {

@@ -374,6 +374,14 @@ impl Store for SqliteStore {
         courses::create_decision(&self.pool, new, releases, audit).await
     }
 
+    async fn course_protocol_text(
+        &self,
+        clinic: ClinicId,
+        course: CourseId,
+    ) -> Result<String, StoreError> {
+        records::course_protocol_text(&self.pool, clinic, course).await
+    }
+
     async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {
         records::get_price_list(&self.pool, clinic).await
     }

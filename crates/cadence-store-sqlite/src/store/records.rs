@@ -5,7 +5,7 @@ use crate::audit::{append, audit_columns, begin, commit, record};
 use crate::codec::{db, get};
 use cadence_store::StoreError;
 use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
-use cadence_store::ids::{ClinicId, PatientId};
+use cadence_store::ids::{ClinicId, CourseId, PatientId};
 use jiff::Timestamp;
 use sqlx::sqlite::SqlitePool;
 
@@ -19,6 +19,21 @@ pub(crate) async fn get_price_list(
         .await
         .map_err(db)?;
     row.map(|r| get(&r, "text")).transpose()
+}
+
+pub(crate) async fn course_protocol_text(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    course: CourseId,
+) -> Result<String, StoreError> {
+    let row = sqlx::query("SELECT protocol_text FROM courses WHERE clinic_id = ? AND id = ?")
+        .bind(clinic.0)
+        .bind(course.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound)?;
+    get(&row, "protocol_text")
 }
 
 pub(crate) async fn set_price_list(

@@ -8,7 +8,6 @@ use crate::records::*;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::route::Route;
 use cadence_clinical::screening::Eligibility;
-use serde_json::json;
 
 /// A screening keeps its input and result exactly; create and read are audited about the
 /// patient; a patient's screenings list newest first.
@@ -174,7 +173,9 @@ fn new_assessment(
             Some(1),
         ],
         total: Some(12),
-        score: json!({"total": 12, "band": "moderate", "flags": ["item9_positive"], "sub": null}),
+        score: stored_score(
+            serde_json::json!({"total": 12, "band": "moderate", "flags": ["suicide_risk"], "subscales": {}}),
+        ),
         source: AssessmentSource::Clinic,
         taken_on: day(taken_on),
         created_by: Some(site.clinician.id),
@@ -199,7 +200,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     later.answers = vec![Some(0), Some(0), None, None, None, None];
     later.source = AssessmentSource::PatientLink;
     later.created_by = None;
-    later.score = json!({"risk": "low"});
+    later.score = stored_score(serde_json::json!({"risk": "low"}));
     let stored_later = s
         .create_assessment(
             later.clone(),

@@ -329,7 +329,7 @@ pub(crate) fn phq9(
         instrument: cadence_clinical::instrument::InstrumentId::Phq9,
         answers: vec![Some(2); 9],
         total: Some(total),
-        score: serde_json::json!({"total": total}),
+        score: stored_score(serde_json::json!({"total": total})),
         source: AssessmentSource::Clinic,
         taken_on: day(taken_on),
         created_by: Some(site.clinician.id),

@@ -9,7 +9,6 @@ use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::route::Route;
 use cadence_clinical::screening::Eligibility;
-use serde_json::json;
 
 /// Everything clinic A holds about one patient.
 struct Chart {
@@ -47,7 +46,7 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
             instrument: InstrumentId::Madrs,
             answers: vec![Some(3); 10],
             total: Some(30),
-            score: json!({"total": 30}),
+            score: stored_score(serde_json::json!({"total": 30})),
             source: AssessmentSource::Clinic,
             taken_on: day("2026-03-02"),
             created_by: Some(a.clinician.id),
@@ -209,7 +208,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 instrument: InstrumentId::Phq9,
                 answers: vec![Some(0); 9],
                 total: Some(0),
-                score: json!({"total": 0}),
+                score: stored_score(serde_json::json!({"total": 0})),
                 source: AssessmentSource::Clinic,
                 taken_on: day("2026-03-03"),
                 created_by: Some(intruder.id),

@@ -99,6 +99,7 @@ macro_rules! conformance_tests {
             decisions_release_findings_atomically,
             decisions_round_trip,
             price_list_round_trip,
+            course_protocol_text_is_the_frozen_text,
             audit_append_and_page,
             failed_writes_leave_no_data_and_no_audit_row,
             audit_rows_are_append_only,

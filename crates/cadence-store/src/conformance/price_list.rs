@@ -56,3 +56,26 @@ pub async fn price_list_round_trip(backend: &dyn super::Backend) {
     assert_eq!(s.get_price_list(unknown).await.unwrap(), None);
     no_new_audit(s, before).await;
 }
+
+/// A course's frozen protocol text reads back as stored, from its clinic only, with no audit
+/// row (the session it is read for is audited).
+pub async fn course_protocol_text_is_the_frozen_text(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let b = site(s, "B").await;
+    let patient = add_patient(s, &a, "MRN-1").await;
+    let course = add_course(s, &a, &patient, "2026-03-02", &[]).await;
+    let before = last_seq(s).await;
+    assert_eq!(
+        s.course_protocol_text(a.clinic.id, course.id)
+            .await
+            .unwrap(),
+        course.protocol_text
+    );
+    assert_eq!(
+        s.course_protocol_text(b.clinic.id, course.id).await,
+        Err(crate::StoreError::NotFound)
+    );
+    no_new_audit(s, before).await;
+}

@@ -29,7 +29,7 @@ fn assessment(site: &Site, patient: &Patient, minute: i64) -> NewAssessment {
         instrument: InstrumentId::Phq9,
         answers: vec![Some(1); 9],
         total: Some(9),
-        score: serde_json::json!({"total": 9}),
+        score: stored_score(serde_json::json!({"total": 9})),
         source: AssessmentSource::Clinic,
         taken_on: day("2026-03-04"),
         created_by: Some(site.clinician.id),

@@ -288,3 +288,8 @@ pub(crate) fn screening_result(decision: Eligibility) -> ScreeningResult {
         maudsley: None,
     }
 }
+
+/// A stored score from its JSON form (the typed shape the store keeps).
+pub(crate) fn stored_score(v: serde_json::Value) -> cadence_clinical::instrument::StoredScore {
+    serde_json::from_value(v).unwrap()
+}

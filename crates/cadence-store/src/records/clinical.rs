@@ -70,7 +70,7 @@ pub struct NewAssessment {
     /// The total (`None` for the C-SSRS).
     pub total: Option<i64>,
     /// The full score object as JSON (band, flags, subscales...).
-    pub score: serde_json::Value,
+    pub score: cadence_clinical::instrument::StoredScore,
     /// Where it came from.
     pub source: AssessmentSource,
     /// The date it was taken, in the clinic's time zone.
@@ -99,7 +99,7 @@ pub struct Assessment {
     /// The total.
     pub total: Option<i64>,
     /// The score object.
-    pub score: serde_json::Value,
+    pub score: cadence_clinical::instrument::StoredScore,
     /// Where it came from.
     pub source: AssessmentSource,
     /// The date taken.

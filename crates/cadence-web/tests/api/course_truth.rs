@@ -190,7 +190,31 @@ async fn a_day_off_the_plan_needs_a_reason_and_the_plan_shows_it(backend: Backen
     );
 }
 
+/// The nurse's timer panel polls every 30 seconds: each poll reads the session only (one
+/// audit row, not the whole course), and the JSON session view carries the same timers.
+async fn the_timer_panel_reads_only_the_session(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.administered_session().await;
+    let nurse = crate::pages_clinical::Browser::login(&w, Role::Nurse).await;
+    let head = w.t.audit_head().await;
+    let panel = nurse.get(&format!("/sessions/{session}/timers")).await;
+    panel.expect(200);
+    assert!(panel.text.contains("BP due at"), "{}", panel.text);
+    let rows = w.t.audit_after(head).await;
+    let types: Vec<&str> = rows.iter().map(|r| r.event.object_type.as_str()).collect();
+    assert_eq!(types, ["session_timers"], "one row per poll");
+    let view = w
+        .as_clinician(Method::GET, &format!("/api/v1/sessions/{session}"), None)
+        .await;
+    assert_eq!(view.json["timers"][0]["what"], "BP due at", "{}", view.json);
+    assert!(
+        view.json.get("rems").is_none(),
+        "IV ketamine has no REMS form"
+    );
+}
+
 on_every_backend!(
+    the_timer_panel_reads_only_the_session,
     every_demo_course_agrees_with_itself_and_with_its_chart,
     a_day_off_the_plan_needs_a_reason_and_the_plan_shows_it,
 );

@@ -586,6 +586,8 @@ async fn esketamine_rems_first_dose_and_observation_are_enforced(backend: Backen
         "first_session_above"
     );
     assert!(given["administration"]["confirmation"].is_string());
+    // The service fills the REMS form from the record (the JSON API serves it too).
+    assert_eq!(given["rems"]["fields"][1]["value"], "84 mg", "{given}");
     // Discharge at once: the 2-hour observation is unmet.
     let (status, json) = call(
         &w,

@@ -96,17 +96,6 @@ pub(crate) fn reason_class_label(c: ReasonClass) -> &'static str {
     }
 }
 
-/// A score flag id in words (unknown ids are shown as they are).
-pub(crate) fn flag_label(flag: &str) -> String {
-    match flag {
-        "suicide_risk" => "Suicide risk: same-day clinician review".to_owned(),
-        "probable_ptsd" => "Probable PTSD".to_owned(),
-        "dissociation" => "Dissociation".to_owned(),
-        "sedation" => "Sedation".to_owned(),
-        other => other.replace('_', " "),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

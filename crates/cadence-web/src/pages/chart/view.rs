@@ -2,7 +2,7 @@
 //! suicide-risk findings, and the trajectory's input. Pure functions of what the services
 //! returned, so the page needs no further queries (the course part is in [`super::course`]).
 
-use super::labels::{decision_label, flag_label, instrument_name};
+use super::labels::{decision_label, instrument_name};
 use super::trajectory::{SessionMark, Trajectory, TrajectoryInput, trajectory};
 use cadence_app::courses::CourseView;
 use cadence_app::records::Assessment;
@@ -10,34 +10,10 @@ use cadence_clinical::instrument::{Flag, InstrumentId};
 use cadence_clinical::outcome::OutcomeConfig;
 use cadence_clinical::planner::SessionState;
 use jiff::civil::Date;
-use serde::Deserialize;
 
 /// Planned sessions further ahead than this are left off the trajectory (they would squeeze
 /// the scores into a corner); the plan table lists them all.
 const CHART_LOOKAHEAD_DAYS: i64 = 28;
-
-/// The parts of a stored score object the chart reads.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct StoredScore {
-    pub total: Option<u16>,
-    pub max: Option<u16>,
-    pub band: Option<String>,
-    pub flags: Vec<String>,
-    pub risk: Option<String>,
-}
-
-impl StoredScore {
-    /// Reads an assessment's stored score (an unreadable one shows as empty, never fails).
-    pub(crate) fn of(a: &Assessment) -> StoredScore {
-        serde_json::from_value(a.score.clone()).unwrap_or_default()
-    }
-
-    /// Whether the suicide-risk flag was raised.
-    pub(crate) fn suicide_risk(&self) -> bool {
-        self.flags.iter().any(|f| f == Flag::SuicideRisk.as_str())
-    }
-}
 
 /// One row of the assessment table (and of the latest scores).
 #[derive(Debug, Clone)]
@@ -53,12 +29,12 @@ pub(crate) struct ScoreRow {
 }
 
 pub(crate) fn score_row(a: &Assessment) -> ScoreRow {
-    let s = StoredScore::of(a);
+    let s = &a.score;
     let def = a.instrument.definition();
     let result = match (s.total, s.max, &s.risk) {
         (Some(t), Some(m), _) => format!("{t} / {m}"),
         (Some(t), None, _) => t.to_string(),
-        (None, _, Some(risk)) => format!("risk: {risk}"),
+        (None, _, Some(risk)) => format!("risk: {}", risk.as_str()),
         _ => "-".to_owned(),
     };
     let band = s
@@ -73,8 +49,8 @@ pub(crate) fn score_row(a: &Assessment) -> ScoreRow {
         instrument: instrument_name(a.instrument),
         result,
         band,
-        alert: s.suicide_risk(),
-        flags: s.flags.iter().map(|f| flag_label(f)).collect(),
+        alert: s.has_flag(Flag::SuicideRisk),
+        flags: s.flags.iter().map(|f| f.label().to_owned()).collect(),
     }
 }
 
@@ -103,7 +79,7 @@ pub(crate) fn chart_of(
     let scores: Vec<(Date, u16)> = assessments
         .iter()
         .filter(|a| a.instrument == instrument)
-        .filter_map(|a| StoredScore::of(a).total.map(|t| (a.taken_on, t)))
+        .filter_map(|a| a.score.total.map(|t| (a.taken_on, t)))
         .collect();
     // The course snapshot's baseline (one rule, in the engine); without a course, the first.
     let baseline = match facts {

@@ -9,12 +9,11 @@
 //! the signature and addenda, and for esketamine the REMS Patient Monitoring Form summary
 //! ([`rems`]). Front desk sees the booking and may change its status; no vitals, doses or notes.
 //!
-//! Files: [`record`] (the forms' handlers), [`forms`] (reading them), [`view`] (timers,
-//! timeline, rows), [`rems`] (the REMS summary).
+//! Files: [`record`] (the forms' handlers), [`forms`] (reading them), [`view`] (timeline,
+//! rows). The timers and the REMS summary are the service's (`SessionView`).
 
 mod forms;
 mod record;
-mod rems;
 mod view;
 
 use super::chart::labels::status_label;
@@ -31,6 +30,7 @@ use cadence_app::authz::Permission;
 use cadence_app::ids::{TreatmentSessionId, UserId};
 use cadence_app::records::{Patient, SessionEntryKind, SessionStatus};
 use cadence_app::treatment_sessions::SessionView;
+use cadence_app::treatment_sessions::{RemsSummary, Timer};
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::route::Route;
@@ -38,9 +38,8 @@ use cadence_clinical::safety::{ADVERSE_EFFECTS, ExceptionalEnd, FindingKind};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use rems::RemsSummary;
 use std::collections::HashMap;
-use view::{EntryRow, Timer};
+use view::EntryRow;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -297,7 +296,6 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
     let patient = &l.patient;
     let safety = l.protocol.as_ref().map(|p| &p.safety);
     let bp_max = safety.and_then(|x| x.bp_max);
-    let observation = safety.and_then(|x| x.observation_minutes);
     let route = l.protocol.as_ref().map(|p| p.route);
     let min_moaas = safety.and_then(|x| x.discharge_min_moaas).unwrap_or(5);
     let today_date = l.now.to_zoned(l.tz.clone()).date();
@@ -439,14 +437,7 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
             confirmation: a.confirmation.clone(),
             by: name_of(names, a.recorded_by),
         }),
-        timers: view::timers(
-            &s.monitoring,
-            s.administration.as_ref(),
-            s.discharge.is_some() || completed,
-            observation,
-            l.now,
-            &l.tz,
-        ),
+        timers: l.view.timers.clone(),
         timeline: view::timeline(&s.monitoring, start, names, &l.tz),
         alerts,
         dis: s.discharge.as_ref().map(|d| DischargeView {
@@ -504,8 +495,7 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
                 },
             })
             .collect(),
-        rems: (route == Some(Route::Esketamine))
-            .then(|| rems::rems_summary(s, bp_max, &l.tz, &l.view.findings)),
+        rems: l.view.rems.clone(),
         first_treatment: yes(!l.earlier_dose),
         routes: Route::ALL
             .iter()
@@ -567,21 +557,9 @@ async fn timers(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = TreatmentSessionId(path_id(&id, &auth.chrome)?);
-    let l = load(&state, &auth, "GET /sessions/{id}/timers", id).await?;
-    let observation = l
-        .protocol
-        .as_ref()
-        .and_then(|p| p.safety.observation_minutes);
-    let s = &l.view.session;
-    Ok(render(&TimersPartial {
-        id: id.0,
-        timers: view::timers(
-            &s.monitoring,
-            s.administration.as_ref(),
-            s.discharge.is_some() || s.status == SessionStatus::Completed,
-            observation,
-            l.now,
-            &l.tz,
-        ),
-    }))
+    // Only what the panel shows: the session's timers (one audited read), not the whole course.
+    match state.app.session_timers(auth.actor(), id).await {
+        Ok(timers) => Ok(render(&TimersPartial { id: id.0, timers })),
+        Err(e) => Err(fail(&state, &auth, "GET /sessions/{id}/timers", e).await),
+    }
 }

@@ -7,10 +7,10 @@
 //! Patient identification is added by the page (it is the clinic's own printout) and never
 //! logged.
 
-use cadence_app::records::{Finding, MonitoringEntry, TreatmentSession};
 use cadence_clinical::history::BloodPressure;
 use cadence_clinical::instrument::{dissociation_present, sedation_present};
 use cadence_clinical::safety::{DISSOCIATION, RESPIRATORY_DEPRESSION, SEDATION};
+use cadence_store::records::{Finding, MonitoringEntry, TreatmentSession};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -22,8 +22,8 @@ const MIN_MONITORING_MINUTES: i64 = 120;
 const BP_40_WINDOW: (i64, i64) = (30, 55);
 
 /// One field of the form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RemsField {
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RemsField {
     /// The form's question, shortened.
     pub label: &'static str,
     /// The answer, or `None` while it is missing.
@@ -31,8 +31,8 @@ pub(crate) struct RemsField {
 }
 
 /// The summary: every field, the missing ones, and what needs attention.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RemsSummary {
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RemsSummary {
     /// The fields, in the form's order.
     pub fields: Vec<RemsField>,
     /// Labels of required fields still missing.
@@ -85,7 +85,7 @@ fn event(
 }
 
 /// The REMS Patient Monitoring Form fields for one session, from its record.
-pub(crate) fn rems_summary(
+pub fn rems_summary(
     session: &TreatmentSession,
     bp_max: Option<BloodPressure>,
     tz: &TimeZone,
@@ -235,13 +235,13 @@ pub(crate) fn rems_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cadence_app::ids::{
+    use cadence_clinical::route::Route;
+    use cadence_store::ids::{
         ClinicId, CourseId, MonitoringEntryId, PatientId, TreatmentSessionId, UserId,
     };
-    use cadence_app::records::{
+    use cadence_store::records::{
         Administration, Discharge, NewMonitoringEntry, PreChecks, SessionStatus,
     };
-    use cadence_clinical::route::Route;
     use jiff::civil::date;
 
     const START: &str = "2026-03-02T09:00:00Z";
