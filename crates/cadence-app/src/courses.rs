@@ -29,6 +29,19 @@ use cadence_store::records::{
 use jiff::civil::Date;
 use serde::Serialize;
 
+/// How far ahead a session may be booked, in days (the plan's longest horizon, 52 weeks).
+pub const BOOKING_HORIZON_DAYS: i64 = 52 * 7;
+
+/// Front desk sees a session's booking (date, status) only: no vitals, doses or notes.
+pub(crate) fn redact_clinical(s: &mut TreatmentSession) {
+    s.pre_checks = None;
+    s.administration = None;
+    s.discharge = None;
+    s.exceptional_end = None;
+    s.entries.clear();
+    s.monitoring.clear();
+}
+
 /// How far ahead the plan and the forecasts look, in weeks (PRODUCT.md: 6 and 12 months).
 pub const HORIZONS_WEEKS: [u16; 2] = [26, 52];
 
@@ -351,7 +364,7 @@ impl App {
             ));
         }
         let horizon = today
-            .checked_add(jiff::Span::new().days(crate::treatment_sessions::BOOKING_HORIZON_DAYS))
+            .checked_add(jiff::Span::new().days(BOOKING_HORIZON_DAYS))
             .map_err(|_| AppError::invalid("out_of_range", "start_date is out of range"))?;
         if start_date > horizon {
             return Err(AppError::invalid(
@@ -530,9 +543,7 @@ impl App {
             }
         }
         if !clinical {
-            sessions
-                .iter_mut()
-                .for_each(crate::treatment_sessions::redact_clinical);
+            sessions.iter_mut().for_each(redact_clinical);
         }
         Ok(CourseView {
             protocol_title: protocol.title.clone(),

@@ -21,8 +21,9 @@
 //! the missing suicide screen holds a session.
 
 use crate::calendar::ClinicCalendar;
+use crate::course::reviews::reassessment_points;
 use crate::instrument::InstrumentId;
-use crate::planner::{PlanError, reassessment_points};
+use crate::planner::types::PlanError;
 use crate::protocol::{CollectWhen, Protocol};
 use jiff::ToSpan;
 use jiff::civil::Date;

@@ -19,9 +19,10 @@
 //! in plain words because patients read them.
 
 use crate::calendar::ClinicCalendar;
+use crate::course::book::Assume;
 use crate::course::{CoursePhase, CourseSnapshot, CourseSummary, IntervalReason};
 use crate::outcome::OutcomeError;
-use crate::planner::{self, Assume, Plan, PlanError, SessionKind};
+use crate::planner::{self, Plan, PlanError, SessionKind};
 use crate::price::{PriceError, PriceList};
 use crate::protocol::Protocol;
 use jiff::civil::Date;

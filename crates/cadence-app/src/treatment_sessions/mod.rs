@@ -18,7 +18,8 @@ pub use record::{
 };
 
 use crate::authz::{Permission, allows, require};
-use crate::courses::CourseRead;
+pub use crate::courses::BOOKING_HORIZON_DAYS;
+use crate::courses::{CourseRead, redact_clinical};
 use crate::safety::{Hold, holds_for};
 use crate::validate;
 use crate::{Actor, App, AppError};
@@ -33,9 +34,6 @@ use cadence_store::records::{
 use jiff::civil::Date;
 use rems::rems_summary;
 use serde::Serialize;
-
-/// How far ahead a session may be booked, in days (the plan's longest horizon, 52 weeks).
-pub const BOOKING_HORIZON_DAYS: i64 = 52 * 7;
 
 /// A treatment session as staff see it: the record, and what holds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,16 +53,6 @@ pub struct SessionView {
     /// The SPRAVATO REMS Patient Monitoring Form summary, for esketamine (clinical roles).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rems: Option<RemsSummary>,
-}
-
-/// Front desk sees a session's booking (date, status) only: no vitals, doses or notes.
-pub(crate) fn redact_clinical(s: &mut TreatmentSession) {
-    s.pre_checks = None;
-    s.administration = None;
-    s.discharge = None;
-    s.exceptional_end = None;
-    s.entries.clear();
-    s.monitoring.clear();
 }
 
 /// A session with its course, read once for a guard or a page.

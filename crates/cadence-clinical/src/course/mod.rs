@@ -12,11 +12,14 @@
 //! an assessment dated after today, and a session or decision before the course's start, are
 //! refused with the same error whichever command or page asks.
 
+pub(crate) mod book;
 mod replay;
+pub(crate) mod reviews;
 mod scores;
 
 pub use replay::IntervalReason;
-pub(crate) use replay::{Replay, Stage, Stop};
+pub(crate) use replay::Replay;
+pub use reviews::reassessment_points;
 pub use scores::{InstrumentScores, Scores};
 
 use crate::calendar::ClinicCalendar;
@@ -25,7 +28,7 @@ use crate::decision::Decision;
 use crate::history::{CourseHistory, FindingRecord, HistoryError, SessionStatus};
 use crate::instrument::ScoringConfig;
 use crate::outcome::OutcomeError;
-use crate::planner::{self, PlanError, SessionKind, SessionState};
+use crate::planner::types::{PlanError, SessionKind, SessionState};
 use crate::protocol::{Problem, Protocol};
 use crate::safety::{assessment_findings, pre_dose_finding};
 use jiff::civil::Date;
@@ -481,16 +484,23 @@ pub fn snapshot(inputs: &CourseInputs<'_>) -> Result<CourseSnapshot, SnapshotErr
     };
     // The next session is the planner's: booked sessions where they are, then the rhythm.
     let horizon = protocol.maintenance.max_interval_weeks.saturating_add(1);
-    let next = planner::book_from(
+    // The booking rule is the planner's own (`book.rs`), run on a copy of the replay.
+    let mut ahead = snap.replay.clone();
+    let earliest = today.max(start);
+    let until = book::add_days(earliest, 7 * i64::from(horizon))?;
+    book::book(
+        &mut ahead,
         protocol,
         calendar,
-        &snap,
-        horizon,
-        planner::Assume::default(),
-    )?
-    .sessions
-    .into_iter()
-    .find(|s| s.status != SessionState::Completed && s.date >= today);
+        &snap.booked,
+        earliest,
+        until,
+        book::Assume::default(),
+    )?;
+    let next = ahead
+        .sessions
+        .into_iter()
+        .find(|s| s.status != SessionState::Completed && s.date >= today);
     snap.next_due = next.as_ref().map(|s| s.date);
     snap.next_booked = next.is_some_and(|s| s.status == SessionState::Booked);
 

@@ -16,7 +16,7 @@
 
 use super::CoursePhase;
 use crate::decision::Decision;
-use crate::planner::{PlannedSession, SessionKind, SessionState};
+use crate::planner::types::{PlannedSession, SessionKind, SessionState};
 use crate::protocol::Protocol;
 use jiff::civil::Date;
 

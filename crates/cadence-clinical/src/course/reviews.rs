@@ -1,14 +1,15 @@
 //! Review points (early check, end-of-induction reviews, reassessments) and the warning when
 //! induction overruns its maximum weeks, both read off the sessions of a finished plan.
 
-use super::{MAX_HORIZON_WEEKS, PlanError, Review, ReviewKind, book};
+use super::book;
+use super::replay::{Replay, Stop};
 use crate::calendar::ClinicCalendar;
-use crate::course::{Replay, Stop};
+use crate::planner::types::{MAX_HORIZON_WEEKS, PlanError, Review, ReviewKind};
 use crate::protocol::Protocol;
 use jiff::civil::Date;
 
 /// Early check, end-of-induction reviews and reassessments.
-pub(super) fn reviews(
+pub(crate) fn reviews(
     p: &Protocol,
     calendar: &ClinicCalendar,
     course: &Replay,
@@ -83,7 +84,7 @@ pub fn reassessment_points(
 }
 
 /// Warns when the protocol's induction sessions end after its maximum weeks.
-pub(super) fn max_weeks_warning(p: &Protocol, course: &mut Replay) -> Result<(), PlanError> {
+pub(crate) fn max_weeks_warning(p: &Protocol, course: &mut Replay) -> Result<(), PlanError> {
     let induction = course.induction_dates();
     let n = p.induction.sessions;
     let (Some(first), Some(last)) = (

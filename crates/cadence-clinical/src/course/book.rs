@@ -8,17 +8,18 @@
 //! rhythm is an error, never a hang. Booked sessions take the kind the course is in when they
 //! come (the next induction session, the pending booster, the next maintenance session).
 
-use super::{Assume, PlanError, SessionKind, SessionState};
+use super::BookedSession;
+use super::replay::{Replay, Stage, Stop};
 use crate::calendar::ClinicCalendar;
-use crate::course::{BookedSession, Replay, Stage, Stop};
+use crate::planner::types::{PlanError, SessionKind, SessionState};
 use crate::protocol::Protocol;
 use jiff::civil::Date;
 
 /// How far ahead a free day is looked for, in days.
-pub(super) const SEARCH_DAYS: u32 = 366;
+pub(crate) const SEARCH_DAYS: u32 = 366;
 
 /// `date` plus `days` (may be negative).
-pub(super) fn add_days(date: Date, days: i64) -> Result<Date, PlanError> {
+pub(crate) fn add_days(date: Date, days: i64) -> Result<Date, PlanError> {
     jiff::Span::new()
         .try_days(days)
         .and_then(|span| date.checked_add(span))
@@ -71,9 +72,20 @@ fn induction_slot(
     })
 }
 
+/// What-ifs the forecast plans under (the plan itself assumes nothing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Assume {
+    /// The adaptive maintenance interval, in weeks, instead of the one in force.
+    pub interval_weeks: Option<u16>,
+    /// Every extension the protocol still allows is used.
+    pub all_extensions: bool,
+    /// The course stops after induction (no response at the end-of-induction review).
+    pub induction_only: bool,
+}
+
 /// Books the rest of the course into `course`, from `earliest` on, up to (not including)
 /// `horizon_end`.
-pub(super) fn book(
+pub(crate) fn book(
     course: &mut Replay,
     protocol: &Protocol,
     calendar: &ClinicCalendar,
