@@ -55,14 +55,22 @@ pub struct CourseView {
     pub protocol_title: String,
     /// Booked treatment sessions (`held` while something holds one booked today).
     pub sessions: Vec<TreatmentSession>,
-    /// Where the course stands: phase, induction, interval, next session (every role).
-    pub summary: CourseSummary,
-    /// The dated plan from today.
-    pub plan: Plan,
+    /// The next session's day (every role: front desk books it): the first booked one from
+    /// today, else the plan's.
+    pub next_due: Option<Date>,
+    /// Whether that next session is booked.
+    pub next_booked: bool,
+    /// Where the course stands: phase, induction, interval, next session (clinical roles:
+    /// front desk sees bookings, not plans, so a discontinuation is not revealed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<CourseSummary>,
+    /// The dated plan from today (clinical roles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
     /// The engine's suggestion (clinical roles only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<Review>,
-    /// Forecasts over 26 and 52 weeks.
+    /// Forecasts over 26 and 52 weeks (empty for front desk).
     pub forecasts: Vec<Forecast>,
     /// Recorded decisions (clinical roles only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -516,19 +524,23 @@ impl App {
         } else {
             None
         };
-        let forecasts = HORIZONS_WEEKS
-            .iter()
-            .map(|&weeks| {
-                forecast(
-                    &read.protocol,
-                    &read.calendar,
-                    &read.snapshot,
-                    weeks,
-                    prices,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let forecasts = if clinical {
+            HORIZONS_WEEKS
+                .iter()
+                .map(|&weeks| {
+                    forecast(
+                        &read.protocol,
+                        &read.calendar,
+                        &read.snapshot,
+                        weeks,
+                        prices,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| AppError::Internal(e.to_string()))?
+        } else {
+            Vec::new()
+        };
         let CourseRead {
             bundle,
             protocol,
@@ -549,8 +561,10 @@ impl App {
             protocol_title: protocol.title.clone(),
             course: bundle.course,
             sessions,
-            summary: snapshot.summary(),
-            plan: planned,
+            next_due: snapshot.next_due,
+            next_booked: snapshot.next_booked,
+            summary: clinical.then(|| snapshot.summary()),
+            plan: clinical.then_some(planned),
             suggestion,
             forecasts,
             decisions: clinical.then_some(bundle.decisions),

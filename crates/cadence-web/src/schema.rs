@@ -347,9 +347,16 @@ pub struct CourseView {
     pub course: Course,
     pub protocol_title: String,
     pub sessions: Vec<TreatmentSession>,
-    pub summary: CourseSummary,
-    /// The dated plan from today (`docs/protocols.md`).
-    pub plan: Plan,
+    /// The next session's day: the first booked one from today, else the plan's.
+    pub next_due: Option<Date>,
+    /// Whether that session is booked.
+    pub next_booked: bool,
+    /// Clinical roles only (front desk sees bookings, not plans).
+    #[schema(required = false)]
+    pub summary: Option<CourseSummary>,
+    /// The dated plan from today (`docs/protocols.md`); clinical roles only.
+    #[schema(required = false)]
+    pub plan: Option<Plan>,
     /// The engine's suggestion (clinical roles only).
     pub suggestion: Option<CourseReview>,
     /// Low / expected / high sessions and cost over 26 and 52 weeks.

@@ -90,10 +90,18 @@ async fn every_demo_course_agrees_with_itself_and_with_its_chart(backend: Backen
                 p["mrn"]
             );
         }
-        // Front desk gets the same summary, without the clinical parts.
+        // Front desk sees bookings and the next date to book, not the plan (issue 15 §10: a
+        // plan dropping to nothing would reveal a discontinuation).
         let theirs = t.request(Method::GET, &path, Some(&desk), None).await;
-        assert_eq!(&theirs.json["summary"], summary);
-        assert!(theirs.json.get("suggestion").is_none());
+        assert_eq!(theirs.json["next_due"], summary["next_due"]);
+        assert_eq!(v["next_due"], summary["next_due"]);
+        for hidden in ["summary", "plan", "suggestion", "decisions", "trajectory"] {
+            assert!(
+                theirs.json.get(hidden).is_none(),
+                "front desk sees no {hidden}"
+            );
+        }
+        assert_eq!(theirs.json["forecasts"], json!([]));
         // The chart shows the API's phase and next session.
         let chart =
             crate::pages_admin::get(&t, &format!("/patients/{id}"), Some(&page.cookie)).await;

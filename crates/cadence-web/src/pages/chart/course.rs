@@ -93,8 +93,8 @@ pub(crate) struct CourseBlock {
     pub protocol_title: String,
     pub protocol_id: String,
     pub start_date: Date,
-    /// The phase, from the course snapshot.
-    pub phase: &'static str,
+    /// The phase, from the course snapshot (clinical roles: front desk sees bookings only).
+    pub phase: Option<&'static str>,
     pub active: bool,
     pub sessions: Vec<SessionRow>,
     pub plan: Vec<PlanRow>,
@@ -117,7 +117,7 @@ fn range(r: cadence_clinical::forecast::Range) -> String {
 
 /// Builds the course block from the service's view.
 pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
-    let phase = view.summary.phase;
+    let phase = view.summary.map(|x| x.phase);
     let sessions: Vec<SessionRow> = view
         .sessions
         .iter()
@@ -128,8 +128,8 @@ pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
             held: s.status == SessionStatus::Held,
         })
         .collect();
-    let next_session = view.summary.next_due.map(|d| {
-        if view.summary.next_booked {
+    let next_session = view.next_due.map(|d| {
+        if view.next_booked {
             format!("{d} (booked)")
         } else {
             format!("{d} (planned, not yet booked)")
@@ -205,13 +205,13 @@ pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
         protocol_title: view.protocol_title.clone(),
         protocol_id: view.course.protocol_id.clone(),
         start_date: view.course.start_date,
-        phase: phase.label(),
-        active: phase != CoursePhase::Discontinued,
+        phase: phase.map(CoursePhase::label),
+        active: phase != Some(CoursePhase::Discontinued),
         sessions,
         plan: view
             .plan
-            .sessions
             .iter()
+            .flat_map(|p| &p.sessions)
             .map(|s| PlanRow {
                 number: s.number,
                 date: s.date,
@@ -221,11 +221,15 @@ pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
             .collect(),
         reviews: view
             .plan
-            .reviews
             .iter()
+            .flat_map(|p| &p.reviews)
             .map(|r| (r.date, review_label(r.kind)))
             .collect(),
-        warnings: view.plan.warnings.clone(),
+        warnings: view
+            .plan
+            .as_ref()
+            .map(|p| p.warnings.clone())
+            .unwrap_or_default(),
         suggestion,
         forecasts,
         decisions,

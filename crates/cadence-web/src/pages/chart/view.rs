@@ -90,9 +90,9 @@ pub(crate) fn chart_of(
         .checked_add(jiff::Span::new().days(CHART_LOOKAHEAD_DAYS))
         .unwrap_or(today);
     let sessions = view
-        .map(|v| {
-            v.plan
-                .sessions
+        .and_then(|v| v.plan.as_ref())
+        .map(|plan| {
+            plan.sessions
                 .iter()
                 .filter(|s| s.date <= horizon)
                 .map(|s| SessionMark {

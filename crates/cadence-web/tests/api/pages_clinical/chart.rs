@@ -84,8 +84,12 @@ async fn front_desk_sees_no_scores(backend: Backend) {
     r.expect(200);
     let html = &r.text;
     assert!(html.contains("Ada Lovelace") && html.contains("Booked sessions"));
-    assert!(html.contains("href=\"/sessions/") && html.contains("<h3>Plan</h3>"));
+    assert!(html.contains("href=\"/sessions/") && html.contains("Next session"));
+    // Front desk sees bookings and the next date, not the plan or the phase (issue 15 §10).
     for hidden in [
+        "<h3>Plan</h3>",
+        "<dt>Phase</dt>",
+        "How many treatments",
         "score-point",
         "Latest scores",
         "16 / 27",
