@@ -125,6 +125,15 @@ pub struct Authenticated {
     pub must_change_password: bool,
 }
 
+/// Who made a request: the user, or a page polling on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// The user acted (a page, a form, an API call, typing that the page reports).
+    User,
+    /// A page refreshing itself (the nurse's timers): no sign of the user.
+    Background,
+}
+
 impl App {
     /// Takes a place in the throttle for a password attempt on `email` from `address`
     /// ([`crate::throttle`]), or answers `Throttled`.
@@ -268,12 +277,26 @@ impl App {
         }
     }
 
-    /// Validates a session token on a request: unknown, idle-expired or absolutely expired
-    /// sessions are refused (and expired ones deleted); a live one is touched.
+    /// Validates a session token on a request made by the user: unknown, idle-expired or
+    /// absolutely expired sessions are refused (and expired ones deleted); a live one is
+    /// touched, so the idle timeout starts again.
     pub async fn authenticate(
         &self,
         token: &str,
         request_id: &str,
+    ) -> Result<Authenticated, AppError> {
+        self.authenticate_for(token, request_id, Activity::User)
+            .await
+    }
+
+    /// [`App::authenticate`] for a request of the given kind: a page's own polling
+    /// ([`Activity::Background`]) is checked like any request but does not touch the session,
+    /// so a workstation left with a page open still logs out when idle (issue 16 §3).
+    pub async fn authenticate_for(
+        &self,
+        token: &str,
+        request_id: &str,
+        activity: Activity,
     ) -> Result<Authenticated, AppError> {
         let now = self.now();
         let hash = token_hash(token);
@@ -303,7 +326,9 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
-        self.store.touch_auth_session(&hash, now).await?;
+        if activity == Activity::User {
+            self.store.touch_auth_session(&hash, now).await?;
+        }
         Ok(Authenticated {
             actor: Actor {
                 user_id: user.id,

@@ -172,6 +172,21 @@ pub struct Auth {
     /// `METHOD /route/{template}`, for denied-access audit rows.
     pub route: String,
     method: Method,
+    /// For a cookie session, its CSRF token (a page's script refreshes its forms with it).
+    pub csrf_token: Option<String>,
+}
+
+/// The header a page sends on its own polling requests: they do not count as the user's
+/// activity, so an idle workstation still logs out (issue 16 §3).
+pub const BACKGROUND_HEADER: &str = "x-cadence-background";
+
+/// Whether a request is a page's own polling.
+pub fn activity_of(headers: &HeaderMap) -> cadence_app::auth::Activity {
+    if headers.contains_key(BACKGROUND_HEADER) {
+        cadence_app::auth::Activity::Background
+    } else {
+        cadence_app::auth::Activity::User
+    }
 }
 
 /// Like [`Auth`] but lets a user with a one-time password through: only for changing the
@@ -229,7 +244,10 @@ impl FromRequestParts<AppState> for PendingAuth {
         if !plausible_token(&token) {
             return Err(WebError::unauthenticated());
         }
-        let authenticated = state.app.authenticate(&token, &request_id.0).await?;
+        let authenticated = state
+            .app
+            .authenticate_for(&token, &request_id.0, activity_of(&parts.headers))
+            .await?;
         let expected = match carrier {
             Carrier::Bearer => AuthSessionKind::Api,
             Carrier::Cookie => AuthSessionKind::Browser,
@@ -246,6 +264,7 @@ impl FromRequestParts<AppState> for PendingAuth {
             carrier,
             route: format!("{} {route}", parts.method),
             method: parts.method.clone(),
+            csrf_token: (carrier == Carrier::Cookie).then(|| cadence_app::auth::csrf_for(&token)),
         };
         if carrier == Carrier::Cookie && is_state_changing(&parts.method) {
             if let Err(e) = verify_csrf(

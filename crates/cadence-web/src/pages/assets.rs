@@ -1,4 +1,4 @@
-//! The stylesheet and htmx, compiled into the binary (no CDN).
+//! The stylesheet, htmx and the idle-warning script, compiled into the binary (no CDN).
 
 use crate::AppState;
 use axum::Router;
@@ -9,6 +9,8 @@ use axum::routing::get;
 /// htmx 2.0.11 (0BSD licence), vendored from the npm package `htmx.org`.
 const HTMX: &str = include_str!("../../static/htmx.min.js");
 const CSS: &str = include_str!("../../static/cadence.css");
+/// The idle warning and activity report (Cadence's own, no dependency).
+const IDLE: &str = include_str!("../../static/idle.js");
 const ICON: &str = include_str!("../../static/favicon.svg");
 
 pub(super) fn routes() -> Router<AppState> {
@@ -17,6 +19,12 @@ pub(super) fn routes() -> Router<AppState> {
             "/static/htmx.min.js",
             get(|| async {
                 ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], HTMX).into_response()
+            }),
+        )
+        .route(
+            "/static/idle.js",
+            get(|| async {
+                ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], IDLE).into_response()
             }),
         )
         .route(

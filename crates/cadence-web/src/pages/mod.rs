@@ -61,6 +61,8 @@ pub struct Chrome {
     pub sees_patients: bool,
     /// Whether the menu shows settings.
     pub is_admin: bool,
+    /// The idle timeout, for the page's warning (0 when not logged in).
+    pub idle_timeout_secs: i64,
 }
 
 /// A logged-in browser user on a page.
@@ -205,7 +207,12 @@ impl FromRequestParts<AppState> for PageAuth {
             return Err(PageRejection::Login(next));
         };
         let token = token.to_owned();
-        let authenticated = match state.app.authenticate(&token, &request_id.0).await {
+        let activity = crate::auth::activity_of(&parts.headers);
+        let authenticated = match state
+            .app
+            .authenticate_for(&token, &request_id.0, activity)
+            .await
+        {
             Ok(a) if a.session.kind == AuthSessionKind::Browser => a,
             Ok(_) | Err(AppError::Unauthenticated) => return Err(PageRejection::Login(next)),
             Err(e) => {
@@ -228,6 +235,7 @@ impl FromRequestParts<AppState> for PageAuth {
             csrf_token: csrf_for(&token),
             sees_patients: allows(role, Permission::ReadPatients),
             is_admin: role == Role::Admin,
+            idle_timeout_secs: state.app.config().idle_timeout.as_secs(),
         };
         let must_change = authenticated.must_change_password;
         let auth = PageAuth {
@@ -247,7 +255,8 @@ pub struct PageError {
     status: StatusCode,
     code: &'static str,
     message: Box<str>,
-    chrome: Chrome,
+    /// Boxed, as errors travel by value.
+    chrome: Box<Chrome>,
     /// Who sent a form that failed its CSRF check (to be audited); boxed, as errors travel
     /// by value.
     csrf_refused: Option<Box<Actor>>,
@@ -275,7 +284,7 @@ impl PageError {
             status: err.status(),
             code: err.code(),
             message: err.message().into(),
-            chrome,
+            chrome: Box::new(chrome),
             csrf_refused: None,
         }
     }
@@ -286,7 +295,7 @@ impl PageError {
             status: StatusCode::NOT_FOUND,
             code: "not_found",
             message: "There is no such page, or it belongs to another clinic.".into(),
-            chrome,
+            chrome: Box::new(chrome),
             csrf_refused: None,
         }
     }

@@ -51,6 +51,49 @@ pub struct BrowserLogin {
     pub must_change_password: bool,
 }
 
+/// The session as it stands, for a page's idle warning.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionStatus {
+    /// The session ends this many seconds after the user's last request (this one counts).
+    pub idle_timeout_secs: i64,
+    /// When it ends if nothing more happens (RFC 3339).
+    #[schema(value_type = String)]
+    pub idle_ends_at: jiff::Timestamp,
+    /// When it ends whatever happens (RFC 3339).
+    #[schema(value_type = String)]
+    pub absolute_ends_at: jiff::Timestamp,
+    /// For a cookie session, its CSRF token: a page refreshes its forms with it after a new
+    /// login in another tab, so what was typed can still be sent.
+    pub csrf_token: Option<String>,
+}
+
+/// The current session: when it ends. A call is the user's activity (the page reports typing
+/// this way), so it also keeps the session alive up to its absolute lifetime.
+#[utoipa::path(
+    get, path = "/api/v1/auth/session", tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The session", body = SessionStatus),
+        (status = 401, description = "No session, or it ended", body = crate::schema::ErrorBody),
+    )
+)]
+pub(crate) async fn session_status(
+    State(state): State<AppState>,
+    auth: PendingAuth,
+) -> Result<Json<SessionStatus>, WebError> {
+    let auth = auth.0;
+    let config = state.app.config();
+    let now = state.app.now();
+    let session = &auth.authenticated.session;
+    let later = |at: jiff::Timestamp, by: jiff::SignedDuration| at.saturating_add(by).unwrap_or(at);
+    Ok(Json(SessionStatus {
+        idle_timeout_secs: config.idle_timeout.as_secs(),
+        idle_ends_at: later(now, config.idle_timeout),
+        absolute_ends_at: later(session.created_at, config.absolute_timeout),
+        csrf_token: auth.csrf_token.clone(),
+    }))
+}
+
 /// The current and the new password.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

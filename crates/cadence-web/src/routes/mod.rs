@@ -24,7 +24,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(meta::healthz))
         .routes(routes!(auth::login))
-        .routes(routes!(auth::browser_session))
+        .routes(routes!(auth::browser_session, auth::session_status))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::change_password))
         .routes(routes!(patients::list_patients, patients::create_patient))

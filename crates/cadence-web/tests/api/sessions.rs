@@ -56,6 +56,69 @@ async fn idle_sessions_expire_after_15_minutes(backend: Backend) {
         .expect(401);
 }
 
+/// A page's own polling (the nurse's timer panel) does not keep an idle workstation logged in;
+/// the page's activity report (`GET /api/v1/auth/session`) does, and gives the session's CSRF
+/// token so a form typed before a re-login can still be sent (issue 16 §3).
+async fn polling_does_not_keep_an_idle_session_alive(backend: Backend) {
+    let t = TestApp::on(backend).await;
+    let clinic = t.clinic("North Clinic").await;
+    let nurse = t.user(clinic.id, Role::Nurse).await;
+    let s = t.browser_login(&nurse.user.email, PASSWORD).await;
+    let t = &t;
+    let poll = || {
+        let mut r = cadence_testkit::build(
+            Method::GET,
+            "/today",
+            Credential::Cookie {
+                cookie: &s.cookie,
+                csrf: None,
+            },
+            None,
+        );
+        r.headers_mut()
+            .insert("x-cadence-background", "1".parse().unwrap());
+        t.send(r)
+    };
+    // Polled every 30 seconds for 16 minutes: still valid until the 15 minutes run out...
+    for _ in 0..29 {
+        t.advance(secs(30));
+        poll().await.expect(200);
+    }
+    t.advance(secs(60 + 30));
+    let r = poll().await;
+    assert_eq!(
+        r.status.as_u16(),
+        303,
+        "logged out: polling is not activity"
+    );
+    assert!(r.header("location").starts_with("/login"));
+
+    // The activity report counts: 14 minutes, a report, 14 minutes more, still in.
+    let s = t.browser_login(&nurse.user.email, PASSWORD).await;
+    let cookie = Credential::Cookie {
+        cookie: &s.cookie,
+        csrf: None,
+    };
+    t.advance(secs(14 * 60));
+    let status = t
+        .request_as(Method::GET, "/api/v1/auth/session", cookie, None)
+        .await;
+    status.expect(200);
+    assert_eq!(status.json["csrf_token"], s.csrf.as_str());
+    assert_eq!(status.json["idle_timeout_secs"], 900);
+    crate::support::schema::assert_documented("GET", "/api/v1/auth/session", 200, &status.json);
+    t.advance(secs(14 * 60));
+    t.request_as(Method::GET, "/api/v1/auth/session", cookie, None)
+        .await
+        .expect(200);
+    // An API token has no CSRF token to give.
+    let token = t.api_login(&nurse.user.email, PASSWORD).await;
+    let r = t
+        .request(Method::GET, "/api/v1/auth/session", Some(&token), None)
+        .await;
+    assert!(r.json["csrf_token"].is_null(), "{}", r.json);
+}
+
 async fn sessions_end_after_12_hours_whatever_the_activity(backend: Backend) {
     let t = TestApp::on(backend).await;
     let clinic = t.clinic("North Clinic").await;
@@ -378,6 +441,7 @@ async fn over_tls_the_cookie_is_secure_and_host_prefixed(backend: Backend) {
 
 on_every_backend!(
     idle_sessions_expire_after_15_minutes,
+    polling_does_not_keep_an_idle_session_alive,
     sessions_end_after_12_hours_whatever_the_activity,
     logout_ends_the_session_on_the_server,
     unknown_users_and_wrong_passwords_get_the_same_answer,

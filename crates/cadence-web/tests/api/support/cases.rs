@@ -50,6 +50,7 @@ pub const CASES: &[Case] = &[
     case(Method::GET, "/api/v1/openapi.json", 200, Need::Nothing),
     case(Method::POST, "/api/v1/auth/login", 200, Need::Nothing),
     case(Method::POST, "/api/v1/auth/session", 200, Need::Nothing),
+    case(Method::GET, "/api/v1/auth/session", 200, Need::Nothing),
     case(Method::POST, "/api/v1/auth/logout", 204, Need::FreshUser),
     case(Method::POST, "/api/v1/auth/password", 204, Need::FreshUser),
     case(Method::GET, "/api/v1/patients", 200, Need::Patient),

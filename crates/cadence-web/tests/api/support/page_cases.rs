@@ -56,6 +56,7 @@ pub const PAGE_CASES: &[PageCase] = &[
     page(GET, "/favicon.ico", 200, Need::Nothing),
     page(GET, "/static/cadence.css", 200, Need::Nothing),
     page(GET, "/static/htmx.min.js", 200, Need::Nothing),
+    page(GET, "/static/idle.js", 200, Need::Nothing),
     page(GET, "/today", 200, Need::Nothing),
     page(GET, "/patients", 200, Need::Patient),
     page(POST, "/patients", 303, Need::Nothing),
