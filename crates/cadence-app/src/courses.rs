@@ -495,6 +495,14 @@ impl App {
             .await?)
     }
 
+    /// The protocol frozen with a course, with its sources: what a suggestion's rules refer to
+    /// (clinical roles). Reads no patient data.
+    pub async fn course_protocol(&self, actor: &Actor, id: CourseId) -> Result<Protocol, AppError> {
+        require(actor.role, Permission::ReadClinical)?;
+        let text = self.store.course_protocol_text(actor.clinic_id, id).await?;
+        Protocol::from_toml(&text).map_err(|e| AppError::Internal(format!("frozen protocol: {e}")))
+    }
+
     /// A course with its plan, suggestion and forecasts, as of today in the clinic: all from
     /// one snapshot, so they agree.
     pub async fn get_course(&self, actor: &Actor, id: CourseId) -> Result<CourseView, AppError> {

@@ -4,25 +4,43 @@
 use crate::AppError;
 use jiff::civil::Date;
 
+/// A field's name in the clinic's words, for messages people read (issue 16 §6): the API's
+/// field ids (`birth_date`, `weight_kg`) are for programs, which branch on the error code.
+pub fn words(field: &str) -> String {
+    match field {
+        "mrn" => "MRN".to_owned(),
+        "weight_kg" => "weight (kg)".to_owned(),
+        "spo2" => "SpO2".to_owned(),
+        "moaas" => "MOAA/S".to_owned(),
+        "cadss" => "CADSS".to_owned(),
+        "bp_systolic" => "systolic blood pressure".to_owned(),
+        "bp_diastolic" => "diastolic blood pressure".to_owned(),
+        "dose_given_mg" => "dose given (mg)".to_owned(),
+        "dose_ordered_mg" => "dose ordered (mg)".to_owned(),
+        "taken_at" => "time taken".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// A required short text: trimmed, 1..=max characters, no control characters.
 pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(AppError::invalid(
             "missing_field",
-            format!("{field} is required"),
+            format!("{} is required", words(field)),
         ));
     }
     if v.chars().count() > max {
         return Err(AppError::invalid(
             "field_too_long",
-            format!("{field} is longer than {max} characters"),
+            format!("{} is longer than {max} characters", words(field)),
         ));
     }
     if v.chars().any(char::is_control) {
         return Err(AppError::invalid(
             "invalid_characters",
-            format!("{field} contains control characters"),
+            format!("{} contains control characters", words(field)),
         ));
     }
     Ok(v.to_owned())
@@ -41,7 +59,7 @@ pub fn note(
     if v.chars().count() > max {
         return Err(AppError::invalid(
             "field_too_long",
-            format!("{field} is longer than {max} characters"),
+            format!("{} is longer than {max} characters", words(field)),
         ));
     }
     if v.chars()
@@ -49,7 +67,7 @@ pub fn note(
     {
         return Err(AppError::invalid(
             "invalid_characters",
-            format!("{field} contains control characters"),
+            format!("{} contains control characters", words(field)),
         ));
     }
     Ok(Some(v.to_owned()))
@@ -65,7 +83,7 @@ pub fn within<T: PartialOrd + std::fmt::Display + Copy>(
     if value < min || value > max {
         return Err(AppError::invalid(
             "out_of_range",
-            format!("{field} {value} is outside {min}-{max}"),
+            format!("{} {value} is outside {min}-{max}", words(field)),
         ));
     }
     Ok(value)
@@ -76,7 +94,7 @@ pub fn decimal(field: &'static str, value: f64, min: f64, max: f64) -> Result<f6
     if !value.is_finite() {
         return Err(AppError::invalid(
             "out_of_range",
-            format!("{field} must be a number"),
+            format!("{} must be a number", words(field)),
         ));
     }
     within(field, value, min, max)
@@ -100,7 +118,7 @@ pub fn not_future(field: &'static str, date: Date, today: Date) -> Result<Date, 
     if date > today {
         return Err(AppError::invalid(
             "date_in_future",
-            format!("{field} {date} is after today ({today})"),
+            format!("{} {date} is after today ({today})", words(field)),
         ));
     }
     Ok(date)

@@ -206,7 +206,7 @@ fn induction_step(
                 "induction.early_check_after",
                 format!(
                     "Early check after session {after}: {} is {} ({}).",
-                    o.instrument,
+                    o.instrument.name(),
                     percent_text(o),
                     o.status.as_str().replace('_', " ")
                 ),
@@ -227,12 +227,12 @@ fn induction_step(
                 "end_of_induction.instrument",
                 format!(
                     "Induction is complete; record {what} on {} to review the response.",
-                    eoi.instrument
+                    eoi.instrument.name()
                 ),
             )],
         );
     };
-    let summary = format!("{} is {}", o.instrument, percent_text(o));
+    let summary = format!("{} is {}", o.instrument.name(), percent_text(o));
     if o.response || o.remission == Some(true) {
         let code = if o.remission == Some(true) {
             "end_of_induction_remission"
@@ -337,7 +337,7 @@ fn maintenance_step(
                 format!(
                     "No {} baseline was taken before the first dose: maintenance check-ins \
                      cannot be judged against it.",
-                    protocol.end_of_induction.instrument
+                    protocol.end_of_induction.instrument.name()
                 ),
             )],
         ));
@@ -347,12 +347,12 @@ fn maintenance_step(
             Some(given) if given > started => format!(
                 "A booster was given on {given}; the next {} check-in after it decides what \
                  comes next.",
-                protocol.end_of_induction.instrument
+                protocol.end_of_induction.instrument.name()
             ),
             _ => format!(
                 "Maintenance every {interval} week(s); no {} check-in since it started on \
                  {started}.",
-                protocol.end_of_induction.instrument
+                protocol.end_of_induction.instrument.name()
             ),
         };
         return Ok((
@@ -397,7 +397,7 @@ fn maintenance_step(
                         "On {} {} has not come back to a response since the booster of {}: \
                          one booster per episode; the clinician reviews the course.",
                         latest.date,
-                        latest.score.instrument,
+                        latest.score.instrument.name(),
                         snap.booster
                             .last_given
                             .map_or_else(String::new, |d| d.to_string())
@@ -416,7 +416,8 @@ fn maintenance_step(
             "maintenance.booster_when",
             format!(
                 "On {} {} is {vs} from baseline: response is lost.",
-                latest.date, latest.score.instrument
+                latest.date,
+                latest.score.instrument.name()
             ),
         );
         if weekly {
@@ -431,7 +432,8 @@ fn maintenance_step(
     if returning {
         let message = format!(
             "On {} {} rose reliably above the post-induction score.",
-            latest.date, latest.score.instrument
+            latest.date,
+            latest.score.instrument.name()
         );
         if interval > m.min_interval_weeks {
             return Ok((
@@ -469,7 +471,7 @@ fn maintenance_step(
                 format!(
                     "Maintenance continues every {interval} week(s); {} has not reached a \
                      response, so the interval is not lengthened and no booster is suggested.",
-                    scores.instrument
+                    scores.instrument.name()
                 ),
             )],
         ));

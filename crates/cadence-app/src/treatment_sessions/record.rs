@@ -206,14 +206,15 @@ impl App {
         if at > self.now() {
             return Err(AppError::invalid(
                 "out_of_range",
-                format!("{field} {at} is in the future"),
+                format!("{} {at} is in the future", validate::words(field)),
             ));
         }
         if self.clinic_date(actor, at).await? != ctx.session.scheduled_on {
             return Err(AppError::invalid(
                 "out_of_range",
                 format!(
-                    "{field} is not on the session's day ({}): record times of the session",
+                    "{} is not on the session's day ({}): record times of the session",
+                    validate::words(field),
                     ctx.session.scheduled_on
                 ),
             ));

@@ -37,6 +37,19 @@ string_enum!(
     }
 );
 
+impl Role {
+    /// In the clinic's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Clinician => "Clinician",
+            Role::Nurse => "Nurse",
+            Role::FrontDesk => "Front desk",
+            Role::Researcher => "Researcher",
+        }
+    }
+}
+
 string_enum!(
     /// How a login session is carried.
     AuthSessionKind {

@@ -53,8 +53,8 @@ pub(crate) fn routes() -> Router<AppState> {
 pub struct Chrome {
     /// The user's email (`None` on the login page).
     pub user: Option<String>,
-    /// The user's role id.
-    pub role: &'static str,
+    /// The user's role in words.
+    pub role_label: &'static str,
     /// The session's CSRF token for forms.
     pub csrf_token: String,
     /// Whether the menu shows patient pages.
@@ -231,7 +231,7 @@ impl FromRequestParts<AppState> for PageAuth {
         let role = authenticated.actor.role;
         let chrome = Chrome {
             user: Some(user.email),
-            role: role.as_str(),
+            role_label: role.label(),
             csrf_token: csrf_for(&token),
             sees_patients: allows(role, Permission::ReadPatients),
             is_admin: role == Role::Admin,

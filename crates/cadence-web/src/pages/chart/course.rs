@@ -41,7 +41,6 @@ pub(crate) struct ReasonRow {
 /// The engine's suggestion.
 #[derive(Debug, Clone)]
 pub(crate) struct SuggestionView {
-    pub id: &'static str,
     pub label: &'static str,
     pub hold: bool,
     pub reasons: Vec<ReasonRow>,
@@ -136,7 +135,6 @@ pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
         }
     });
     let suggestion = view.suggestion.as_ref().map(|r| SuggestionView {
-        id: r.suggestion.as_str(),
         label: suggestion_label(r.suggestion),
         hold: r.suggestion == Suggestion::HoldForReview,
         reasons: r

@@ -41,6 +41,37 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/patients/{id}", get(chart))
         .route("/patients/{id}/courses/{course_id}/decisions", post(decide))
+        .route("/courses/{id}/protocol", get(course_protocol))
+}
+
+#[derive(Template)]
+#[template(path = "course_protocol.html")]
+struct CourseProtocolPage {
+    chrome: Chrome,
+    id: String,
+    version: u32,
+    title: String,
+    resolved: String,
+}
+
+/// The protocol frozen with a course, every value with its source: where a suggestion's
+/// "source" disclosure leads (issue 16 §6).
+async fn course_protocol(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let course = CourseId(path_id(&id, &auth.chrome)?);
+    match state.app.course_protocol(auth.actor(), course).await {
+        Ok(p) => Ok(render(&CourseProtocolPage {
+            chrome: auth.chrome.clone(),
+            id: p.id.clone(),
+            version: p.version,
+            title: p.title.clone(),
+            resolved: super::settings::wrap(&p.describe(), super::settings::PRE_COLUMNS),
+        })),
+        Err(e) => Err(fail(&state, &auth, "GET /courses/{id}/protocol", e).await),
+    }
 }
 
 /// A record id from the path; anything else is the page-level 404.

@@ -45,7 +45,7 @@ struct Outcome {
     decision: &'static str,
     /// `ok`, `warn` or `alert`: the box's class (the words say the same).
     class: &'static str,
-    reasons: Vec<(String, &'static str, &'static str)>,
+    reasons: Vec<(String, &'static str, &'static str, String)>,
     maudsley: Option<String>,
     at: String,
 }
@@ -100,10 +100,12 @@ fn outcome_of(s: &cadence_app::records::Screening) -> Outcome {
                 r.reasons
                     .iter()
                     .map(|x| {
+                        let (message, keys) = super::support::without_citations(&x.message);
                         (
-                            x.message.clone(),
+                            message,
                             reason_class_label(x.class),
                             x.code.as_str(),
+                            keys.join(", "),
                         )
                     })
                     .collect()

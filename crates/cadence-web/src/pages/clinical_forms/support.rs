@@ -188,3 +188,64 @@ mod tests {
         assert!(parse_clock("25:00", date(2026, 3, 2), &tz).is_err());
     }
 }
+
+/// A message as clinicians read it, and the citation keys it carried (`[PI-2019-P2]`), which
+/// the page shows behind a "source" disclosure (issue 16 §6).
+pub(crate) fn without_citations(message: &str) -> (String, Vec<String>) {
+    let mut text = String::with_capacity(message.len());
+    let mut keys = Vec::new();
+    let mut rest = message;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+            break;
+        };
+        let key = &rest[open + 1..close];
+        let is_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        if is_key {
+            // The key goes, with the space before it.
+            text.push_str(rest[..open].trim_end_matches(' '));
+            keys.push(key.to_owned());
+        } else {
+            text.push_str(&rest[..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    // Commas left between removed keys ("esketamine, ." or "esketamine,.") go too.
+    let mut tidy = text;
+    for (from, to) in [
+        (", ,", ","),
+        (",,", ","),
+        (", .", "."),
+        (",.", "."),
+        (", ;", ";"),
+    ] {
+        while tidy.contains(from) {
+            tidy = tidy.replace(from, to);
+        }
+    }
+    (tidy.trim_end_matches([',', ' ']).to_owned(), keys)
+}
+
+#[cfg(test)]
+mod citation_tests {
+    use super::without_citations;
+
+    #[test]
+    fn citation_keys_go_behind_the_source() {
+        let (t, k) = without_citations(
+            "Aneurysm is a label contraindication to esketamine [PI-2019-P2], [USMED-ISI].",
+        );
+        assert_eq!(t, "Aneurysm is a label contraindication to esketamine.");
+        assert_eq!(k, ["PI-2019-P2", "USMED-ISI"]);
+        let (t, k) = without_citations("Caution [JNJ-BP] — clinician review.");
+        assert_eq!(t, "Caution — clinician review.");
+        assert_eq!(k, ["JNJ-BP"]);
+        let (t, k) = without_citations("A note [with words] stays.");
+        assert_eq!(t, "A note [with words] stays.");
+        assert!(k.is_empty());
+    }
+}

@@ -46,15 +46,8 @@ const WEEKDAYS: [(&str, &str, Weekday); 7] = [
     ("sun", "Sunday", Weekday::Sunday),
 ];
 
-/// A role in words.
 fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "Admin",
-        Role::Clinician => "Clinician",
-        Role::Nurse => "Nurse",
-        Role::FrontDesk => "Front desk",
-        Role::Researcher => "Researcher",
-    }
+    role.label()
 }
 
 /// An option of a select.
@@ -260,11 +253,11 @@ async fn settings(
 
 /// Columns of the resolved protocol's `<pre>`: it must fit a 768-px tablet without scrolling
 /// sideways (the stylesheet, and so the CSP, leave `<pre>` unwrapped).
-const PRE_COLUMNS: usize = 72;
+pub(crate) const PRE_COLUMNS: usize = 72;
 
 /// Wraps each line longer than `width` at spaces; continuation lines keep the line's indent
 /// plus two spaces. A word longer than the width stays whole.
-fn wrap(text: &str, width: usize) -> String {
+pub(crate) fn wrap(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / width.max(1));
     for line in text.lines() {
         let indent = line.len() - line.trim_start().len();

@@ -15,6 +15,8 @@ pub enum Need {
     ScreenedPatient,
     /// A patient with a course: `{id}` is the patient, `{course_id}` the course.
     Course,
+    /// A course: `{id}` is the course.
+    CourseOnly,
     Session,
     PreChecked,
     Administered,
@@ -76,6 +78,7 @@ pub const PAGE_CASES: &[PageCase] = &[
         303,
         Need::Course,
     ),
+    page(GET, "/courses/{id}/protocol", 200, Need::CourseOnly),
     page(GET, "/sessions/{id}", 200, Need::Session),
     page(GET, "/sessions/{id}/timers", 200, Need::Session),
     page(POST, "/sessions/{id}/pre-checks", 303, Need::Session),
@@ -131,6 +134,7 @@ pub async fn prepare_page(w: &World, case: &PageCase, role: Option<Role>) -> Pre
             course = Some(w.course_for(p).await);
             Some(p)
         }
+        Need::CourseOnly => Some(w.course().await),
         Need::Session => Some(w.session().await),
         Need::PreChecked => Some(w.pre_checked_session().await),
         Need::Administered => Some(w.administered_session().await),
