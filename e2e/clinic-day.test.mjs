@@ -271,6 +271,33 @@ test('06 the nurse finds today\'s session held, takes the suicide screen, and re
   });
 });
 
+test('06b the clinician signs the completed record; an addendum follows it, in order', async () => {
+  const sessionPath = need('sessionPath', '06 the nurse records today\'s session');
+  await withPage(browser, '06b-sign-addendum', async (page) => {
+    await login(page, CLINICIAN);
+    await page.goto(sessionPath);
+    await assertNoErrorPage(page, 'completed session');
+    // Each entry shows who recorded it and when.
+    const record = page.locator('ol.record');
+    assert.match(await record.innerText(), /Administration, .* by nurse@demo\.test/);
+    await clickAndLoad(page, page.getByRole('button', { name: 'Sign and lock the record' }));
+    await assertNoErrorPage(page, 'after signing');
+    await page.locator('dl.facts dt:text-is("Signed") + dd').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign and lock the record' }).count(), 0, 'signed once');
+    // Locked: corrections are addenda, with their reason, after the signature.
+    await page.getByText('Add an addendum').click();
+    await page.getByLabel('Addendum', { exact: true }).fill('Patient phoned at 18:00: mild headache, resolved.');
+    await page.getByLabel('Why it is added after the fact').fill('Reported after discharge');
+    await clickAndLoad(page, page.getByRole('button', { name: 'Add the addendum' }));
+    await assertNoErrorPage(page, 'after the addendum');
+    const items = await page.locator('ol.record li').allInnerTexts();
+    const signedAt = items.findIndex((t) => t.startsWith('Signed'));
+    const addedAt = items.findIndex((t) => t.includes('mild headache'));
+    assert.ok(signedAt >= 0 && addedAt > signedAt, `the addendum follows the signature: ${items.join(' | ')}`);
+    assert.match(items[addedAt], /by clinician@demo\.test/);
+  });
+});
+
 test('07 the clinician releases a suicide-risk finding with a decision, and the alert ends', async () => {
   // Gus answered PHQ-9 item 9 by link yesterday: /today shows the alert; the clinician opens
   // the chart, records a decision that names the finding with a note, and the chart shows who
