@@ -342,6 +342,22 @@ async fn invalid_input_is_rejected_and_nothing_is_stored(backend: Backend) {
         (422, "out_of_range"),
     )
     .await;
+    // Issue 15 §8: a "ready after" of 2147483647 minutes is refused on a dosed session.
+    let dosed = w.administered_session().await;
+    let absurd = with(
+        builders::discharge(),
+        "ready_after_minutes",
+        json!(2_147_483_647),
+    );
+    refused(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("/api/v1/sessions/{dosed}/discharge"),
+        absurd,
+        (422, "out_of_range"),
+    )
+    .await;
 }
 
 async fn unreadable_requests_are_400_413_or_415(backend: Backend) {
