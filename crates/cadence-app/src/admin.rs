@@ -7,8 +7,8 @@
 //! (a new account is a grant of a role, which is what an access review looks for).
 
 use crate::auth::{check_new_password, new_token};
-use crate::{App, AppError, validate};
-use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
+use crate::{App, AppError, ErrorCode, validate};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType};
 use cadence_store::ids::ClinicId;
 use cadence_store::records::{Clinic, NewClinic, NewUser, Role, User};
 
@@ -22,7 +22,11 @@ pub const OPERATOR_REQUEST_ID: &str = "operator";
 const MAX_EMAIL_CHARS: usize = 254;
 
 impl App {
-    pub(crate) fn operator_event(&self, action: AuditAction, object_type: &str) -> AuditEvent {
+    pub(crate) fn operator_event(
+        &self,
+        action: AuditAction,
+        object_type: ObjectType,
+    ) -> AuditEvent {
         AuditEvent {
             at: self.now(),
             actor_id: None,
@@ -30,7 +34,7 @@ impl App {
             clinic_id: None,
             patient_id: None,
             action,
-            object_type: object_type.to_owned(),
+            object_type,
             object_id: None,
             outcome: AuditOutcome::Success,
             request_id: OPERATOR_REQUEST_ID.to_owned(),
@@ -41,18 +45,13 @@ impl App {
     /// set).
     pub async fn create_clinic(&self, name: &str, time_zone: &str) -> Result<Clinic, AppError> {
         let name = validate::text("name", name, 100)?;
-        if jiff::tz::TimeZone::get(time_zone).is_err() {
-            return Err(AppError::invalid(
-                "unknown_time_zone",
-                format!("`{time_zone}` is not a known IANA time zone"),
-            ));
-        }
+        let time_zone = crate::settings::check_time_zone(time_zone)?;
         let new = NewClinic {
             name,
-            time_zone: time_zone.to_owned(),
+            time_zone,
             created_at: self.now(),
         };
-        let event = self.operator_event(AuditAction::Create, "clinic");
+        let event = self.operator_event(AuditAction::Create, ObjectType::Clinic);
         Ok(self.store.create_clinic(new, event).await?)
     }
 
@@ -86,7 +85,7 @@ impl App {
             must_change_password: one_time.is_some(),
             created_at: self.now(),
         };
-        let mut event = self.operator_event(AuditAction::PrivilegeChange, "user");
+        let mut event = self.operator_event(AuditAction::PrivilegeChange, ObjectType::User);
         event.clinic_id = Some(clinic);
         let user = self.store.create_user(new, event).await?;
         Ok((user, one_time))
@@ -99,7 +98,7 @@ pub fn check_email(email: &str) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
     let bad = || {
         AppError::invalid(
-            "invalid_email",
+            ErrorCode::InvalidEmail,
             "email must look like name@example.org, without spaces",
         )
     };

@@ -2,11 +2,11 @@
 
 use crate::authz::{Permission, require};
 use crate::validate;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::instrument::{InstrumentId, ScoringConfig, StoredScore, score};
 use cadence_clinical::protocol::Protocol;
 use cadence_clinical::safety::assessment_findings;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::CourseId;
 use cadence_store::ids::PatientId;
 use cadence_store::records::NewFinding;
@@ -42,11 +42,11 @@ impl App {
             .as_ref()
             .map_or_else(ScoringConfig::default, |(_, p)| p.scoring_config());
         let scored = score(input.instrument, &input.answers, &scoring)
-            .map_err(|e| AppError::invalid("invalid_answers", e))?;
+            .map_err(|e| AppError::invalid(ErrorCode::InvalidAnswers, e))?;
         let patient_row = self.get_patient(actor, patient).await?;
         if taken_on < patient_row.details.birth_date {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 "taken_at is before the patient's birth date",
             ));
         }
@@ -80,7 +80,7 @@ impl App {
             })
             .collect();
         let event = actor
-            .event(self, AuditAction::Create, "assessment")
+            .event(self, AuditAction::Create, ObjectType::Assessment)
             .with_patient(patient);
         Ok(self.store.create_assessment(new, findings, event).await?)
     }
@@ -93,7 +93,7 @@ impl App {
         patient: PatientId,
     ) -> Result<Option<(CourseId, Protocol)>, AppError> {
         let event = actor
-            .event(self, AuditAction::Read, "course_list")
+            .event(self, AuditAction::Read, ObjectType::CourseList)
             .with_patient(patient);
         let courses = self
             .store
@@ -117,7 +117,7 @@ impl App {
     ) -> Result<Vec<Assessment>, AppError> {
         require(actor.role, Permission::ReadClinical)?;
         let event = actor
-            .event(self, AuditAction::Read, "assessment_list")
+            .event(self, AuditAction::Read, ObjectType::AssessmentList)
             .with_patient(patient);
         Ok(self
             .store

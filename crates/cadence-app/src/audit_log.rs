@@ -3,8 +3,8 @@
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
 use cadence_store::audit::{
-    AuditAction, AuditOutcome, AuditRecord, ChainBreak, ChainHead, check_anchor, check_end,
-    next_entry,
+    AuditAction, AuditOutcome, AuditRecord, ChainBreak, ChainHead, ObjectType, check_anchor,
+    check_end, next_entry,
 };
 use cadence_store::ids::PatientId;
 use jiff::Timestamp;
@@ -75,7 +75,7 @@ impl App {
         &self,
         actor: &Actor,
         action: AuditAction,
-        object_type: &str,
+        object_type: ObjectType,
         object: Option<String>,
     ) -> Result<(), AppError> {
         let mut event = actor.event(self, action, object_type);
@@ -117,7 +117,7 @@ pub fn to_csv(rows: &[AuditRecord]) -> String {
             e.clinic_id.map(|v| v.to_string()).unwrap_or_default(),
             e.patient_id.map(|v| v.to_string()).unwrap_or_default(),
             e.action.as_str().to_owned(),
-            e.object_type.clone(),
+            e.object_type.as_str().to_owned(),
             e.object_id.clone().unwrap_or_default(),
             e.outcome.as_str().to_owned(),
             e.request_id.clone(),

@@ -13,10 +13,10 @@
 //!   blocking pool ([`crate::hashing`]).
 //! - Expired sessions are purged at most once a minute, on login.
 
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, ErrorCode};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType};
 use cadence_store::records::{AuthSession, AuthSessionKind, NewAuthSession, User};
 use cadence_store::{StoreError, ids::UserId};
 use jiff::Timestamp;
@@ -88,13 +88,13 @@ pub fn check_new_password(password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(AppError::invalid(
-            "password_too_short",
+            ErrorCode::PasswordTooShort,
             format!("use at least {MIN_PASSWORD_CHARS} characters (a passphrase is best)"),
         ));
     }
     if n > MAX_PASSWORD_CHARS {
         return Err(AppError::invalid(
-            "password_too_long",
+            ErrorCode::PasswordTooLong,
             format!("use at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
@@ -197,7 +197,7 @@ impl App {
             clinic_id: user.map(|u| u.clinic_id),
             patient_id: None,
             action,
-            object_type: "login".into(),
+            object_type: ObjectType::Login,
             object_id: None,
             outcome,
             request_id: request_id.to_owned(),
@@ -207,7 +207,7 @@ impl App {
                 .append_audit(event(None, AuditAction::LoginFailed, AuditOutcome::Failure))
                 .await?;
             return Err(AppError::invalid(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "the email or password is not right",
             ));
         };
@@ -350,7 +350,9 @@ impl App {
 
     /// Ends a session on the server.
     pub async fn logout(&self, auth: &Authenticated) -> Result<(), AppError> {
-        let event = auth.actor.event(self, AuditAction::Logout, "login");
+        let event = auth
+            .actor
+            .event(self, AuditAction::Logout, ObjectType::Login);
         self.store
             .delete_auth_session(&auth.session.token_hash, Some(event))
             .await?;
@@ -379,7 +381,7 @@ impl App {
         };
         if !matches {
             return Err(AppError::invalid(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 "the current password is not right",
             ));
         }
@@ -387,12 +389,14 @@ impl App {
         check_new_password(new)?;
         if new == current {
             return Err(AppError::invalid(
-                "password_unchanged",
+                ErrorCode::PasswordUnchanged,
                 "choose a password different from the current one",
             ));
         }
         let hash = self.hashing.hash(new).await?;
-        let event = auth.actor.event(self, AuditAction::Update, "password");
+        let event = auth
+            .actor
+            .event(self, AuditAction::Update, ObjectType::Password);
         self.store
             .set_password(user.id, &hash, false, Some(&auth.session.token_hash), event)
             .await?;

@@ -3,16 +3,15 @@
 
 use crate::authz::{Permission, allows, require};
 use crate::safety::holds_for;
-use crate::{Actor, App, AppError};
-use cadence_clinical::calendar::{ClinicCalendar, OpenDays};
+use crate::{Actor, App, AppError, ErrorCode};
+use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::collection::DueAssessment;
 use cadence_clinical::course::{
     CourseInputs, CoursePhase, CourseSnapshot, CourseSummary, snapshot,
 };
 use cadence_clinical::forecast::{Forecast, forecast};
 use cadence_clinical::history::{
-    AssessmentRecord, BloodPressure, CourseHistory, DecisionRecord, FindingRecord, SessionRecord,
-    SessionStatus,
+    AssessmentRecord, CourseHistory, DecisionRecord, FindingRecord, SessionRecord, SessionStatus,
 };
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::planner::{Plan, SessionKind, plan};
@@ -20,7 +19,7 @@ use cadence_clinical::price::PriceList;
 use cadence_clinical::protocol::{self, Protocol};
 use cadence_clinical::screening::Eligibility;
 use cadence_clinical::suggestion::{Review, review};
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, PatientId};
 use cadence_store::records::{
     Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, Screening,
@@ -100,12 +99,12 @@ pub struct TrajectoryFacts {
 
 /// The clinic's calendar as the planner needs it.
 pub fn calendar_of(clinic: &Clinic) -> Result<ClinicCalendar, AppError> {
-    let open: OpenDays = clinic
-        .open_days
-        .parse()
-        .map_err(|e| AppError::Internal(format!("clinic open days: {e}")))?;
-    ClinicCalendar::new(&clinic.time_zone, open, clinic.closed_dates.iter().copied())
-        .map_err(|e| AppError::Internal(format!("clinic calendar: {e}")))
+    ClinicCalendar::new(
+        clinic.time_zone.as_str(),
+        clinic.open_days,
+        clinic.closed_dates.iter().copied(),
+    )
+    .map_err(|e| AppError::Internal(format!("clinic calendar: {e}")))
 }
 
 /// The engine's view of a stored course, as of `today`.
@@ -139,10 +138,7 @@ pub fn history_of(bundle: &CourseBundle, protocol: &Protocol, today: Date) -> Co
             Some(SessionRecord {
                 date: s.scheduled_on,
                 status,
-                bp_pre: s.pre_checks.as_ref().map(|p| BloodPressure {
-                    systolic: p.bp_systolic,
-                    diastolic: p.bp_diastolic,
-                }),
+                bp_pre: s.pre_checks.as_ref().map(|p| p.bp),
                 moaas_discharge: s.discharge.as_ref().map(|d| d.moaas),
                 booking_reason: s.booking_reason.clone(),
             })
@@ -245,20 +241,20 @@ impl CourseRead {
             &self.snapshot,
             HORIZONS_WEEKS[0],
         )
-        .map_err(|e| AppError::invalid("unplannable", e))
+        .map_err(|e| AppError::invalid(ErrorCode::Unplannable, e))
     }
 
     /// Refuses a booking or a record on a course a clinician paused or discontinued.
     pub(crate) fn require_active(&self) -> Result<(), AppError> {
         match self.phase() {
             CoursePhase::Paused => Err(AppError::Conflict {
-                code: "course_not_active",
+                code: ErrorCode::CourseNotActive,
                 message: "this course is paused: a clinician records `resume` before any session \
                           goes ahead"
                     .into(),
             }),
             CoursePhase::Discontinued => Err(AppError::Conflict {
-                code: "course_not_active",
+                code: ErrorCode::CourseNotActive,
                 message: "this course was discontinued: start a new course to treat again".into(),
             }),
             _ => Ok(()),
@@ -274,7 +270,7 @@ impl App {
         id: CourseId,
     ) -> Result<CourseRead, AppError> {
         let event = actor
-            .event(self, AuditAction::Read, "course")
+            .event(self, AuditAction::Read, ObjectType::Course)
             .with_object_id(id);
         let bundle = self
             .store
@@ -292,7 +288,8 @@ pub(crate) fn new_course_plan(
     calendar: &ClinicCalendar,
     start: Date,
 ) -> Result<Plan, AppError> {
-    let unplannable = |e: &dyn std::fmt::Display| AppError::invalid("unplannable", e.to_string());
+    let unplannable =
+        |e: &dyn std::fmt::Display| AppError::invalid(ErrorCode::Unplannable, e.to_string());
     let snap = snapshot(&CourseInputs {
         protocol,
         calendar,
@@ -309,7 +306,7 @@ pub(crate) fn new_course_plan(
 fn builtin_protocol(protocol_id: &str) -> Result<(&'static str, Protocol), AppError> {
     let text = protocol::builtin_text(protocol_id).ok_or_else(|| {
         AppError::invalid(
-            "unknown_protocol",
+            ErrorCode::UnknownProtocol,
             format!(
                 "unknown protocol `{protocol_id}`; use one of {}",
                 protocol::builtin_ids().join(", ")
@@ -336,7 +333,7 @@ impl App {
         let today = self.clinic_today(actor).await?;
         if start_date < today {
             return Err(AppError::invalid(
-                "start_in_past",
+                ErrorCode::StartInPast,
                 format!("start_date {start_date} is before today ({today})"),
             ));
         }
@@ -367,16 +364,16 @@ impl App {
         let today = self.clinic_today(actor).await?;
         if start_date < today {
             return Err(AppError::invalid(
-                "start_in_past",
+                ErrorCode::StartInPast,
                 format!("start_date {start_date} is before today ({today})"),
             ));
         }
         let horizon = today
             .checked_add(jiff::Span::new().days(BOOKING_HORIZON_DAYS))
-            .map_err(|_| AppError::invalid("out_of_range", "start_date is out of range"))?;
+            .map_err(|_| AppError::invalid(ErrorCode::OutOfRange, "start_date is out of range"))?;
         if start_date > horizon {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 format!("start_date {start_date} is more than 52 weeks ahead (after {horizon})"),
             ));
         }
@@ -412,7 +409,7 @@ impl App {
             created_at: self.now(),
         };
         let event = actor
-            .event(self, AuditAction::Create, "course")
+            .event(self, AuditAction::Create, ObjectType::Course)
             .with_patient(patient);
         Ok(self.store.create_course(new, induction, event).await?)
     }
@@ -427,7 +424,7 @@ impl App {
         override_reason: Option<&str>,
     ) -> Result<Screening, AppError> {
         let event = actor
-            .event(self, AuditAction::Read, "screening_list")
+            .event(self, AuditAction::Read, ObjectType::ScreeningList)
             .with_patient(patient);
         let screenings = self
             .store
@@ -436,7 +433,7 @@ impl App {
         let route = protocol.route;
         let Some(latest) = screenings.into_iter().find(|s| s.route == route) else {
             return Err(AppError::Conflict {
-                code: "screening_required",
+                code: ErrorCode::ScreeningRequired,
                 message: format!(
                     "there is no {} screening for this patient: screen them for this route first",
                     route.label()
@@ -448,7 +445,7 @@ impl App {
             let age = (start_date - screened_on).get_days();
             if age > i32::from(days) {
                 return Err(AppError::Conflict {
-                    code: "screening_out_of_date",
+                    code: ErrorCode::ScreeningOutOfDate,
                     message: format!(
                         "the latest {} screening ({screened_on}) is {age} days before the start; \
                          the protocol accepts at most {days}: screen the patient again",
@@ -461,7 +458,7 @@ impl App {
             Eligibility::Eligible => Ok(latest),
             Eligibility::NeedsReview if override_reason.is_some() => Ok(latest),
             Eligibility::NeedsReview => Err(AppError::Conflict {
-                code: "screening_needs_review",
+                code: ErrorCode::ScreeningNeedsReview,
                 message: format!(
                     "the latest screening needs a clinician's review ({}): start the course with \
                      a screening_override reason that records the review",
@@ -469,7 +466,7 @@ impl App {
                 ),
             }),
             Eligibility::NotEligible => Err(AppError::Conflict {
-                code: "screening_not_eligible",
+                code: ErrorCode::ScreeningNotEligible,
                 message: format!(
                     "the latest screening found an absolute reason not to treat by this route \
                      ({}): a course cannot start on it",
@@ -487,7 +484,7 @@ impl App {
     ) -> Result<Vec<Course>, AppError> {
         require(actor.role, Permission::ReadPatients)?;
         let event = actor
-            .event(self, AuditAction::Read, "course_list")
+            .event(self, AuditAction::Read, ObjectType::CourseList)
             .with_patient(patient);
         Ok(self
             .store

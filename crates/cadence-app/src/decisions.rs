@@ -3,9 +3,9 @@
 
 use crate::authz::{Permission, require};
 use crate::validate;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::decision::Decision;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, FindingId};
 use cadence_store::records::{DecisionRecord, NewDecision};
 
@@ -28,13 +28,13 @@ impl App {
         let note = validate::note("note", note, MAX_NOTE_CHARS)?;
         if !releases.is_empty() && note.is_none() {
             return Err(AppError::invalid(
-                "note_required",
+                ErrorCode::NoteRequired,
                 "a decision that releases a safety finding needs a note: say what was reviewed",
             ));
         }
         let view = self.get_course(actor, course).await?;
         let event = actor
-            .event(self, AuditAction::Read, "finding_list")
+            .event(self, AuditAction::Read, ObjectType::FindingList)
             .with_patient(view.course.patient_id);
         let findings = self
             .store
@@ -47,13 +47,13 @@ impl App {
             };
             if !f.is_open() {
                 return Err(AppError::Conflict {
-                    code: "already_released",
+                    code: ErrorCode::AlreadyReleased,
                     message: format!("finding {id} has been released already"),
                 });
             }
             if !f.kind.releasable() {
                 return Err(AppError::Conflict {
-                    code: "finding_not_releasable",
+                    code: ErrorCode::FindingNotReleasable,
                     message: "a missing REMS enrolment ends when the enrolment is recorded".into(),
                 });
             }
@@ -66,7 +66,7 @@ impl App {
             // The planner replays decisions from the start date on; one dated earlier would
             // have no session to act on.
             return Err(AppError::Conflict {
-                code: "course_not_started",
+                code: ErrorCode::CourseNotStarted,
                 message: format!(
                     "this course starts on {}; record decisions from that day on (change the \
                      start by starting a new course)",
@@ -85,7 +85,7 @@ impl App {
             created_at: self.now(),
         };
         let event = actor
-            .event(self, AuditAction::Create, "decision")
+            .event(self, AuditAction::Create, ObjectType::Decision)
             .with_patient(view.course.patient_id);
         self.store
             .create_decision(new, unique, event)
@@ -95,7 +95,7 @@ impl App {
                     if constraint.contains("finding_releases") =>
                 {
                     AppError::Conflict {
-                        code: "already_released",
+                        code: ErrorCode::AlreadyReleased,
                         message: "a named finding was released a moment ago: reload and decide \
                                   again"
                             .into(),
@@ -114,7 +114,7 @@ impl App {
     ) -> Result<Vec<DecisionRecord>, AppError> {
         require(actor.role, Permission::ReadClinical)?;
         let event = actor
-            .event(self, AuditAction::Read, "decision_list")
+            .event(self, AuditAction::Read, ObjectType::DecisionList)
             .with_object_id(course);
         let bundle = self
             .store

@@ -1,5 +1,9 @@
 //! The application's error: what went wrong, classified so the web layer can answer with the
-//! right status and a stable code, without leaking internals.
+//! right status and a stable code ([`ErrorCode`]), without leaking internals.
+
+mod code;
+
+pub use code::ErrorCode;
 
 use cadence_store::StoreError;
 
@@ -18,16 +22,16 @@ pub enum AppError {
     /// Invalid input; nothing was changed.
     #[error("{message}")]
     Invalid {
-        /// A stable snake_case code.
-        code: &'static str,
+        /// The stable code.
+        code: ErrorCode,
         /// What is wrong and what to do.
         message: String,
     },
     /// Conflicts with existing data; nothing was changed.
     #[error("{message}")]
     Conflict {
-        /// A stable snake_case code.
-        code: &'static str,
+        /// The stable code.
+        code: ErrorCode,
         /// What conflicts.
         message: String,
     },
@@ -54,24 +58,24 @@ pub enum AppError {
 
 impl AppError {
     /// Shorthand for [`AppError::Invalid`].
-    pub fn invalid(code: &'static str, message: impl std::fmt::Display) -> AppError {
+    pub fn invalid(code: ErrorCode, message: impl std::fmt::Display) -> AppError {
         AppError::Invalid {
             code,
             message: message.to_string(),
         }
     }
 
-    /// The stable error code.
-    pub fn code(&self) -> &'static str {
+    /// The stable error code (its status is [`ErrorCode::status`]).
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound => "not_found",
-            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
-            AppError::Throttled { .. } => "too_many_attempts",
-            AppError::PasswordChangeRequired => "password_change_required",
-            AppError::StorageUnavailable(_) => "storage_unavailable",
-            AppError::Internal(_) => "internal",
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => *code,
+            AppError::Throttled { .. } => ErrorCode::TooManyAttempts,
+            AppError::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            AppError::StorageUnavailable(_) => ErrorCode::StorageUnavailable,
+            AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 }
@@ -81,7 +85,7 @@ impl From<StoreError> for AppError {
         match err {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict { constraint } => AppError::Conflict {
-                code: "conflict",
+                code: ErrorCode::Conflict,
                 message: match constraint.as_str() {
                     c if c.contains("mrn") => {
                         "a patient with this MRN already exists in this clinic".into()

@@ -36,9 +36,9 @@ mod validate;
 
 pub use cadence_store::{Store, StoreError, audit, ids, records};
 pub use clock::{Clock, FakeClock, SystemClock};
-pub use error::AppError;
+pub use error::{AppError, ErrorCode};
 
-use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType};
 use cadence_store::ids::{ClinicId, UserId};
 use cadence_store::records::Role;
 use std::sync::Arc;
@@ -145,7 +145,7 @@ pub struct Actor {
 
 impl Actor {
     /// An audit event by this actor (outcome success; the store fills ids on create).
-    pub fn event(&self, app: &App, action: AuditAction, object_type: &str) -> AuditEvent {
+    pub fn event(&self, app: &App, action: AuditAction, object_type: ObjectType) -> AuditEvent {
         AuditEvent {
             at: app.now(),
             actor_id: Some(self.user_id),
@@ -153,7 +153,7 @@ impl Actor {
             clinic_id: Some(self.clinic_id),
             patient_id: None,
             action,
-            object_type: object_type.to_owned(),
+            object_type,
             object_id: None,
             outcome: AuditOutcome::Success,
             request_id: self.request_id.clone(),

@@ -2,8 +2,8 @@
 
 use crate::authz::{Permission, require};
 use crate::validate;
-use crate::{Actor, App, AppError};
-use cadence_store::audit::AuditAction;
+use crate::{Actor, App, AppError, ErrorCode};
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::PatientId;
 use cadence_store::records::{Patient, PatientDetails};
 use jiff::civil::Date;
@@ -15,25 +15,23 @@ impl App {
     /// Today's date in the actor's clinic's time zone.
     pub async fn clinic_today(&self, actor: &Actor) -> Result<Date, AppError> {
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let tz = jiff::tz::TimeZone::get(&clinic.time_zone)
-            .map_err(|e| AppError::Internal(format!("clinic time zone: {e}")))?;
-        Ok(self.now().to_zoned(tz).date())
+        Ok(self
+            .now()
+            .to_zoned(clinic.time_zone.time_zone().clone())
+            .date())
     }
 
     /// The date an instant falls on in the actor's clinic's time zone.
     pub async fn clinic_date(&self, actor: &Actor, at: jiff::Timestamp) -> Result<Date, AppError> {
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let tz = jiff::tz::TimeZone::get(&clinic.time_zone)
-            .map_err(|e| AppError::Internal(format!("clinic time zone: {e}")))?;
-        Ok(at.to_zoned(tz).date())
+        Ok(at.to_zoned(clinic.time_zone.time_zone().clone()).date())
     }
 
     /// The actor's clinic's time zone (pages show session times in it). Clinic settings, not
     /// health data: not audited.
     pub async fn clinic_time_zone(&self, actor: &Actor) -> Result<jiff::tz::TimeZone, AppError> {
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        jiff::tz::TimeZone::get(&clinic.time_zone)
-            .map_err(|e| AppError::Internal(format!("clinic time zone: {e}")))
+        Ok(clinic.time_zone.time_zone().clone())
     }
 
     fn check_patient(
@@ -47,14 +45,14 @@ impl App {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(AppError::invalid(
-                "invalid_mrn",
+                ErrorCode::InvalidMrn,
                 "mrn may contain only letters, digits, '-' and '_'",
             ));
         }
         let birth_date = validate::not_future("birth_date", details.birth_date, today)?;
         if today.year() - birth_date.year() > 130 {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 "birth_date is more than 130 years ago",
             ));
         }
@@ -80,7 +78,7 @@ impl App {
     ) -> Result<Patient, AppError> {
         require(actor.role, Permission::WritePatients)?;
         let details = self.check_patient(details, self.clinic_today(actor).await?)?;
-        let event = actor.event(self, AuditAction::Create, "patient");
+        let event = actor.event(self, AuditAction::Create, ObjectType::Patient);
         Ok(self
             .store
             .create_patient(actor.clinic_id, details, self.now(), event)
@@ -91,7 +89,7 @@ impl App {
     pub async fn get_patient(&self, actor: &Actor, id: PatientId) -> Result<Patient, AppError> {
         require(actor.role, Permission::ReadPatients)?;
         let event = actor
-            .event(self, AuditAction::Read, "patient")
+            .event(self, AuditAction::Read, ObjectType::Patient)
             .with_patient(id)
             .with_object_id(id);
         Ok(self.store.get_patient(actor.clinic_id, id, event).await?)
@@ -108,7 +106,7 @@ impl App {
         if let Some(s) = search {
             validate::text("search", s, 100)?;
         }
-        let event = actor.event(self, AuditAction::Read, "patient_list");
+        let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
         Ok(self
             .store
             .list_patients(actor.clinic_id, search, SEARCH_LIMIT, event)
@@ -125,7 +123,7 @@ impl App {
         require(actor.role, Permission::WritePatients)?;
         let details = self.check_patient(details, self.clinic_today(actor).await?)?;
         let event = actor
-            .event(self, AuditAction::Update, "patient")
+            .event(self, AuditAction::Update, ObjectType::Patient)
             .with_patient(id)
             .with_object_id(id);
         Ok(self

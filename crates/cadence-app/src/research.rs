@@ -3,7 +3,7 @@
 
 use crate::authz::{Permission, require};
 use crate::{Actor, App, AppError};
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -35,12 +35,12 @@ impl App {
     /// patient).
     pub async fn research_summary(&self, actor: &Actor) -> Result<ResearchSummary, AppError> {
         require(actor.role, Permission::ReadAggregates)?;
-        let event = actor.event(self, AuditAction::Read, "research_summary");
+        let event = actor.event(self, AuditAction::Read, ObjectType::ResearchSummary);
         let patients = self
             .store
             .list_patients(actor.clinic_id, None, u32::MAX, event)
             .await?;
-        let event = actor.event(self, AuditAction::Read, "research_summary");
+        let event = actor.event(self, AuditAction::Read, ObjectType::ResearchSummary);
         let mut by_protocol: BTreeMap<String, u64> = BTreeMap::new();
         for bundle in self
             .store

@@ -10,12 +10,12 @@
 
 use crate::authz::{Permission, require};
 use crate::validate;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::instrument::InstrumentId;
 use cadence_clinical::protocol::{self, Protocol, Safety};
 use cadence_clinical::safety::{ExceptionalEnd, FindingKind, GateInputs, Severity, session_gates};
 use cadence_store::StoreError;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{FindingId, PatientId, TreatmentSessionId, UserId};
 use cadence_store::records::{
     CourseBundle, ExceptionalEndRecord, Finding, FindingSource, NewFinding, NewRelease,
@@ -184,7 +184,7 @@ fn release_error(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict { constraint } if constraint.contains("finding_releases") => {
             AppError::Conflict {
-                code: "already_released",
+                code: ErrorCode::AlreadyReleased,
                 message: "this finding has been released already".into(),
             }
         }
@@ -201,7 +201,7 @@ impl App {
     ) -> Result<Vec<Finding>, AppError> {
         require(actor.role, Permission::ReadClinical)?;
         let event = actor
-            .event(self, AuditAction::Read, "finding_list")
+            .event(self, AuditAction::Read, ObjectType::FindingList)
             .with_patient(patient);
         Ok(self
             .store
@@ -212,7 +212,7 @@ impl App {
     /// The clinic's open findings, oldest first (clinical roles): what `/today` alerts on.
     pub async fn open_findings(&self, actor: &Actor) -> Result<Vec<Finding>, AppError> {
         require(actor.role, Permission::ReadClinical)?;
-        let event = actor.event(self, AuditAction::Read, "finding_list");
+        let event = actor.event(self, AuditAction::Read, ObjectType::FindingList);
         Ok(self
             .store
             .list_open_findings(actor.clinic_id, event)
@@ -226,7 +226,7 @@ impl App {
         actor: &Actor,
     ) -> Result<Vec<ExceptionalEndSummary>, AppError> {
         require(actor.role, Permission::Administer)?;
-        let event = actor.event(self, AuditAction::Read, "exceptional_end_list");
+        let event = actor.event(self, AuditAction::Read, ObjectType::ExceptionalEndList);
         let found = self
             .store
             .list_clinic_entries(
@@ -268,7 +268,7 @@ impl App {
             released_by: actor.user_id,
             released_at: self.now(),
         };
-        let event = actor.event(self, AuditAction::Create, "finding_release");
+        let event = actor.event(self, AuditAction::Create, ObjectType::FindingRelease);
         self.store
             .release_finding(actor.clinic_id, id, release, event)
             .await
@@ -293,7 +293,7 @@ impl App {
             .find(|h| h.kind == kind && h.finding_id.is_none());
         let Some(gate) = gate else {
             return Err(AppError::Conflict {
-                code: "nothing_to_release",
+                code: ErrorCode::NothingToRelease,
                 message: format!(
                     "this session is not held by `{kind}`: release a finding by its id, or check \
                      the session's holds"
@@ -302,7 +302,7 @@ impl App {
         };
         if !gate.releasable {
             return Err(AppError::Conflict {
-                code: "finding_not_releasable",
+                code: ErrorCode::FindingNotReleasable,
                 message: "the REMS requires enrolment before a dose: record the patient's REMS \
                           enrolment instead"
                     .into(),
@@ -320,7 +320,7 @@ impl App {
             released_by: actor.user_id,
             released_at: self.now(),
         };
-        let event = actor.event(self, AuditAction::Create, "finding_release");
+        let event = actor.event(self, AuditAction::Create, ObjectType::FindingRelease);
         self.store
             .release_gate(actor.clinic_id, session, new, release, event)
             .await
@@ -343,7 +343,7 @@ impl App {
         let found = self.get_patient(actor, patient).await?;
         if enrolled_on < found.details.birth_date {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 "enrolled_on is before the patient's birth date",
             ));
         }
@@ -355,7 +355,7 @@ impl App {
             recorded_at: self.now(),
         };
         let event = actor
-            .event(self, AuditAction::Update, "rems_enrolment")
+            .event(self, AuditAction::Update, ObjectType::RemsEnrolment)
             .with_patient(patient)
             .with_object_id(patient);
         Ok(self
@@ -370,7 +370,7 @@ pub(crate) fn required_note(note: &str) -> Result<String, AppError> {
     match validate::note("note", Some(note), MAX_RELEASE_NOTE_CHARS)? {
         Some(n) => Ok(n),
         None => Err(AppError::invalid(
-            "note_required",
+            ErrorCode::NoteRequired,
             "a note is required: say what was reviewed and why dosing may go ahead",
         )),
     }

@@ -1,12 +1,12 @@
 //! Safety screening: the clinical crate judges, the store keeps input and result together.
 
 use crate::authz::{Permission, require};
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::protocol;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::screening_finding;
 use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, screen};
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{PatientId, ScreeningId};
 use cadence_store::records::NewFinding;
 use cadence_store::records::{NewScreening, Screening};
@@ -38,8 +38,8 @@ impl App {
             _ => None,
         };
         let config = screening_config(input.route);
-        let result =
-            screen(&input, &config).map_err(|e| AppError::invalid("invalid_screening", e))?;
+        let result = screen(&input, &config)
+            .map_err(|e| AppError::invalid(ErrorCode::InvalidScreening, e))?;
         let findings: Vec<NewFinding> = running
             .and_then(|course| {
                 screening_finding(&result).map(|f| NewFinding {
@@ -62,7 +62,7 @@ impl App {
             created_at: self.now(),
         };
         let event = actor
-            .event(self, AuditAction::Create, "screening")
+            .event(self, AuditAction::Create, ObjectType::Screening)
             .with_patient(patient);
         Ok(self.store.create_screening(new, findings, event).await?)
     }
@@ -75,7 +75,7 @@ impl App {
     ) -> Result<Vec<Screening>, AppError> {
         require(actor.role, Permission::ReadClinical)?;
         let event = actor
-            .event(self, AuditAction::Read, "screening_list")
+            .event(self, AuditAction::Read, ObjectType::ScreeningList)
             .with_patient(patient);
         Ok(self
             .store
@@ -91,7 +91,7 @@ impl App {
     ) -> Result<Screening, AppError> {
         require(actor.role, Permission::ReadClinical)?;
         let event = actor
-            .event(self, AuditAction::Read, "screening")
+            .event(self, AuditAction::Read, ObjectType::Screening)
             .with_object_id(id);
         Ok(self.store.get_screening(actor.clinic_id, id, event).await?)
     }

@@ -8,11 +8,11 @@
 use crate::admin::{ONE_TIME_PASSWORD_CHARS, check_email};
 use crate::auth::new_token;
 use crate::authz::{Permission, require};
-use crate::{Actor, App, AppError};
-use cadence_clinical::calendar::OpenDays;
+use crate::{Actor, App, AppError, ErrorCode};
+use cadence_clinical::calendar::{OpenDays, TimeZoneName};
 use cadence_clinical::price::PriceList;
 use cadence_store::StoreError;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::UserId;
 use cadence_store::records::{Clinic, NewUser, Role, User};
 use jiff::civil::Date;
@@ -43,7 +43,7 @@ pub fn parse_closed_date_lines(text: &str) -> Result<Vec<Date>, AppError> {
         }
         let date = line.parse::<Date>().map_err(|_| {
             AppError::invalid(
-                "invalid_closed_date",
+                ErrorCode::InvalidClosedDate,
                 format!(
                     "closed dates, line {}: `{line}` is not a date; write one YYYY-MM-DD per line",
                     n + 1
@@ -55,22 +55,10 @@ pub fn parse_closed_date_lines(text: &str) -> Result<Vec<Date>, AppError> {
     Ok(dates)
 }
 
-/// The canonical IANA name of a time zone, or why it is not one.
-fn check_time_zone(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    let bad = || {
-        AppError::invalid(
-            "unknown_time_zone",
-            format!(
-                "`{name}` is not a known IANA time zone; use a name such as Europe/London or UTC"
-            ),
-        )
-    };
-    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad());
-    }
-    let tz = jiff::tz::TimeZone::get(name).map_err(|_| bad())?;
-    Ok(tz.iana_name().unwrap_or(name).to_owned())
+/// A time zone by its IANA name (canonical spelling), or why it is not one.
+pub(crate) fn check_time_zone(name: &str) -> Result<TimeZoneName, AppError> {
+    name.parse()
+        .map_err(|e| AppError::invalid(ErrorCode::UnknownTimeZone, e))
 }
 
 impl App {
@@ -106,7 +94,7 @@ impl App {
             must_change_password: true,
             created_at: self.now(),
         };
-        let event = actor.event(self, AuditAction::PrivilegeChange, "user");
+        let event = actor.event(self, AuditAction::PrivilegeChange, ObjectType::User);
         let user = match self.store.create_user(new, event).await {
             Ok(user) => user,
             // Emails are unique across the installation, so the address may belong to another
@@ -114,7 +102,7 @@ impl App {
             // whichever clinic has it.
             Err(StoreError::Conflict { .. }) => {
                 return Err(AppError::Conflict {
-                    code: "conflict",
+                    code: ErrorCode::Conflict,
                     message: "this email cannot be used for a new account; use another address"
                         .into(),
                 });
@@ -139,13 +127,13 @@ impl App {
         require(actor.role, Permission::Administer)?;
         if user == actor.user_id {
             return Err(AppError::Conflict {
-                code: "own_access",
+                code: ErrorCode::OwnAccess,
                 message: "you cannot change your own role or disable yourself; ask another admin"
                     .into(),
             });
         }
         let event = actor
-            .event(self, AuditAction::PrivilegeChange, "user")
+            .event(self, AuditAction::PrivilegeChange, ObjectType::User)
             .with_object_id(user);
         Ok(self
             .store
@@ -166,7 +154,7 @@ impl App {
         let time_zone = check_time_zone(time_zone)?;
         if closed_dates.len() > MAX_CLOSED_DATES {
             return Err(AppError::invalid(
-                "too_many_closed_dates",
+                ErrorCode::TooManyClosedDates,
                 format!("at most {MAX_CLOSED_DATES} closed dates; remove past ones"),
             ));
         }
@@ -174,17 +162,11 @@ impl App {
         closed.sort();
         closed.dedup();
         let event = actor
-            .event(self, AuditAction::Update, "clinic_calendar")
+            .event(self, AuditAction::Update, ObjectType::ClinicCalendar)
             .with_object_id(actor.clinic_id);
         Ok(self
             .store
-            .update_clinic_calendar(
-                actor.clinic_id,
-                &time_zone,
-                &open_days.to_string(),
-                &closed,
-                event,
-            )
+            .update_clinic_calendar(actor.clinic_id, &time_zone, open_days, &closed, event)
             .await?)
     }
 
@@ -199,14 +181,15 @@ impl App {
         require(actor.role, Permission::Administer)?;
         if text.len() > MAX_PRICE_LIST_BYTES {
             return Err(AppError::invalid(
-                "invalid_price_list",
+                ErrorCode::InvalidPriceList,
                 format!("the price list is longer than {MAX_PRICE_LIST_BYTES} bytes"),
             ));
         }
-        let prices = PriceList::from_toml(text)
-            .map_err(|e| AppError::invalid("invalid_price_list", format!("price list, {e}")))?;
+        let prices = PriceList::from_toml(text).map_err(|e| {
+            AppError::invalid(ErrorCode::InvalidPriceList, format!("price list, {e}"))
+        })?;
         let event = actor
-            .event(self, AuditAction::Update, "price_list")
+            .event(self, AuditAction::Update, ObjectType::PriceList)
             .with_object_id(actor.clinic_id);
         self.store
             .set_price_list(actor.clinic_id, text, event)
@@ -229,8 +212,11 @@ mod tests {
 
     #[test]
     fn time_zones_must_be_iana_names() {
-        assert_eq!(check_time_zone(" Europe/London ").unwrap(), "Europe/London");
-        assert_eq!(check_time_zone("UTC").unwrap(), "UTC");
+        assert_eq!(
+            check_time_zone(" Europe/London ").unwrap().as_str(),
+            "Europe/London"
+        );
+        assert_eq!(check_time_zone("UTC").unwrap().as_str(), "UTC");
         for bad in ["", "Mars/Olympus", "Europe/ London", "UTC+25"] {
             assert!(check_time_zone(bad).is_err(), "{bad}");
         }

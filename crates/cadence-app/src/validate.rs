@@ -1,7 +1,9 @@
 //! Input checks shared by the services: plausible text, dates and vital signs. A value that
 //! fails is an [`AppError::Invalid`] naming the field; nothing is stored.
 
-use crate::AppError;
+use crate::{AppError, ErrorCode};
+use cadence_clinical::history::BloodPressure;
+use cadence_clinical::vitals::Spo2;
 use jiff::civil::Date;
 
 /// A field's name in the clinic's words, for messages people read (issue 16 §6): the API's
@@ -27,19 +29,19 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, AppE
     let v = value.trim();
     if v.is_empty() {
         return Err(AppError::invalid(
-            "missing_field",
+            ErrorCode::MissingField,
             format!("{} is required", words(field)),
         ));
     }
     if v.chars().count() > max {
         return Err(AppError::invalid(
-            "field_too_long",
+            ErrorCode::FieldTooLong,
             format!("{} is longer than {max} characters", words(field)),
         ));
     }
     if v.chars().any(char::is_control) {
         return Err(AppError::invalid(
-            "invalid_characters",
+            ErrorCode::InvalidCharacters,
             format!("{} contains control characters", words(field)),
         ));
     }
@@ -58,7 +60,7 @@ pub fn note(
     };
     if v.chars().count() > max {
         return Err(AppError::invalid(
-            "field_too_long",
+            ErrorCode::FieldTooLong,
             format!("{} is longer than {max} characters", words(field)),
         ));
     }
@@ -66,7 +68,7 @@ pub fn note(
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
         return Err(AppError::invalid(
-            "invalid_characters",
+            ErrorCode::InvalidCharacters,
             format!("{} contains control characters", words(field)),
         ));
     }
@@ -82,7 +84,7 @@ pub fn within<T: PartialOrd + std::fmt::Display + Copy>(
 ) -> Result<T, AppError> {
     if value < min || value > max {
         return Err(AppError::invalid(
-            "out_of_range",
+            ErrorCode::OutOfRange,
             format!("{} {value} is outside {min}-{max}", words(field)),
         ));
     }
@@ -93,31 +95,33 @@ pub fn within<T: PartialOrd + std::fmt::Display + Copy>(
 pub fn decimal(field: &'static str, value: f64, min: f64, max: f64) -> Result<f64, AppError> {
     if !value.is_finite() {
         return Err(AppError::invalid(
-            "out_of_range",
+            ErrorCode::OutOfRange,
             format!("{} must be a number", words(field)),
         ));
     }
     within(field, value, min, max)
 }
 
-/// A blood pressure pair: systolic 50-300, diastolic 20-200, diastolic below systolic.
-pub fn blood_pressure(systolic: u16, diastolic: u16) -> Result<(), AppError> {
-    within("systolic blood pressure", systolic, 50, 300)?;
-    within("diastolic blood pressure", diastolic, 20, 200)?;
-    if diastolic >= systolic {
-        return Err(AppError::invalid(
-            "out_of_range",
-            "diastolic blood pressure must be below systolic",
-        ));
-    }
-    Ok(())
+/// A blood-pressure reading ([`BloodPressure::reading`]: systolic 50-300, diastolic 20-200,
+/// diastolic below systolic), or `out_of_range` naming the field.
+pub fn blood_pressure(systolic: u16, diastolic: u16) -> Result<BloodPressure, AppError> {
+    BloodPressure::reading(systolic, diastolic)
+        .map_err(|e| AppError::invalid(ErrorCode::OutOfRange, e))
+}
+
+/// An SpO2 reading, if taken ([`Spo2::new`]: 50-100 %), or `out_of_range` naming the field.
+pub fn spo2(percent: Option<u8>) -> Result<Option<Spo2>, AppError> {
+    percent
+        .map(Spo2::new)
+        .transpose()
+        .map_err(|e| AppError::invalid(ErrorCode::OutOfRange, e))
 }
 
 /// A date that is not after `today`.
 pub fn not_future(field: &'static str, date: Date, today: Date) -> Result<Date, AppError> {
     if date > today {
         return Err(AppError::invalid(
-            "date_in_future",
+            ErrorCode::DateInFuture,
             format!("{} {date} is after today ({today})", words(field)),
         ));
     }
@@ -148,6 +152,20 @@ mod tests {
         assert!(blood_pressure(120, 80).is_ok());
         assert!(blood_pressure(49, 30).is_err());
         assert!(blood_pressure(120, 120).is_err());
-        assert!(blood_pressure(301, 80).is_err());
+        let err = blood_pressure(301, 80).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::OutOfRange);
+        assert_eq!(
+            err.to_string(),
+            "systolic blood pressure 301 is outside 50-300"
+        );
+    }
+
+    #[test]
+    fn spo2_names_the_field() {
+        assert_eq!(spo2(None), Ok(None));
+        assert_eq!(spo2(Some(97)).unwrap().map(Spo2::percent), Some(97));
+        let err = spo2(Some(30)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::OutOfRange);
+        assert_eq!(err.to_string(), "SpO2 30 is outside 50-100");
     }
 }

@@ -3,8 +3,13 @@
 //! The planner books sessions only on days this calendar says are open, so a calendar is built
 //! only through [`ClinicCalendar::new`] (or deserialised through the same checks): a calendar
 //! with no open weekday could never host a course and is rejected up front, with a message
-//! saying what to change. Dates are civil dates in the clinic's time zone; the zone is kept as
-//! its IANA name (text) because this crate has no time-zone database: the binary validates it.
+//! saying what to change. Dates are civil dates in the clinic's time zone; a calendar keeps the
+//! zone as its IANA name (text). A clinic's stored zone is a [`TimeZoneName`], which holds only
+//! names jiff's bundled time-zone database knows.
+
+mod time_zone;
+
+pub use time_zone::{TimeZoneName, UnknownTimeZone};
 
 use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
@@ -52,6 +57,8 @@ pub struct OpenDays([bool; 7]);
 impl OpenDays {
     /// Monday to Friday: the default when a clinic says nothing.
     pub const MONDAY_TO_FRIDAY: OpenDays = OpenDays([true, true, true, true, true, false, false]);
+    /// Every day of the week.
+    pub const EVERY_DAY: OpenDays = OpenDays([true; 7]);
 
     /// The given weekdays, or [`CalendarError::NoOpenDay`] when there are none.
     pub fn from_weekdays(days: impl IntoIterator<Item = Weekday>) -> Result<Self, CalendarError> {

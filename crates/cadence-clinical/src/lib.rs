@@ -11,7 +11,8 @@
 //! 3. [`outcome`]: response, partial response, remission and reliable change versus baseline.
 //! 4. [`screening`] and [`maudsley`]: safety screening before a course, treatment-resistance stage.
 //! 5. [`protocol`]: a clinic's protocol as a versioned TOML file, and the built-in protocols.
-//! 6. [`history`] and [`decision`]: what happened in a course, and what clinicians decided.
+//! 6. [`history`] and [`decision`]: what happened in a course, and what clinicians decided;
+//!    [`vitals`]: blood pressure and SpO2 readings, checked for plausibility in one place.
 //! 7. [`calendar`] and [`planner`]: the dated plan of sessions and review points.
 //! 8. [`suggestion`]: the one next step the engine suggests, with its reasons.
 //! 9. [`forecast`] and [`price`]: how many treatments lie ahead, and what they cost.
@@ -35,3 +36,4 @@ pub mod safety;
 pub mod screening;
 pub mod suggestion;
 pub mod text;
+pub mod vitals;

@@ -50,7 +50,7 @@ pub(crate) async fn append(
     .bind(event.clinic_id.map(|id| id.0))
     .bind(event.patient_id.map(|id| id.0))
     .bind(event.action.as_str())
-    .bind(&event.object_type)
+    .bind(event.object_type.as_str())
     .bind(event.object_id.as_deref())
     .bind(event.outcome.as_str())
     .bind(&event.request_id)
@@ -184,7 +184,7 @@ fn record(row: &PgRow) -> Result<AuditRecord, StoreError> {
             clinic_id: get::<Option<i64>>(row, "clinic_id")?.map(ClinicId),
             patient_id: get::<Option<i64>>(row, "patient_id")?.map(PatientId),
             action: parsed(row, "action")?,
-            object_type: get(row, "object_type")?,
+            object_type: parsed(row, "object_type")?,
             object_id: get(row, "object_id")?,
             outcome: parsed(row, "outcome")?,
             request_id: get(row, "request_id")?,

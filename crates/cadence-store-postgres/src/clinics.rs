@@ -6,7 +6,9 @@ use crate::error;
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::{ClinicId, UserId};
-use cadence_store::records::{AuthSession, Clinic, NewAuthSession, NewClinic, NewUser, Role, User};
+use cadence_store::records::{
+    AuthSession, Clinic, NewAuthSession, NewClinic, NewUser, OpenDays, Role, TimeZoneName, User,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
@@ -48,7 +50,7 @@ pub(crate) async fn create_clinic(
         clinic_columns!()
     ))
     .bind(&new.name)
-    .bind(&new.time_zone)
+    .bind(new.time_zone.as_str())
     .bind(DEFAULT_OPEN_DAYS)
     .bind(new.created_at.as_millisecond())
     .fetch_one(&mut *tx)
@@ -93,8 +95,8 @@ pub(crate) async fn find_clinic_by_name(pool: &PgPool, name: &str) -> Result<Cli
 pub(crate) async fn update_clinic_calendar(
     pool: &PgPool,
     id: ClinicId,
-    time_zone: &str,
-    open_days: &str,
+    time_zone: &TimeZoneName,
+    open_days: OpenDays,
     closed_dates: &[Date],
     event: AuditEvent,
 ) -> Result<Clinic, StoreError> {
@@ -106,8 +108,8 @@ pub(crate) async fn update_clinic_calendar(
         clinic_columns!()
     ))
     .bind(id.0)
-    .bind(time_zone)
-    .bind(open_days)
+    .bind(time_zone.as_str())
+    .bind(open_days.to_string())
     .bind(to_json(&dates)?)
     .fetch_optional(&mut *tx)
     .await
@@ -406,8 +408,8 @@ fn clinic(row: &PgRow) -> Result<Clinic, StoreError> {
     Ok(Clinic {
         id: ClinicId(get(row, "id")?),
         name: get(row, "name")?,
-        time_zone: get(row, "time_zone")?,
-        open_days: get(row, "open_days")?,
+        time_zone: parsed(row, "time_zone")?,
+        open_days: parsed(row, "open_days")?,
         closed_dates,
         created_at: timestamp(row, "created_at")?,
     })

@@ -253,10 +253,10 @@ pub(crate) async fn add_monitoring_entry(
     .bind(clinic.0)
     .bind(session.0)
     .bind(entry.taken_at.as_millisecond())
-    .bind(entry.bp_systolic.map(i32::from))
-    .bind(entry.bp_diastolic.map(i32::from))
+    .bind(entry.bp.map(|b| i32::from(b.systolic)))
+    .bind(entry.bp.map(|b| i32::from(b.diastolic)))
     .bind(entry.heart_rate.map(i32::from))
-    .bind(entry.spo2.map(i32::from))
+    .bind(entry.spo2.map(|s| i32::from(s.percent())))
     .bind(entry.respiratory_rate.map(i32::from))
     .bind(entry.moaas.map(i32::from))
     .bind(entry.cadss.map(i32::from))
@@ -502,10 +502,12 @@ fn monitoring_entry(row: &PgRow) -> Result<MonitoringEntry, StoreError> {
         id: MonitoringEntryId(get(row, "id")?),
         entry: NewMonitoringEntry {
             taken_at: timestamp(row, "taken_at")?,
-            bp_systolic: small_opt(row, "bp_systolic")?,
-            bp_diastolic: small_opt(row, "bp_diastolic")?,
+            bp: stored_blood_pressure(
+                small_opt(row, "bp_systolic")?,
+                small_opt(row, "bp_diastolic")?,
+            )?,
             heart_rate: small_opt(row, "heart_rate")?,
-            spo2: small_opt(row, "spo2")?,
+            spo2: stored_spo2(small_opt(row, "spo2")?)?,
             respiratory_rate: small_opt(row, "respiratory_rate")?,
             moaas: small_opt(row, "moaas")?,
             cadss: small_opt(row, "cadss")?,

@@ -28,8 +28,8 @@ impl Store for PgStore {
     async fn update_clinic_calendar(
         &self,
         id: ClinicId,
-        time_zone: &str,
-        open_days: &str,
+        time_zone: &TimeZoneName,
+        open_days: OpenDays,
         closed_dates: &[jiff::civil::Date],
         audit: AuditEvent,
     ) -> Result<Clinic, StoreError> {

@@ -23,7 +23,7 @@ use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Uri};
-use cadence_app::audit::AuditAction;
+use cadence_app::audit::{AuditAction, ObjectType};
 use cadence_app::auth::{Authenticated, Login};
 use cadence_app::records::{AuthSession, AuthSessionKind};
 use cadence_app::{Actor, App, AppError};
@@ -210,14 +210,14 @@ impl Auth {
         match result {
             Ok(value) => Ok(value),
             Err(err @ AppError::Forbidden(_)) => {
-                self.audit_denied(&state.app, "route").await;
+                self.audit_denied(&state.app, ObjectType::Route).await;
                 Err(err.into())
             }
             Err(err) => Err(err.into()),
         }
     }
 
-    async fn audit_denied(&self, app: &App, object_type: &str) {
+    async fn audit_denied(&self, app: &App, object_type: ObjectType) {
         let action = match self.method {
             Method::GET | Method::HEAD => AuditAction::Read,
             Method::POST => AuditAction::Create,
@@ -273,7 +273,7 @@ impl FromRequestParts<AppState> for PendingAuth {
                 &auth.authenticated.session,
                 None,
             ) {
-                auth.audit_denied(&state.app, "csrf").await;
+                auth.audit_denied(&state.app, ObjectType::Csrf).await;
                 return Err(e);
             }
         }

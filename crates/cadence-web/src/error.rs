@@ -1,7 +1,7 @@
-//! The one error type of the HTTP layer, and the stable code table.
+//! The one error type of the HTTP layer.
 //!
-//! Every error response is `{"error": {"code": "...", "message": "..."}}` with a status that
-//! fits (see `docs/api.md`, kept complete by a test). A failure of the server itself is a 500
+//! Every error response is `{"error": {"code": "...", "message": "..."}}` with the status of
+//! its [`ErrorCode`] (the one list of codes; `docs/api.md`'s table is checked against it). A failure of the server itself is a 500
 //! with a generic message: its detail goes to the log with the request id (the request span),
 //! never to the client, and never health data (store errors carry no bound values).
 
@@ -9,37 +9,17 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cadence_app::AppError;
+use cadence_app::{AppError, ErrorCode};
 use serde::Serialize;
 
 /// An error answered to an HTTP client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     retry_after_secs: Option<u64>,
 }
-
-/// The codes the web layer itself emits (beyond the app's validation and conflict codes,
-/// which are all 422 and 409), with their status. `docs/api.md` must list every one.
-pub const WEB_CODES: &[(&str, u16)] = &[
-    ("malformed_request", 400),
-    ("unauthenticated", 401),
-    ("invalid_credentials", 401),
-    ("forbidden", 403),
-    ("csrf_failed", 403),
-    ("password_change_required", 403),
-    ("not_found", 404),
-    ("method_not_allowed", 405),
-    ("conflict", 409),
-    ("body_too_large", 413),
-    ("unsupported_media_type", 415),
-    ("too_many_attempts", 429),
-    ("internal", 500),
-    ("timeout", 503),
-    ("storage_unavailable", 503),
-];
 
 /// Marks a response answered `storage_unavailable`, so the layer that watches answers
 /// ([`crate::middleware::observe_answers`]) can tell `/healthz`.
@@ -64,10 +44,10 @@ struct Detail<'a> {
 }
 
 impl WebError {
-    /// An error with a status, a stable code and a message for the client.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> WebError {
+    /// An error with a stable code (which gives the status) and a message for the client.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> WebError {
         WebError {
-            status,
+            status: status_of(code),
             code,
             message: message.into(),
             retry_after_secs: None,
@@ -82,31 +62,25 @@ impl WebError {
     /// 403: the CSRF checks failed; nothing was done.
     pub fn csrf_failed() -> WebError {
         WebError::new(
-            StatusCode::FORBIDDEN,
-            "csrf_failed",
+            ErrorCode::CsrfFailed,
             "this request did not come from a Cadence page; reload the page and try again",
         )
     }
 
     /// 404 for a path that is not a route.
     pub fn no_route() -> WebError {
-        WebError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such page or resource",
-        )
+        WebError::new(ErrorCode::NotFound, "no such page or resource")
     }
 
     /// 400: the request could not be read.
     pub fn malformed(message: impl Into<String>) -> WebError {
-        WebError::new(StatusCode::BAD_REQUEST, "malformed_request", message)
+        WebError::new(ErrorCode::MalformedRequest, message)
     }
 
     /// 413: the body is over the limit.
     pub fn body_too_large() -> WebError {
         WebError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+            ErrorCode::BodyTooLarge,
             "the request body is larger than the server accepts",
         )
     }
@@ -114,8 +88,7 @@ impl WebError {
     /// 500 with the generic message (the cause is logged by the caller, not shown).
     pub fn internal() -> WebError {
         WebError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "something went wrong on the server; nothing was changed. Try again, and tell \
              your administrator if it persists (quote the X-Request-Id header)",
         )
@@ -127,19 +100,16 @@ impl WebError {
         match status {
             StatusCode::NOT_FOUND => WebError::no_route(),
             StatusCode::METHOD_NOT_ALLOWED => WebError::new(
-                status,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this method is not allowed here",
             ),
             StatusCode::PAYLOAD_TOO_LARGE => WebError::body_too_large(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => WebError::new(
-                status,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send JSON with Content-Type: application/json",
             ),
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => WebError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
+                ErrorCode::Timeout,
                 "the server took too long; nothing may have changed, check before retrying",
             ),
             s if s.is_client_error() => WebError::malformed("the request could not be read"),
@@ -153,7 +123,7 @@ impl WebError {
     }
 
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
@@ -165,22 +135,10 @@ impl WebError {
 
 impl From<AppError> for WebError {
     fn from(err: AppError) -> WebError {
-        let code = err.code();
-        let status = match &err {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            // A failed login is an authentication failure, whichever part was wrong.
-            AppError::Invalid { code, .. } if *code == "invalid_credentials" => {
-                StatusCode::UNAUTHORIZED
-            }
-            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        match &err {
             AppError::StorageUnavailable(detail) => {
                 // The database's complaint (disk full, read-only, I/O), never a bound value.
                 tracing::error!(detail = %detail, "storage unavailable");
-                StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Internal(detail) => {
                 // Store errors name the operation and the database's complaint, never the
@@ -188,13 +146,21 @@ impl From<AppError> for WebError {
                 tracing::error!(detail = %detail, "internal error");
                 return WebError::internal();
             }
-        };
-        let mut web = WebError::new(status, code, err.to_string());
+            _ => {}
+        }
+        // The code gives the status: a failed login's `invalid_credentials` is a 401, other
+        // invalid input a 422, a conflict a 409.
+        let mut web = WebError::new(err.code(), err.to_string());
         if let AppError::Throttled { retry_after_secs } = err {
             web.retry_after_secs = Some(retry_after_secs);
         }
         web
     }
+}
+
+/// The HTTP status of a code (every [`ErrorCode::status`] is a valid one: a test checks).
+fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl From<JsonRejection> for WebError {
@@ -227,12 +193,12 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let body = Body {
             error: Detail {
-                code: self.code,
+                code: self.code.as_str(),
                 message: &self.message,
             },
         };
         let mut response = (self.status, Json(body)).into_response();
-        if self.code == "storage_unavailable" {
+        if self.code == ErrorCode::StorageUnavailable {
             response.extensions_mut().insert(StorageTrouble);
         }
         if let Some(secs) = self.retry_after_secs {
@@ -255,11 +221,11 @@ mod tests {
             (AppError::Forbidden("x"), 403),
             (AppError::PasswordChangeRequired, 403),
             (AppError::NotFound, 404),
-            (AppError::invalid("out_of_range", "x"), 422),
-            (AppError::invalid("invalid_credentials", "x"), 401),
+            (AppError::invalid(ErrorCode::OutOfRange, "x"), 422),
+            (AppError::invalid(ErrorCode::InvalidCredentials, "x"), 401),
             (
                 AppError::Conflict {
-                    code: "conflict",
+                    code: ErrorCode::Conflict,
                     message: "x".into(),
                 },
                 409,
@@ -282,31 +248,31 @@ mod tests {
     fn internal_errors_never_show_their_detail() {
         let web = WebError::from(AppError::Internal("table patients is locked".into()));
         assert!(!web.message().contains("patients"));
-        assert_eq!(web.code(), "internal");
+        assert_eq!(web.code(), ErrorCode::Internal);
     }
 
     #[test]
-    fn every_web_code_has_the_status_its_constructor_gives() {
-        for (code, status) in WEB_CODES {
-            let found = [
-                WebError::for_status(StatusCode::from_u16(*status).unwrap_or_default()),
-                WebError::csrf_failed(),
-                WebError::unauthenticated(),
-                WebError::from(AppError::PasswordChangeRequired),
-                WebError::from(AppError::Forbidden("x")),
-                WebError::from(AppError::invalid("invalid_credentials", "x")),
-                WebError::from(AppError::Throttled {
-                    retry_after_secs: 1,
-                }),
-                WebError::from(AppError::Conflict {
-                    code: "conflict",
-                    message: String::new(),
-                }),
-                WebError::from(AppError::StorageUnavailable(String::new())),
-            ]
-            .into_iter()
-            .any(|e| e.code() == *code && e.status().as_u16() == *status);
-            assert!(found, "{code} {status}");
+    fn every_code_has_a_valid_status() {
+        for code in ErrorCode::ALL {
+            let status = StatusCode::from_u16(code.status()).unwrap();
+            assert!(
+                status.is_client_error() || status.is_server_error(),
+                "{code}"
+            );
+            assert_eq!(WebError::new(*code, "x").status(), status, "{code}");
         }
+    }
+
+    #[test]
+    fn statuses_answered_by_other_layers_keep_their_status() {
+        for status in [404, 405, 413, 415, 503] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert_eq!(WebError::for_status(status).status(), status);
+        }
+        let timeout = WebError::for_status(StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(
+            (timeout.code(), timeout.status().as_u16()),
+            (ErrorCode::Timeout, 503)
+        );
     }
 }

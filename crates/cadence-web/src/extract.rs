@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::proxy::client_address;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use cadence_app::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -40,8 +40,7 @@ where
                 // serde's words for an integer its target type cannot hold.
                 if inner.starts_with("invalid value: integer") {
                     WebError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "out_of_range",
+                        ErrorCode::OutOfRange,
                         format!("{field}: the number is out of range"),
                     )
                 } else {

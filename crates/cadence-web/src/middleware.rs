@@ -23,7 +23,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use cadence_app::audit::AuditAction;
+use cadence_app::audit::{AuditAction, ObjectType};
 use std::any::Any;
 use tracing::Instrument;
 
@@ -144,7 +144,7 @@ pub async fn observe_answers(
     if let Some(CsrfRefused(actor)) = response.extensions().get::<CsrfRefused>() {
         if let Err(e) = state
             .app
-            .record_denied(actor, action, "csrf", Some(route))
+            .record_denied(actor, action, ObjectType::Csrf, Some(route))
             .await
         {
             tracing::error!(error = %e, "could not audit a refused form");

@@ -707,8 +707,7 @@ pub struct SessionEntry {
 /// One reason a session is held.
 #[derive(Debug, ToSchema)]
 pub struct Hold {
-    /// The finding kind (`docs/protocols.md`, "Safety findings and holds").
-    pub kind: String,
+    pub kind: FindingKind,
     pub label: String,
     /// `high`, `moderate` or `low`.
     pub severity: String,
@@ -740,7 +739,7 @@ pub struct Finding {
     pub patient_id: i64,
     pub course_id: Option<i64>,
     pub treatment_session_id: Option<i64>,
-    pub kind: String,
+    pub kind: FindingKind,
     /// `high`, `moderate` or `low`.
     pub severity: String,
     pub detail: String,
@@ -782,6 +781,24 @@ pub struct ExceptionalEndSummary {
     pub ended_at: Timestamp,
     /// The clinician who recorded it.
     pub recorded_by: i64,
+}
+
+/// A safety finding's kind (`docs/protocols.md`, "Safety findings and holds").
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum FindingKind {
+    SuicideRiskItem,
+    CssrsRisk,
+    MadrsSuicidalThoughts,
+    PreDoseBloodPressure,
+    ScreeningNotEligible,
+    ScreeningNeedsReview,
+    LowOxygenSaturation,
+    BloodPressureCrisis,
+    DeepSedation,
+    RespiratoryRate,
+    SuicideScreenMissing,
+    RemsEnrolmentMissing,
 }
 
 /// How a session ended exceptionally.
@@ -881,6 +898,10 @@ mod tests {
             serde_names(&decision::Decision::ALL)
         );
         assert_eq!(variants::<super::Route>(), serde_names(&route::Route::ALL));
+        assert_eq!(
+            variants::<super::FindingKind>(),
+            strings(cadence_clinical::safety::FindingKind::ALL.map(|k| k.as_str()))
+        );
         assert_eq!(
             variants::<super::Instrument>(),
             serde_names(&instrument::InstrumentId::ALL)

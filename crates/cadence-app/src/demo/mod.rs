@@ -17,10 +17,11 @@
 mod seeder;
 
 use crate::{App, AppError};
+use cadence_clinical::calendar::OpenDays;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::safety::ExceptionalEnd;
 use cadence_store::StoreError;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::ClinicId;
 use cadence_store::records::SessionStatus;
 use cadence_store::records::{AssessmentSource, Role, Sex};
@@ -57,14 +58,13 @@ impl App {
         let clinic = self.create_clinic(DEMO_CLINIC, time_zone).await?;
         // The demo clinic opens every day, so whatever day the demo runs it has a session
         // booked today for the nurse's record (real clinics set their own calendar).
-        let mut event = self.operator_event(AuditAction::Update, "clinic");
+        let mut event = self.operator_event(AuditAction::Update, ObjectType::Clinic);
         event.clinic_id = Some(clinic.id);
         let clinic = self
             .store
             .update_clinic_calendar(clinic.id, &clinic.time_zone, DEMO_OPEN_DAYS, &[], event)
             .await?;
-        let tz = jiff::tz::TimeZone::get(&clinic.time_zone)
-            .map_err(|e| AppError::Internal(format!("clinic time zone: {e}")))?;
+        let tz = clinic.time_zone.time_zone().clone();
         let mut ids = Vec::new();
         for (email, role) in DEMO_USERS {
             let (user, _) = self
@@ -94,7 +94,7 @@ impl App {
 }
 
 /// The demo clinic's open days: every day (see [`App::seed_demo_in`]).
-pub const DEMO_OPEN_DAYS: &str = "mon,tue,wed,thu,fri,sat,sun";
+pub const DEMO_OPEN_DAYS: OpenDays = OpenDays::EVERY_DAY;
 
 /// The demo clinic's price list (synthetic figures; the same as `crates/cadence/demo/prices.toml`).
 pub const DEMO_PRICES: &str = "# Demo Clinic price list (synthetic figures).

@@ -3,7 +3,7 @@
 //! as the operator (audit rows without an actor, like `cadence clinic create`).
 
 use crate::courses::calendar_of;
-use crate::{App, AppError};
+use crate::{App, AppError, validate};
 use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::{InstrumentId, ScoringConfig, StoredScore, score};
@@ -15,7 +15,7 @@ use cadence_clinical::safety::{
     pre_dose_finding,
 };
 use cadence_clinical::screening::{ScreeningInput, screen};
-use cadence_store::audit::{AuditAction, AuditEvent};
+use cadence_store::audit::{AuditAction, AuditEvent, ObjectType};
 use cadence_store::ids::FindingId;
 use cadence_store::ids::{CourseId, PatientId, ScreeningId, TreatmentSessionId, UserId};
 use cadence_store::records::{
@@ -73,13 +73,13 @@ impl Seeder<'_> {
     /// session's record carries its own day's times, not the seeding moment.
     fn on(&self, date: Date, hour: i8, minute: i8) -> Timestamp {
         let now = self.at();
-        jiff::tz::TimeZone::get(&self.clinic.time_zone)
+        date.at(hour, minute, 0, 0)
+            .to_zoned(self.clinic.time_zone.time_zone().clone())
             .ok()
-            .and_then(|tz| date.at(hour, minute, 0, 0).to_zoned(tz).ok())
             .map_or(now, |z| z.timestamp().min(now))
     }
 
-    fn event(&self, action: AuditAction, object_type: &str) -> AuditEvent {
+    fn event(&self, action: AuditAction, object_type: ObjectType) -> AuditEvent {
         let mut event = self.app.operator_event(action, object_type);
         event.clinic_id = Some(self.clinic.id);
         event
@@ -117,7 +117,7 @@ impl Seeder<'_> {
             sex,
             weight_kg: Some(72.0),
         };
-        let event = self.event(AuditAction::Create, "patient");
+        let event = self.event(AuditAction::Create, ObjectType::Patient);
         Ok(self
             .app
             .store
@@ -167,7 +167,7 @@ impl Seeder<'_> {
             created_by: (source == AssessmentSource::Clinic).then_some(self.nurse),
             created_at: self.at(),
         };
-        let event = self.event(AuditAction::Create, "assessment");
+        let event = self.event(AuditAction::Create, ObjectType::Assessment);
         self.app
             .store
             .create_assessment(new, drafts(findings, None), event)
@@ -269,7 +269,7 @@ impl Seeder<'_> {
             created_by: self.clinician,
             created_at: self.at(),
         };
-        let event = self.event(AuditAction::Create, "course");
+        let event = self.event(AuditAction::Create, ObjectType::Course);
         let course = self
             .app
             .store
@@ -292,7 +292,7 @@ impl Seeder<'_> {
         course: CourseId,
         status: SessionStatus,
     ) -> Result<Vec<(TreatmentSessionId, Date)>, AppError> {
-        let event = self.event(AuditAction::Read, "course");
+        let event = self.event(AuditAction::Read, ObjectType::Course);
         let bundle = self
             .app
             .store
@@ -332,18 +332,17 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    fn pre_checks(&self, bp: (u16, u16), recorded_at: Timestamp) -> PreChecks {
-        PreChecks {
+    fn pre_checks(&self, bp: (u16, u16), recorded_at: Timestamp) -> Result<PreChecks, AppError> {
+        Ok(PreChecks {
             identity_confirmed: true,
             fasting_confirmed: true,
             transport_arranged: true,
-            bp_systolic: bp.0,
-            bp_diastolic: bp.1,
+            bp: validate::blood_pressure(bp.0, bp.1)?,
             heart_rate: Some(72),
-            spo2: Some(98),
+            spo2: validate::spo2(Some(98))?,
             recorded_by: self.nurse,
             recorded_at,
-        }
+        })
     }
 
     /// Appends one entry to a session's record, as the service would (with its findings).
@@ -365,7 +364,7 @@ impl Seeder<'_> {
             recorded_at: at,
             status,
         };
-        let event = self.event(AuditAction::Update, kind.as_str());
+        let event = self.event(AuditAction::Update, kind.into());
         self.app
             .store
             .append_session_entry(
@@ -392,7 +391,7 @@ impl Seeder<'_> {
         self.entry(
             id,
             SessionEntryKind::PreChecks,
-            to_json(&self.pre_checks(bp, self.on(date, 9, 0)))?,
+            to_json(&self.pre_checks(bp, self.on(date, 9, 0))?)?,
             (self.on(date, 9, 0), nurse),
             Some(SessionStatus::InProgress),
             Vec::new(),
@@ -441,17 +440,14 @@ impl Seeder<'_> {
         bp: (u16, u16),
     ) -> Result<(), AppError> {
         let protocol = protocol::builtin(PROTOCOL).ok_or(AppError::NotFound)?;
-        let reading = cadence_clinical::history::BloodPressure {
-            systolic: bp.0,
-            diastolic: bp.1,
-        };
+        let reading = validate::blood_pressure(bp.0, bp.1)?;
         let found = pre_dose_finding(reading, &protocol.safety)
             .into_iter()
             .collect();
         self.entry(
             id,
             SessionEntryKind::PreChecks,
-            to_json(&self.pre_checks(bp, self.at()))?,
+            to_json(&self.pre_checks(bp, self.at())?)?,
             (self.at(), self.nurse),
             Some(SessionStatus::InProgress),
             drafts(found, Some(course)),
@@ -470,17 +466,14 @@ impl Seeder<'_> {
         bp: (u16, u16),
     ) -> Result<(), AppError> {
         let protocol = protocol::builtin(protocol_id).ok_or(AppError::NotFound)?;
-        let reading = cadence_clinical::history::BloodPressure {
-            systolic: bp.0,
-            diastolic: bp.1,
-        };
+        let reading = validate::blood_pressure(bp.0, bp.1)?;
         let found = pre_dose_finding(reading, &protocol.safety)
             .into_iter()
             .collect();
         self.entry(
             id,
             SessionEntryKind::PreChecks,
-            to_json(&self.pre_checks(bp, at))?,
+            to_json(&self.pre_checks(bp, at)?)?,
             (at, self.nurse),
             Some(SessionStatus::InProgress),
             drafts(found, Some(course)),
@@ -517,31 +510,29 @@ impl Seeder<'_> {
         (bp, spo2, moaas, cadss): (Option<(u16, u16)>, u8, u8, Option<u8>),
     ) -> Result<(), AppError> {
         let protocol = protocol::builtin(protocol_id).ok_or(AppError::NotFound)?;
+        let bp = bp
+            .map(|(systolic, diastolic)| validate::blood_pressure(systolic, diastolic))
+            .transpose()?;
+        let spo2 = validate::spo2(Some(spo2))?;
         let vitals = Vitals {
-            bp: bp.map(
-                |(systolic, diastolic)| cadence_clinical::history::BloodPressure {
-                    systolic,
-                    diastolic,
-                },
-            ),
-            spo2: Some(spo2),
+            bp,
+            spo2,
             moaas: Some(moaas),
             respiratory_rate: None,
         };
         let found = monitoring_findings(&vitals, protocol.safety.in_session.as_ref());
         let entry = NewMonitoringEntry {
             taken_at: at,
-            bp_systolic: bp.map(|b| b.0),
-            bp_diastolic: bp.map(|b| b.1),
+            bp,
             heart_rate: Some(84),
-            spo2: Some(spo2),
+            spo2,
             respiratory_rate: None,
             moaas: Some(moaas),
             cadss,
             adverse_effects: Vec::new(),
             recorded_by: self.nurse,
         };
-        let event = self.event(AuditAction::Create, "monitoring_entry");
+        let event = self.event(AuditAction::Create, ObjectType::MonitoringEntry);
         self.app
             .store
             .add_monitoring_entry(
@@ -566,8 +557,7 @@ impl Seeder<'_> {
         let discharge = Discharge {
             discharged_at: at,
             moaas: 5,
-            bp_systolic: bp.0,
-            bp_diastolic: bp.1,
+            bp: validate::blood_pressure(bp.0, bp.1)?,
             clinically_stable: true,
             escort_present: true,
             ready_after_minutes: Some(minutes),
@@ -608,7 +598,7 @@ impl Seeder<'_> {
             recorded_at: at,
             status: Some(SessionStatus::Completed),
         };
-        let event = self.event(AuditAction::Update, "exceptional_end");
+        let event = self.event(AuditAction::Update, ObjectType::ExceptionalEnd);
         self.app
             .store
             .append_session_entry(
@@ -636,7 +626,7 @@ impl Seeder<'_> {
             released_by: self.clinician,
             released_at: at,
         };
-        let event = self.event(AuditAction::Create, "finding_release");
+        let event = self.event(AuditAction::Create, ObjectType::FindingRelease);
         self.app
             .store
             .release_finding(self.clinic.id, finding, release, event)
@@ -658,7 +648,7 @@ impl Seeder<'_> {
             recorded_by: self.clinician,
             recorded_at: self.at(),
         };
-        let event = self.event(AuditAction::Update, "rems_enrolment");
+        let event = self.event(AuditAction::Update, ObjectType::RemsEnrolment);
         self.app
             .store
             .set_rems_enrolment(self.clinic.id, enrolment, event)
@@ -728,7 +718,7 @@ impl Seeder<'_> {
             booking_reason: None,
             created_at: self.at(),
         };
-        let event = self.event(AuditAction::Create, "treatment_session");
+        let event = self.event(AuditAction::Create, ObjectType::TreatmentSession);
         let session = self.app.store.create_treatment_session(new, event).await?;
         Ok((session.id, date))
     }
@@ -782,7 +772,7 @@ impl Seeder<'_> {
             created_by: self.clinician,
             created_at: self.at(),
         };
-        let event = self.event(AuditAction::Create, "screening");
+        let event = self.event(AuditAction::Create, ObjectType::Screening);
         Ok(self
             .app
             .store
@@ -793,7 +783,7 @@ impl Seeder<'_> {
 
     /// The clinic's price list.
     pub(super) async fn price_list(&self, text: &str) -> Result<(), AppError> {
-        let event = self.event(AuditAction::Update, "price_list");
+        let event = self.event(AuditAction::Update, ObjectType::PriceList);
         self.app
             .store
             .set_price_list(self.clinic.id, text, event)
@@ -806,7 +796,7 @@ impl Seeder<'_> {
         &self,
         patient: PatientId,
     ) -> Result<Vec<FindingId>, AppError> {
-        let event = self.event(AuditAction::Read, "finding_list");
+        let event = self.event(AuditAction::Read, ObjectType::FindingList);
         Ok(self
             .app
             .store
@@ -837,7 +827,7 @@ impl Seeder<'_> {
             decided_on: on,
             created_at: self.at(),
         };
-        let event = self.event(AuditAction::Create, "decision");
+        let event = self.event(AuditAction::Create, ObjectType::Decision);
         self.app.store.create_decision(new, releases, event).await?;
         Ok(())
     }

@@ -23,7 +23,7 @@ use cadence_clinical::collection::DueAssessment;
 use cadence_clinical::course::CoursePhase;
 use cadence_clinical::safety::FindingKind;
 use cadence_clinical::suggestion::Suggestion;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, FindingId, PatientId, TreatmentSessionId};
 use cadence_store::records::{Patient, SessionStatus, TreatmentSession};
 use jiff::civil::Date;
@@ -196,7 +196,7 @@ impl App {
         let today = self.clinic_today(actor).await?;
         let mut booked = self.sessions_on(actor, today).await?;
         booked.sort_by_key(|s| s.id);
-        let event = actor.event(self, AuditAction::Read, "patient_list");
+        let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
         let patients = self
             .store
             .list_patients(actor.clinic_id, None, SEARCH_LIMIT, event)

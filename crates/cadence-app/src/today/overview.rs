@@ -11,7 +11,7 @@ use crate::patients::SEARCH_LIMIT;
 use crate::{Actor, App, AppError, validate};
 use cadence_clinical::course::CoursePhase;
 use cadence_clinical::suggestion::{Review, review};
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, PatientId};
 use cadence_store::records::{CourseBundle, Patient};
 use jiff::civil::Date;
@@ -120,7 +120,7 @@ impl App {
         patients: &[Patient],
         today: Date,
     ) -> Result<Vec<Option<CourseLook>>, AppError> {
-        let event = actor.event(self, AuditAction::Read, "course_list");
+        let event = actor.event(self, AuditAction::Read, ObjectType::CourseList);
         let bundles = self
             .store
             .list_course_bundles(actor.clinic_id, event)
@@ -163,7 +163,7 @@ impl App {
             validate::text("search", s, 100)?;
         }
         let today = self.clinic_today(actor).await?;
-        let event = actor.event(self, AuditAction::Read, "patient_list");
+        let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
         let patients = self
             .store
             .list_patients(actor.clinic_id, search, SEARCH_LIMIT, event)

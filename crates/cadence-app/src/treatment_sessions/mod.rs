@@ -22,11 +22,11 @@ pub use crate::courses::BOOKING_HORIZON_DAYS;
 use crate::courses::{CourseRead, redact_clinical};
 use crate::safety::{Hold, holds_for};
 use crate::validate;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::planner::SessionState;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{Criterion, Readiness, discharge_criteria};
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, TreatmentSessionId};
 use cadence_store::records::{
     Finding, NewTreatmentSession, SessionStatus, StatusChange, TreatmentSession,
@@ -75,13 +75,13 @@ impl SessionContext {
     pub(crate) fn require_open(&self) -> Result<(), AppError> {
         match self.session.status {
             SessionStatus::Cancelled | SessionStatus::NoShow => Err(AppError::Conflict {
-                code: "session_cancelled",
+                code: ErrorCode::SessionCancelled,
                 message: "this session was cancelled or not attended: set it back to \
                               scheduled first"
                     .into(),
             }),
             SessionStatus::Completed => Err(AppError::Conflict {
-                code: "session_completed",
+                code: ErrorCode::SessionCompleted,
                 message: "this session is over: add a correction or an addendum instead".into(),
             }),
             _ => Ok(()),
@@ -172,10 +172,7 @@ pub(crate) fn readiness(s: &TreatmentSession, now: jiff::Timestamp) -> Readiness
             dosed_at: s.administration.as_ref().map(|a| a.started_at),
             at: Some(d.discharged_at),
             moaas: Some(d.moaas),
-            bp: Some(cadence_clinical::history::BloodPressure {
-                systolic: d.bp_systolic,
-                diastolic: d.bp_diastolic,
-            }),
+            bp: Some(d.bp),
             clinically_stable: Some(d.clinically_stable),
             escort_present: Some(d.escort_present),
         };
@@ -184,12 +181,7 @@ pub(crate) fn readiness(s: &TreatmentSession, now: jiff::Timestamp) -> Readiness
         dosed_at: s.administration.as_ref().map(|a| a.started_at),
         at: Some(now),
         moaas: latest(&|e| e.moaas.is_some()).and_then(|m| m.entry.moaas),
-        bp: latest(&|e| e.bp_systolic.is_some()).and_then(|m| {
-            Some(cadence_clinical::history::BloodPressure {
-                systolic: m.entry.bp_systolic?,
-                diastolic: m.entry.bp_diastolic?,
-            })
-        }),
+        bp: latest(&|e| e.bp.is_some()).and_then(|m| m.entry.bp),
         clinically_stable: None,
         escort_present: None,
     }
@@ -204,7 +196,7 @@ impl App {
         id: TreatmentSessionId,
     ) -> Result<SessionContext, AppError> {
         let event = actor
-            .event(self, AuditAction::Read, "treatment_session")
+            .event(self, AuditAction::Read, ObjectType::TreatmentSession)
             .with_object_id(id);
         let session = self
             .store
@@ -238,16 +230,16 @@ impl App {
         let today = read.snapshot.today;
         if date < today {
             return Err(AppError::invalid(
-                "date_in_past",
+                ErrorCode::DateInPast,
                 format!("{date} is before today ({today})"),
             ));
         }
         let horizon = today
             .checked_add(jiff::Span::new().days(BOOKING_HORIZON_DAYS))
-            .map_err(|_| AppError::invalid("out_of_range", "the date is out of range"))?;
+            .map_err(|_| AppError::invalid(ErrorCode::OutOfRange, "the date is out of range"))?;
         if date > horizon {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 format!(
                     "{date} is more than 52 weeks ahead (after {horizon}): book within the plan's \
                      horizon"
@@ -256,13 +248,13 @@ impl App {
         }
         if !read.calendar.is_open(date) {
             return Err(AppError::invalid(
-                "clinic_closed",
+                ErrorCode::ClinicClosed,
                 format!("the clinic is closed on {date}"),
             ));
         }
         if date < read.bundle.course.start_date {
             return Err(AppError::invalid(
-                "before_course_start",
+                ErrorCode::BeforeCourseStart,
                 format!(
                     "{date} is before the course starts ({}): book from that day on",
                     read.bundle.course.start_date
@@ -276,7 +268,7 @@ impl App {
         });
         if taken {
             return Err(AppError::Conflict {
-                code: "already_booked",
+                code: ErrorCode::AlreadyBooked,
                 message: format!(
                     "this course already has a session on {date}: move or cancel it first"
                 ),
@@ -294,7 +286,7 @@ impl App {
                 .first()
                 .map_or_else(|| "no further session".to_owned(), ToString::to_string);
             return Err(AppError::invalid(
-                "booking_reason_required",
+                ErrorCode::BookingReasonRequired,
                 format!(
                     "{date} is not a day the plan proposes (next: {next}): give the reason for \
                      this day, or book the plan's day"
@@ -308,7 +300,7 @@ impl App {
             booking_reason: reason,
             created_at: self.now(),
         };
-        let event = actor.event(self, AuditAction::Create, "treatment_session");
+        let event = actor.event(self, AuditAction::Create, ObjectType::TreatmentSession);
         let booked = self.store.create_treatment_session(new, event).await?;
         let mut read = read;
         read.bundle.sessions.push(booked.clone());
@@ -332,7 +324,7 @@ impl App {
     ) -> Result<Vec<Timer>, AppError> {
         require(actor.role, Permission::ReadClinical)?;
         let event = actor
-            .event(self, AuditAction::Read, "session_timers")
+            .event(self, AuditAction::Read, ObjectType::SessionTimers)
             .with_object_id(id);
         let session = self
             .store
@@ -374,7 +366,7 @@ impl App {
             SessionStatus::Cancelled | SessionStatus::NoShow | SessionStatus::Scheduled
         ) {
             return Err(AppError::invalid(
-                "invalid_status",
+                ErrorCode::InvalidStatus,
                 "status may be set to scheduled, cancelled or no_show; other states follow the \
                  session record",
             ));
@@ -382,13 +374,13 @@ impl App {
         let ctx = self.session_context(actor, id).await?;
         if ctx.session.status == SessionStatus::Completed {
             return Err(AppError::Conflict {
-                code: "session_completed",
+                code: ErrorCode::SessionCompleted,
                 message: "a completed session cannot change status".into(),
             });
         }
         if !ctx.session.entries.is_empty() {
             return Err(AppError::Conflict {
-                code: "session_started",
+                code: ErrorCode::SessionStarted,
                 message: "this session's record has begun (pre-checks or a dose): it cannot be \
                           cancelled; record its end instead"
                     .into(),
@@ -403,7 +395,7 @@ impl App {
             });
             if taken {
                 return Err(AppError::Conflict {
-                    code: "already_booked",
+                    code: ErrorCode::AlreadyBooked,
                     message: "this course has another session that day: cancel it first".into(),
                 });
             }
@@ -413,7 +405,7 @@ impl App {
             at: self.now(),
         };
         let event = actor
-            .event(self, AuditAction::Update, "treatment_session")
+            .event(self, AuditAction::Update, ObjectType::TreatmentSession)
             .with_patient(ctx.session.patient_id)
             .with_object_id(id);
         let session = self
@@ -436,7 +428,7 @@ impl App {
         date: Date,
     ) -> Result<Vec<TreatmentSession>, AppError> {
         require(actor.role, Permission::ReadPatients)?;
-        let event = actor.event(self, AuditAction::Read, "schedule");
+        let event = actor.event(self, AuditAction::Read, ObjectType::Schedule);
         let mut list = self
             .store
             .list_treatment_sessions_on(actor.clinic_id, date, event)

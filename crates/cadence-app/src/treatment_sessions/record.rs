@@ -12,15 +12,15 @@ use super::{SessionContext, SessionView};
 use crate::authz::{Permission, require};
 use crate::safety::held_message;
 use crate::validate;
-use crate::{Actor, App, AppError};
-use cadence_clinical::history::BloodPressure;
+use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{
     ADVERSE_EFFECTS, Confirmations, ExceptionalEnd, FindingDraft, Readiness, Vitals,
     discharge_criteria, dose_flags, mg_per_kg, monitoring_findings, pre_dose_finding, unconfirmed,
 };
+use cadence_clinical::vitals::Spo2;
 use cadence_store::StoreError;
-use cadence_store::audit::AuditAction;
+use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{SessionEntryId, TreatmentSessionId};
 use cadence_store::records::{
     Administration, Discharge, EntryGuard, ExceptionalEndRecord, MonitoringEntry, NewFinding,
@@ -124,21 +124,20 @@ pub struct ExceptionalEndInput {
     pub reason: String,
 }
 
+/// The optional vital signs checked, SpO2 as a reading.
 fn check_optional_vitals(
     hr: Option<u16>,
     spo2: Option<u8>,
     rr: Option<u16>,
-) -> Result<(), AppError> {
+) -> Result<Option<Spo2>, AppError> {
     if let Some(hr) = hr {
         validate::within("heart_rate", hr, 20, 250)?;
     }
-    if let Some(s) = spo2 {
-        validate::within("spo2", s, 50, 100)?;
-    }
+    let spo2 = validate::spo2(spo2)?;
     if let Some(r) = rr {
         validate::within("respiratory_rate", r, 1, 80)?;
     }
-    Ok(())
+    Ok(spo2)
 }
 
 fn json(value: &impl serde::Serialize) -> Result<serde_json::Value, AppError> {
@@ -162,21 +161,21 @@ fn entry_error(e: StoreError, holds: &[crate::safety::Hold]) -> AppError {
     match e {
         StoreError::Conflict { constraint } => match constraint.as_str() {
             "session_entries.once" => AppError::Conflict {
-                code: "already_recorded",
+                code: ErrorCode::AlreadyRecorded,
                 message: "this is recorded already for this session: to change it, send a \
                           correction naming the entry (`corrects`) with a reason"
                     .into(),
             },
             "session_entries.corrects" => AppError::Conflict {
-                code: "already_corrected",
+                code: ErrorCode::AlreadyCorrected,
                 message: "that entry has been corrected already: correct the latest entry".into(),
             },
             "session_entries.signed" => AppError::Conflict {
-                code: "session_signed",
+                code: ErrorCode::SessionSigned,
                 message: "this session is signed and locked: add an addendum instead".into(),
             },
             "findings.open" => AppError::Conflict {
-                code: "session_held",
+                code: ErrorCode::SessionHeld,
                 message: if holds.is_empty() {
                     "a safety finding was recorded for this patient a moment ago: reload the \
                      session and have a clinician review it"
@@ -205,13 +204,13 @@ impl App {
     ) -> Result<Timestamp, AppError> {
         if at > self.now() {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 format!("{} {at} is in the future", validate::words(field)),
             ));
         }
         if self.clinic_date(actor, at).await? != ctx.session.scheduled_on {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 format!(
                     "{} is not on the session's day ({}): record times of the session",
                     validate::words(field),
@@ -234,7 +233,7 @@ impl App {
         // would be a session in the future.
         if ctx.session.scheduled_on > ctx.today {
             return Err(AppError::Conflict {
-                code: "session_not_today",
+                code: ErrorCode::SessionNotToday,
                 message: format!(
                     "this session is booked for {}; record it on that day, or move it to today \
                      first",
@@ -252,7 +251,7 @@ impl App {
         entry: NewSessionEntry,
         guard: EntryGuard,
         findings: Vec<NewFinding>,
-        object: &str,
+        object: ObjectType,
     ) -> Result<SessionView, AppError> {
         let event = actor
             .event(self, AuditAction::Update, object)
@@ -300,22 +299,18 @@ impl App {
         input: PreCheckInput,
     ) -> Result<SessionView, AppError> {
         require(actor.role, Permission::RecordSession)?;
-        validate::blood_pressure(input.bp_systolic, input.bp_diastolic)?;
-        check_optional_vitals(input.heart_rate, input.spo2, None)?;
+        let bp = validate::blood_pressure(input.bp_systolic, input.bp_diastolic)?;
+        let spo2 = check_optional_vitals(input.heart_rate, input.spo2, None)?;
         let ctx = self.session_for_record(actor, id).await?;
         ctx.require_open()?;
         ctx.require_active()?;
         if ctx.session.administration.is_some() {
             return Err(AppError::Conflict {
-                code: "already_dosed",
+                code: ErrorCode::AlreadyDosed,
                 message: "the dose is recorded: record further vital signs as monitoring entries"
                     .into(),
             });
         }
-        let bp = BloodPressure {
-            systolic: input.bp_systolic,
-            diastolic: input.bp_diastolic,
-        };
         let open_bp = ctx.course.bundle.findings.iter().any(|f| {
             f.is_open()
                 && f.treatment_session_id == Some(id)
@@ -330,10 +325,9 @@ impl App {
             identity_confirmed: input.identity_confirmed,
             fasting_confirmed: input.fasting_confirmed,
             transport_arranged: input.transport_arranged,
-            bp_systolic: input.bp_systolic,
-            bp_diastolic: input.bp_diastolic,
+            bp,
             heart_rate: input.heart_rate,
-            spo2: input.spo2,
+            spo2,
             recorded_by: actor.user_id,
             recorded_at: now,
         };
@@ -351,7 +345,7 @@ impl App {
             not_signed: true,
             ..EntryGuard::default()
         };
-        self.append(actor, ctx, entry, guard, findings, "pre_checks")
+        self.append(actor, ctx, entry, guard, findings, ObjectType::PreChecks)
             .await
     }
 
@@ -373,7 +367,7 @@ impl App {
         let ctx = self.session_for_record(actor, id).await?;
         if input.route != ctx.course.protocol.route {
             return Err(AppError::invalid(
-                "route_mismatch",
+                ErrorCode::RouteMismatch,
                 format!(
                     "this course's protocol is {}, not {}",
                     ctx.course.protocol.route, input.route
@@ -389,7 +383,10 @@ impl App {
                     MAX_REASON_CHARS,
                 )?
                 .ok_or_else(|| {
-                    AppError::invalid("note_required", "a correction needs correction_reason")
+                    AppError::invalid(
+                        ErrorCode::NoteRequired,
+                        "a correction needs correction_reason",
+                    )
                 })?,
             )),
             None => None,
@@ -399,7 +396,7 @@ impl App {
             ctx.require_active()?;
             let Some(pre) = ctx.session.pre_checks.as_ref() else {
                 return Err(AppError::Conflict {
-                    code: "pre_checks_missing",
+                    code: ErrorCode::PreChecksMissing,
                     message: "record the pre-dose checks before administration".into(),
                 });
             };
@@ -413,7 +410,7 @@ impl App {
             );
             if !missing.is_empty() {
                 return Err(AppError::Conflict {
-                    code: "pre_checks_incomplete",
+                    code: ErrorCode::PreChecksIncomplete,
                     message: format!(
                         "the latest pre-checks do not confirm {}: record the pre-checks again \
                          once confirmed",
@@ -423,7 +420,7 @@ impl App {
             }
             if !ctx.holds.is_empty() {
                 return Err(AppError::Conflict {
-                    code: "session_held",
+                    code: ErrorCode::SessionHeld,
                     message: held_message(&ctx.holds),
                 });
             }
@@ -439,7 +436,7 @@ impl App {
                     .await?;
                 if end < started_at {
                     return Err(AppError::invalid(
-                        "out_of_range",
+                        ErrorCode::OutOfRange,
                         "ended_at is before started_at",
                     ));
                 }
@@ -459,7 +456,7 @@ impl App {
         if !flags.is_empty() && confirm.is_none() {
             let each: Vec<String> = flags.iter().map(|f| f.message()).collect();
             return Err(AppError::invalid(
-                "dose_confirmation_required",
+                ErrorCode::DoseConfirmationRequired,
                 format!(
                     "confirm this dose with a reason (confirm_reason): {}",
                     each.join("; ")
@@ -510,8 +507,15 @@ impl App {
             no_open_findings: corrects.is_none(),
             not_signed: true,
         };
-        self.append(actor, ctx, entry, guard, Vec::new(), "administration")
-            .await
+        self.append(
+            actor,
+            ctx,
+            entry,
+            guard,
+            Vec::new(),
+            ObjectType::Administration,
+        )
+        .await
     }
 
     /// Records when an infusion ended (once; after the administration).
@@ -524,7 +528,7 @@ impl App {
         let ctx = self.session_for_record(actor, id).await?;
         let Some(admin) = ctx.session.administration.as_ref() else {
             return Err(AppError::Conflict {
-                code: "administration_missing",
+                code: ErrorCode::AdministrationMissing,
                 message: "record the administration before its end".into(),
             });
         };
@@ -535,7 +539,7 @@ impl App {
             .await?;
         if end < started {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 "ended_at is before the administration started",
             ));
         }
@@ -552,8 +556,15 @@ impl App {
             not_signed: true,
             ..EntryGuard::default()
         };
-        self.append(actor, ctx, entry, guard, Vec::new(), "administration")
-            .await
+        self.append(
+            actor,
+            ctx,
+            entry,
+            guard,
+            Vec::new(),
+            ObjectType::Administration,
+        )
+        .await
     }
 
     /// Adds a monitoring entry. Values outside the protocol's in-session limits raise an alert
@@ -567,22 +578,16 @@ impl App {
     ) -> Result<MonitoringEntry, AppError> {
         require(actor.role, Permission::RecordSession)?;
         let bp = match (input.bp_systolic, input.bp_diastolic) {
-            (Some(s), Some(d)) => {
-                validate::blood_pressure(s, d)?;
-                Some(BloodPressure {
-                    systolic: s,
-                    diastolic: d,
-                })
-            }
+            (Some(s), Some(d)) => Some(validate::blood_pressure(s, d)?),
             (None, None) => None,
             _ => {
                 return Err(AppError::invalid(
-                    "out_of_range",
+                    ErrorCode::OutOfRange,
                     "record both systolic and diastolic, or neither",
                 ));
             }
         };
-        check_optional_vitals(input.heart_rate, input.spo2, input.respiratory_rate)?;
+        let spo2 = check_optional_vitals(input.heart_rate, input.spo2, input.respiratory_rate)?;
         if let Some(m) = input.moaas {
             validate::within("moaas", m, 0, 5)?;
         }
@@ -591,7 +596,7 @@ impl App {
         }
         if input.adverse_effects.len() > MAX_EFFECTS {
             return Err(AppError::invalid(
-                "out_of_range",
+                ErrorCode::OutOfRange,
                 format!("adverse_effects lists at most {MAX_EFFECTS} effects, each once"),
             ));
         }
@@ -600,13 +605,13 @@ impl App {
             if !ADVERSE_EFFECTS.iter().any(|(code, _)| code == e) {
                 let known: Vec<&str> = ADVERSE_EFFECTS.iter().map(|(c, _)| *c).collect();
                 return Err(AppError::invalid(
-                    "out_of_range",
+                    ErrorCode::OutOfRange,
                     format!("adverse_effects: unknown code; use {}", known.join(", ")),
                 ));
             }
             if effects.contains(e) {
                 return Err(AppError::invalid(
-                    "out_of_range",
+                    ErrorCode::OutOfRange,
                     "adverse_effects lists an effect twice",
                 ));
             }
@@ -620,7 +625,7 @@ impl App {
             .await?;
         let vitals = Vitals {
             bp,
-            spo2: input.spo2,
+            spo2,
             moaas: input.moaas,
             respiratory_rate: input.respiratory_rate,
         };
@@ -630,10 +635,9 @@ impl App {
         );
         let entry = NewMonitoringEntry {
             taken_at,
-            bp_systolic: input.bp_systolic,
-            bp_diastolic: input.bp_diastolic,
+            bp,
             heart_rate: input.heart_rate,
-            spo2: input.spo2,
+            spo2,
             respiratory_rate: input.respiratory_rate,
             moaas: input.moaas,
             cadss: input.cadss,
@@ -641,7 +645,7 @@ impl App {
             recorded_by: actor.user_id,
         };
         let event = actor
-            .event(self, AuditAction::Create, "monitoring_entry")
+            .event(self, AuditAction::Create, ObjectType::MonitoringEntry)
             .with_patient(ctx.session.patient_id);
         Ok(self
             .store
@@ -660,7 +664,7 @@ impl App {
     ) -> Result<SessionView, AppError> {
         require(actor.role, Permission::RecordSession)?;
         validate::within("moaas", input.moaas, 0, 5)?;
-        validate::blood_pressure(input.bp_systolic, input.bp_diastolic)?;
+        let bp = validate::blood_pressure(input.bp_systolic, input.bp_diastolic)?;
         if let Some(m) = input.ready_after_minutes {
             validate::within("ready_after_minutes", m, 0, 24 * 60)?;
         }
@@ -668,15 +672,11 @@ impl App {
         ctx.require_open()?;
         let Some(admin) = ctx.session.administration.as_ref() else {
             return Err(AppError::Conflict {
-                code: "administration_missing",
+                code: ErrorCode::AdministrationMissing,
                 message: "record the administration before discharge".into(),
             });
         };
         let now = self.now();
-        let bp = BloodPressure {
-            systolic: input.bp_systolic,
-            diastolic: input.bp_diastolic,
-        };
         let unmet: Vec<String> = discharge_criteria(
             &ctx.course.protocol,
             &Readiness {
@@ -694,7 +694,7 @@ impl App {
         .collect();
         if !unmet.is_empty() {
             return Err(AppError::Conflict {
-                code: "discharge_criteria_unmet",
+                code: ErrorCode::DischargeCriteriaUnmet,
                 message: format!(
                     "the discharge criteria are not met: {}. Keep monitoring, or a clinician \
                      records an exceptional end",
@@ -705,8 +705,7 @@ impl App {
         let record = Discharge {
             discharged_at: now,
             moaas: input.moaas,
-            bp_systolic: input.bp_systolic,
-            bp_diastolic: input.bp_diastolic,
+            bp,
             clinically_stable: input.clinically_stable,
             escort_present: input.escort_present,
             ready_after_minutes: input.ready_after_minutes,
@@ -725,7 +724,7 @@ impl App {
             not_signed: true,
             ..EntryGuard::default()
         };
-        self.append(actor, ctx, entry, guard, Vec::new(), "discharge")
+        self.append(actor, ctx, entry, guard, Vec::new(), ObjectType::Discharge)
             .await
     }
 
@@ -740,19 +739,19 @@ impl App {
         require(actor.role, Permission::Decide)?;
         let reason =
             validate::note("reason", Some(&input.reason), MAX_REASON_CHARS)?.ok_or_else(|| {
-                AppError::invalid("note_required", "an exceptional end needs a reason")
+                AppError::invalid(ErrorCode::NoteRequired, "an exceptional end needs a reason")
             })?;
         let ctx = self.session_context(actor, id).await?;
         if ctx.session.scheduled_on > ctx.today {
             return Err(AppError::Conflict {
-                code: "session_not_today",
+                code: ErrorCode::SessionNotToday,
                 message: "this session has not taken place yet: cancel it instead".into(),
             });
         }
         ctx.require_open()?;
         if ctx.session.entries.is_empty() {
             return Err(AppError::Conflict {
-                code: "session_not_started",
+                code: ErrorCode::SessionNotStarted,
                 message: "this session has no record yet: cancel it or mark it not attended \
                           instead"
                     .into(),
@@ -778,8 +777,15 @@ impl App {
             not_signed: true,
             ..EntryGuard::default()
         };
-        self.append(actor, ctx, entry, guard, Vec::new(), "exceptional_end")
-            .await
+        self.append(
+            actor,
+            ctx,
+            entry,
+            guard,
+            Vec::new(),
+            ObjectType::ExceptionalEnd,
+        )
+        .await
     }
 
     /// A clinician signs a completed session: its record is locked; later changes are addenda.
@@ -792,7 +798,7 @@ impl App {
         let ctx = self.session_context(actor, id).await?;
         if ctx.session.status != SessionStatus::Completed {
             return Err(AppError::Conflict {
-                code: "session_not_completed",
+                code: ErrorCode::SessionNotCompleted,
                 message: "sign a session once it is discharged or ended".into(),
             });
         }
@@ -810,7 +816,7 @@ impl App {
             not_signed: true,
             ..EntryGuard::default()
         };
-        self.append(actor, ctx, entry, guard, Vec::new(), "signature")
+        self.append(actor, ctx, entry, guard, Vec::new(), ObjectType::Signature)
             .await
     }
 
@@ -825,13 +831,14 @@ impl App {
     ) -> Result<SessionView, AppError> {
         require(actor.role, Permission::RecordSession)?;
         let text = validate::note("text", Some(text), MAX_REASON_CHARS)?
-            .ok_or_else(|| AppError::invalid("missing_field", "text is required"))?;
-        let reason = validate::note("reason", Some(reason), 500)?
-            .ok_or_else(|| AppError::invalid("note_required", "an addendum needs a reason"))?;
+            .ok_or_else(|| AppError::invalid(ErrorCode::MissingField, "text is required"))?;
+        let reason = validate::note("reason", Some(reason), 500)?.ok_or_else(|| {
+            AppError::invalid(ErrorCode::NoteRequired, "an addendum needs a reason")
+        })?;
         let ctx = self.session_context(actor, id).await?;
         if ctx.session.entries.is_empty() {
             return Err(AppError::Conflict {
-                code: "session_not_started",
+                code: ErrorCode::SessionNotStarted,
                 message: "this session has no record to add to yet".into(),
             });
         }
@@ -850,7 +857,7 @@ impl App {
             entry,
             EntryGuard::default(),
             Vec::new(),
-            "addendum",
+            ObjectType::Addendum,
         )
         .await
     }

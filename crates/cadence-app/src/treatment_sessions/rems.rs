@@ -52,12 +52,12 @@ fn yes_no(v: bool) -> String {
     if v { "Yes".into() } else { "No".into() }
 }
 
-fn bp(systolic: u16, diastolic: u16) -> String {
-    format!("{systolic}/{diastolic} mmHg")
+fn bp(b: BloodPressure) -> String {
+    format!("{}/{} mmHg", b.systolic, b.diastolic)
 }
 
-fn within(systolic: u16, diastolic: u16, max: Option<BloodPressure>) -> bool {
-    max.is_none_or(|m| systolic <= m.systolic && diastolic <= m.diastolic)
+fn within(b: BloodPressure, max: Option<BloodPressure>) -> bool {
+    max.is_none_or(|m| b.systolic <= m.systolic && b.diastolic <= m.diastolic)
 }
 
 fn has_effect(entries: &[MonitoringEntry], code: &str) -> bool {
@@ -124,14 +124,16 @@ pub fn rems_summary(
         entries
             .iter()
             .filter_map(|e| {
-                let (s, d) = (e.entry.bp_systolic?, e.entry.bp_diastolic?);
+                let reading = e.entry.bp?;
                 let m = minutes_between(a.started_at, e.entry.taken_at);
-                (BP_40_WINDOW.0..=BP_40_WINDOW.1)
-                    .contains(&m)
-                    .then_some(((m - 40).abs(), s, d, m))
+                (BP_40_WINDOW.0..=BP_40_WINDOW.1).contains(&m).then_some((
+                    (m - 40).abs(),
+                    reading,
+                    m,
+                ))
             })
             .min_by_key(|(distance, ..)| *distance)
-            .map(|(_, s, d, m)| format!("{} (at {m} min)", bp(s, d)))
+            .map(|(_, reading, m)| format!("{} (at {m} min)", bp(reading)))
     });
     let sedation = event(entries, SEDATION, |e| {
         e.entry.moaas.map(|m| sedation_present(u16::from(m)))
@@ -169,17 +171,15 @@ pub fn rems_summary(
         },
         RemsField {
             label: "Vital signs acceptable before administration",
-            value: pre.map(|p| yes_no(within(p.bp_systolic, p.bp_diastolic, bp_max))),
+            value: pre.map(|p| yes_no(within(p.bp, bp_max))),
         },
         RemsField {
             label: "Vital signs acceptable before the end of the session",
-            value: discharge.map(|d| {
-                yes_no(d.clinically_stable && within(d.bp_systolic, d.bp_diastolic, bp_max))
-            }),
+            value: discharge.map(|d| yes_no(d.clinically_stable && within(d.bp, bp_max))),
         },
         RemsField {
             label: "Blood pressure pre-dose",
-            value: pre.map(|p| bp(p.bp_systolic, p.bp_diastolic)),
+            value: pre.map(|p| bp(p.bp)),
         },
         RemsField {
             label: "Blood pressure about 40 minutes post-dose",
@@ -187,7 +187,7 @@ pub fn rems_summary(
         },
         RemsField {
             label: "Blood pressure before session completion",
-            value: discharge.map(|d| bp(d.bp_systolic, d.bp_diastolic)),
+            value: discharge.map(|d| bp(d.bp)),
         },
         RemsField {
             label: "Sedation occurred",
@@ -236,6 +236,7 @@ pub fn rems_summary(
 mod tests {
     use super::*;
     use cadence_clinical::route::Route;
+    use cadence_clinical::vitals::Spo2;
     use cadence_store::ids::{
         ClinicId, CourseId, MonitoringEntryId, PatientId, TreatmentSessionId, UserId,
     };
@@ -281,10 +282,12 @@ mod tests {
             id: MonitoringEntryId(minutes),
             entry: NewMonitoringEntry {
                 taken_at: at(minutes),
-                bp_systolic: bp.map(|b| b.0),
-                bp_diastolic: bp.map(|b| b.1),
+                bp: bp.map(|(systolic, diastolic)| BloodPressure {
+                    systolic,
+                    diastolic,
+                }),
                 heart_rate: None,
-                spo2: Some(97),
+                spo2: Spo2::new(97).ok(),
                 respiratory_rate: None,
                 moaas,
                 cadss,
@@ -300,10 +303,12 @@ mod tests {
             identity_confirmed: true,
             fasting_confirmed: true,
             transport_arranged: true,
-            bp_systolic: 128,
-            bp_diastolic: 82,
+            bp: BloodPressure {
+                systolic: 128,
+                diastolic: 82,
+            },
             heart_rate: Some(70),
-            spo2: Some(98),
+            spo2: Spo2::new(98).ok(),
             recorded_by: UserId(1),
             recorded_at: at(-10),
         });
@@ -328,8 +333,10 @@ mod tests {
         s.discharge = Some(Discharge {
             discharged_at: at(125),
             moaas: 5,
-            bp_systolic: 126,
-            bp_diastolic: 80,
+            bp: BloodPressure {
+                systolic: 126,
+                diastolic: 80,
+            },
             clinically_stable: true,
             escort_present: true,
             ready_after_minutes: Some(75),
@@ -407,7 +414,7 @@ mod tests {
         let mut s = complete();
         if let Some(d) = s.discharge.as_mut() {
             d.discharged_at = at(100);
-            d.bp_systolic = 150;
+            d.bp.systolic = 150;
         }
         if let Some(a) = s.administration.as_mut() {
             a.dose_given_mg = 28.0;

@@ -55,9 +55,9 @@ pub fn timers(
     let start = admin.started_at;
     let mut out = Vec::new();
     let due = start + SignedDuration::from_mins(BP_CHECK_MINUTES);
-    let rechecked = monitoring.iter().any(|e| {
-        e.entry.bp_systolic.is_some() && minutes_between(start, e.entry.taken_at) >= BP_CHECK_FROM
-    });
+    let rechecked = monitoring
+        .iter()
+        .any(|e| e.entry.bp.is_some() && minutes_between(start, e.entry.taken_at) >= BP_CHECK_FROM);
     let left = minutes_between(now, due);
     let (state, is_now) = if rechecked {
         ("done: a reading is recorded".to_owned(), false)
@@ -108,7 +108,7 @@ mod tests {
     use super::*;
     use cadence_clinical::route::Route;
     use cadence_store::ids::{MonitoringEntryId, UserId};
-    use cadence_store::records::NewMonitoringEntry;
+    use cadence_store::records::{BloodPressure, NewMonitoringEntry};
 
     fn at(minutes: i64) -> Timestamp {
         let start: Timestamp = "2026-03-02T09:00:00Z".parse().unwrap();
@@ -136,8 +136,10 @@ mod tests {
             id: MonitoringEntryId(1),
             entry: NewMonitoringEntry {
                 taken_at: at(minutes),
-                bp_systolic: Some(130),
-                bp_diastolic: Some(80),
+                bp: Some(BloodPressure {
+                    systolic: 130,
+                    diastolic: 80,
+                }),
                 heart_rate: None,
                 spo2: None,
                 respiratory_rate: None,

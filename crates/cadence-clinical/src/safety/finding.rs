@@ -9,6 +9,7 @@ use crate::history::BloodPressure;
 use crate::instrument::{CssrsRisk, InstrumentId, Score};
 use crate::protocol::{InSessionLimits, Safety};
 use crate::screening::{Eligibility, ReasonClass, ScreeningResult};
+use crate::vitals::Spo2;
 use serde::{Deserialize, Serialize};
 
 /// What a finding is about.
@@ -280,8 +281,8 @@ pub fn pre_dose_finding(bp: BloodPressure, safety: &Safety) -> Option<FindingDra
 pub struct Vitals {
     /// Blood pressure.
     pub bp: Option<BloodPressure>,
-    /// SpO2, percent.
-    pub spo2: Option<u8>,
+    /// SpO2.
+    pub spo2: Option<Spo2>,
     /// MOAA/S level 0-5.
     pub moaas: Option<u8>,
     /// Respiratory rate, breaths a minute.
@@ -295,7 +296,7 @@ pub fn monitoring_findings(v: &Vitals, limits: Option<&InSessionLimits>) -> Vec<
     };
     let mut out = Vec::new();
     if let (Some(spo2), Some(min)) = (v.spo2, l.spo2_below) {
-        if spo2 < min {
+        if spo2.percent() < min {
             out.push(draft(
                 FindingKind::LowOxygenSaturation,
                 Severity::High,

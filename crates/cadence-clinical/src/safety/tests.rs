@@ -5,6 +5,7 @@ use crate::history::BloodPressure;
 use crate::instrument::{InstrumentId, score};
 use crate::protocol::{Protocol, builtin};
 use crate::route::Route;
+use crate::vitals::Spo2;
 use jiff::{SignedDuration, Timestamp};
 
 fn iv() -> Protocol {
@@ -100,7 +101,7 @@ fn the_monitoring_entry_of_issue_13_raises_three_alerts() {
             systolic: 210,
             diastolic: 125,
         }),
-        spo2: Some(84),
+        spo2: Spo2::new(84).ok(),
         moaas: Some(1),
         respiratory_rate: Some(6),
     };
@@ -123,7 +124,7 @@ fn the_monitoring_entry_of_issue_13_raises_three_alerts() {
     assert!(kinds(&found).contains(&FindingKind::RespiratoryRate));
     // A calm entry raises nothing; no limits, nothing.
     let calm = Vitals {
-        spo2: Some(98),
+        spo2: Spo2::new(98).ok(),
         moaas: Some(5),
         ..Vitals::default()
     };

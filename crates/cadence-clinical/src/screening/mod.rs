@@ -21,14 +21,12 @@ pub use reason::{
 use crate::history::BloodPressure;
 use crate::maudsley::{self, MaudsleyConfig, MaudsleyError, MaudsleyInput};
 use crate::route::Route;
+use crate::vitals::VitalError;
 use serde::{Deserialize, Serialize};
 
 /// Oldest plausible age in years; anything above is a data-entry error.
 pub const MAX_AGE_YEARS: u16 = 130;
-/// Plausible systolic range, mmHg: outside it the reading is a data-entry error.
-pub const SYSTOLIC_RANGE: (u16, u16) = (50, 300);
-/// Plausible diastolic range, mmHg: outside it the reading is a data-entry error.
-pub const DIASTOLIC_RANGE: (u16, u16) = (20, 200);
+pub use crate::vitals::{DIASTOLIC_RANGE, SYSTOLIC_RANGE};
 
 /// The esketamine pre-dose threshold: above 140/90 mmHg, decide whether to delay [JNJ-BP].
 pub const ESKETAMINE_BP_THRESHOLD: BloodPressure = BloodPressure {
@@ -171,29 +169,31 @@ pub enum ScreeningError {
     Maudsley(#[from] MaudsleyError),
 }
 
-/// Checks that a reading could be real, naming the first implausible field.
+/// Checks that a reading could be real ([`BloodPressure::reading`]), naming the first
+/// implausible field.
 fn check_reading(bp: BloodPressure) -> Result<(), ScreeningError> {
-    let in_range = |field, value, (min, max): (u16, u16)| {
-        if (min..=max).contains(&value) {
-            Ok(())
-        } else {
-            Err(ScreeningError::BpOutOfRange {
-                field,
+    BloodPressure::reading(bp.systolic, bp.diastolic)
+        .map(drop)
+        .map_err(|e| match e {
+            VitalError::OutOfRange {
+                vital,
                 value,
                 min,
                 max,
-            })
-        }
-    };
-    in_range("systolic", bp.systolic, SYSTOLIC_RANGE)?;
-    in_range("diastolic", bp.diastolic, DIASTOLIC_RANGE)?;
-    if bp.diastolic >= bp.systolic {
-        return Err(ScreeningError::DiastolicNotBelowSystolic {
-            systolic: bp.systolic,
-            diastolic: bp.diastolic,
-        });
-    }
-    Ok(())
+            } => ScreeningError::BpOutOfRange {
+                field: vital.name(),
+                value,
+                min,
+                max,
+            },
+            VitalError::DiastolicNotBelowSystolic {
+                systolic,
+                diastolic,
+            } => ScreeningError::DiastolicNotBelowSystolic {
+                systolic,
+                diastolic,
+            },
+        })
 }
 
 /// Returns each value once, in the order first given.

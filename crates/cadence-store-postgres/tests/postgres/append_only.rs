@@ -3,7 +3,7 @@
 
 use crate::support::{TestDb, event};
 use cadence_store::Store;
-use cadence_store::audit::verify_chain;
+use cadence_store::audit::{ObjectType, verify_chain};
 use sqlx::{Connection, Executor, PgConnection};
 
 /// Runs a statement the triggers must refuse, and checks they did, with their message.
@@ -24,7 +24,7 @@ async fn update_delete_and_truncate_of_audit_rows_are_refused() {
     let store = db.store().await;
     for i in 0..3 {
         store
-            .append_audit(event("login", 1_800_000_000_000 + i))
+            .append_audit(event(ObjectType::Login, 1_800_000_000_000 + i))
             .await
             .unwrap();
     }
@@ -76,7 +76,7 @@ async fn a_refused_change_inside_a_transaction_rolls_the_whole_transaction_back(
     };
     let store = db.store().await;
     store
-        .append_audit(event("login", 1_800_000_000_000))
+        .append_audit(event(ObjectType::Login, 1_800_000_000_000))
         .await
         .unwrap();
     let mut raw = db.raw().await;

@@ -5,7 +5,7 @@
 
 use crate::support::{TestDb, event};
 use cadence_store::Store;
-use cadence_store::audit::{AuditAction, verify_chain};
+use cadence_store::audit::{AuditAction, ObjectType, verify_chain};
 use cadence_store::ids::ClinicId;
 use cadence_store::records::{NewClinic, PatientDetails, Sex};
 use jiff::Timestamp;
@@ -49,10 +49,10 @@ async fn four_server_processes_appending_at_once_keep_one_linear_chain() {
         .create_clinic(
             NewClinic {
                 name: "Concurrent".into(),
-                time_zone: "UTC".into(),
+                time_zone: "UTC".parse().unwrap(),
                 created_at: at,
             },
-            event("clinic", 1_800_000_000_000),
+            event(ObjectType::Clinic, 1_800_000_000_000),
         )
         .await
         .unwrap();
@@ -65,7 +65,7 @@ async fn four_server_processes_appending_at_once_keep_one_linear_chain() {
                 let mut patients = Vec::new();
                 for r in 0..ROUNDS {
                     let mrn = format!("MRN-{s}-{t}-{r}");
-                    let mut e = event("patient", 1_800_000_000_000 + r as i64);
+                    let mut e = event(ObjectType::Patient, 1_800_000_000_000 + r as i64);
                     e.clinic_id = Some(clinic.id);
                     let p = store
                         .create_patient(clinic.id, details(mrn), at, e.clone())
@@ -107,14 +107,19 @@ async fn four_server_processes_appending_at_once_keep_one_linear_chain() {
     for patient in &all {
         let created = chain.iter().filter(|r| {
             r.event.action == AuditAction::Create
-                && r.event.object_type == "patient"
+                && r.event.object_type == ObjectType::Patient
                 && r.event.object_id.as_deref() == Some(patient.to_string().as_str())
                 && r.event.patient_id == Some(*patient)
         });
         assert_eq!(created.count(), 1, "patient {patient} has one create row");
     }
     let listed = stores[2]
-        .list_patients(ClinicId(clinic.id.0), None, 1_000, event("patient", 0))
+        .list_patients(
+            ClinicId(clinic.id.0),
+            None,
+            1_000,
+            event(ObjectType::Patient, 0),
+        )
         .await
         .unwrap();
     assert_eq!(listed.len(), writers);

@@ -3,7 +3,7 @@
 //! order sorting like SQLite's, literal search text, and values surviving the round trip.
 
 use crate::support::{TestDb, event};
-use cadence_store::audit::{AuditAction, verify_chain};
+use cadence_store::audit::{AuditAction, ObjectType, verify_chain};
 use cadence_store::ids::{ClinicId, CourseId, PatientId, UserId};
 use cadence_store::records::*;
 use cadence_store::{Store, StoreError};
@@ -22,10 +22,10 @@ async fn clinic(store: &PgStore, name: &str) -> ClinicId {
         .create_clinic(
             NewClinic {
                 name: name.into(),
-                time_zone: "Europe/London".into(),
+                time_zone: "Europe/London".parse().unwrap(),
                 created_at: at(),
             },
-            event("clinic", T0),
+            event(ObjectType::Clinic, T0),
         )
         .await
         .unwrap()
@@ -72,41 +72,61 @@ async fn unique_rules_are_named_as_sqlite_names_them_and_leave_no_audit_row() {
         .create_clinic(
             NewClinic {
                 name: "North".into(),
-                time_zone: "UTC".into(),
+                time_zone: "UTC".parse().unwrap(),
                 created_at: at(),
             },
-            event("clinic", T0),
+            event(ObjectType::Clinic, T0),
         )
         .await
         .unwrap_err();
     assert_eq!(err, conflict("clinics.name"));
 
     store
-        .create_user(user(a, "a@example.org"), event("user", T0))
+        .create_user(user(a, "a@example.org"), event(ObjectType::User, T0))
         .await
         .unwrap();
     let err = store
-        .create_user(user(b, "a@example.org"), event("user", T0))
+        .create_user(user(b, "a@example.org"), event(ObjectType::User, T0))
         .await
         .unwrap_err();
     assert_eq!(err, conflict("users.email"));
 
     let p = store
-        .create_patient(a, person("M1", "Smith"), at(), event("patient", T0))
+        .create_patient(
+            a,
+            person("M1", "Smith"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap();
     let err = store
-        .create_patient(a, person("M1", "Jones"), at(), event("patient", T0))
+        .create_patient(
+            a,
+            person("M1", "Jones"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap_err();
     assert_eq!(err, conflict("patients.mrn"));
     // The same MRN in another clinic is a different patient.
     store
-        .create_patient(b, person("M1", "Jones"), at(), event("patient", T0))
+        .create_patient(
+            b,
+            person("M1", "Jones"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap();
     let second = store
-        .create_patient(a, person("M2", "Brown"), at(), event("patient", T0))
+        .create_patient(
+            a,
+            person("M2", "Brown"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap();
     let err = store
@@ -115,7 +135,7 @@ async fn unique_rules_are_named_as_sqlite_names_them_and_leave_no_audit_row() {
             second.id,
             person("M1", "Brown"),
             at(),
-            event("patient", T0),
+            event(ObjectType::Patient, T0),
         )
         .await
         .unwrap_err();
@@ -125,7 +145,7 @@ async fn unique_rules_are_named_as_sqlite_names_them_and_leave_no_audit_row() {
     let chain = store.audit_page(1, 100).await.unwrap();
     assert_eq!(verify_chain(&chain).unwrap().seq, 6);
     let stored = store
-        .get_patient(a, p.id, event("patient", T0))
+        .get_patient(a, p.id, event(ObjectType::Patient, T0))
         .await
         .unwrap();
     assert_eq!(stored.details, person("M1", "Smith"));
@@ -140,7 +160,12 @@ async fn a_reference_to_a_missing_user_is_a_foreign_key_conflict() {
     let store = db.store().await;
     let c = clinic(&store, "North").await;
     let p = store
-        .create_patient(c, person("M1", "Smith"), at(), event("patient", T0))
+        .create_patient(
+            c,
+            person("M1", "Smith"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap();
     let err = store
@@ -158,13 +183,13 @@ async fn a_reference_to_a_missing_user_is_a_foreign_key_conflict() {
                 created_at: at(),
             },
             vec![date(2027, 1, 4)],
-            event("course", T0),
+            event(ObjectType::Course, T0),
         )
         .await
         .unwrap_err();
     assert_eq!(err, conflict("foreign_key"));
     let courses = store
-        .list_courses(c, p.id, event("course", T0))
+        .list_courses(c, p.id, event(ObjectType::Course, T0))
         .await
         .unwrap();
     assert!(
@@ -183,10 +208,15 @@ async fn another_clinics_records_are_not_found() {
     let a = clinic(&store, "North").await;
     let b = clinic(&store, "South").await;
     let p = store
-        .create_patient(a, person("M1", "Smith"), at(), event("patient", T0))
+        .create_patient(
+            a,
+            person("M1", "Smith"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap();
-    let e = || event("patient", T0);
+    let e = || event(ObjectType::Patient, T0);
     assert_eq!(
         store.get_patient(b, p.id, e()).await,
         Err(StoreError::NotFound)
@@ -229,30 +259,30 @@ async fn lists_sort_by_bytes_and_search_text_is_literal() {
         ("100%", "Able"),
     ] {
         store
-            .create_patient(c, person(mrn, family), at(), event("patient", T0))
+            .create_patient(c, person(mrn, family), at(), event(ObjectType::Patient, T0))
             .await
             .unwrap();
     }
     let all = store
-        .list_patients(c, None, 10, event("patient", T0))
+        .list_patients(c, None, 10, event(ObjectType::Patient, T0))
         .await
         .unwrap();
     let families: Vec<&str> = all.iter().map(|p| p.details.family_name.as_str()).collect();
     // Byte order, as SQLite sorts: upper case before lower case.
     assert_eq!(families, ["Able", "Smith", "Zed", "de Vries"]);
     let percent = store
-        .list_patients(c, Some("0%"), 10, event("patient", T0))
+        .list_patients(c, Some("0%"), 10, event(ObjectType::Patient, T0))
         .await
         .unwrap();
     assert_eq!(percent.len(), 1);
     assert_eq!(percent[0].details.mrn, "100%");
     let vries = store
-        .list_patients(c, Some("VRIES"), 10, event("patient", T0))
+        .list_patients(c, Some("VRIES"), 10, event(ObjectType::Patient, T0))
         .await
         .unwrap();
     assert_eq!(vries.len(), 1);
     let limited = store
-        .list_patients(c, Some("a-"), 2, event("patient", T0))
+        .list_patients(c, Some("a-"), 2, event(ObjectType::Patient, T0))
         .await
         .unwrap();
     assert_eq!(limited.len(), 2);
@@ -267,12 +297,17 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
     let store = db.store().await;
     let c = clinic(&store, "North").await;
     let nurse = store
-        .create_user(user(c, "n@example.org"), event("user", T0))
+        .create_user(user(c, "n@example.org"), event(ObjectType::User, T0))
         .await
         .unwrap()
         .id;
     let p = store
-        .create_patient(c, person("M1", "Smith"), at(), event("patient", T0))
+        .create_patient(
+            c,
+            person("M1", "Smith"),
+            at(),
+            event(ObjectType::Patient, T0),
+        )
         .await
         .unwrap();
     let course = store
@@ -290,11 +325,11 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 created_at: at(),
             },
             vec![date(2027, 1, 4), date(2027, 1, 7)],
-            event("course", T0),
+            event(ObjectType::Course, T0),
         )
         .await
         .unwrap();
-    let mut read = event("course", T0);
+    let mut read = event(ObjectType::Course, T0);
     read.action = AuditAction::Read;
     let bundle = store.get_course_bundle(c, course.id, read).await.unwrap();
     assert_eq!(bundle.course, course);
@@ -304,10 +339,12 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
         identity_confirmed: true,
         fasting_confirmed: true,
         transport_arranged: true,
-        bp_systolic: 128,
-        bp_diastolic: 82,
+        bp: BloodPressure {
+            systolic: 128,
+            diastolic: 82,
+        },
         heart_rate: Some(70),
-        spo2: Some(98),
+        spo2: Spo2::new(98).ok(),
         recorded_by: nurse,
         recorded_at: at(),
     };
@@ -326,7 +363,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
             },
             EntryGuard::default(),
             Vec::new(),
-            event("treatment_session", T0),
+            event(ObjectType::TreatmentSession, T0),
         )
         .await
         .map(|(session, _)| session)
@@ -334,10 +371,10 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
     assert_eq!(updated.pre_checks, Some(checks.clone()));
     let entry = NewMonitoringEntry {
         taken_at: at(),
-        bp_systolic: Some(65_000),
-        bp_diastolic: None,
+        // The highest plausible readings (the types hold nothing higher).
+        bp: BloodPressure::reading(300, 200).ok(),
         heart_rate: Some(72),
-        spo2: Some(255),
+        spo2: Spo2::new(100).ok(),
         respiratory_rate: Some(12),
         moaas: Some(5),
         cadss: Some(0),
@@ -350,7 +387,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
             first,
             entry.clone(),
             Vec::new(),
-            event("monitoring_entry", T0),
+            event(ObjectType::MonitoringEntry, T0),
         )
         .await
         .unwrap();
@@ -363,7 +400,7 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 status: SessionStatus::Completed,
                 at: at(),
             },
-            event("treatment_session", T0),
+            event(ObjectType::TreatmentSession, T0),
         )
         .await
         .unwrap();
@@ -386,12 +423,12 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 created_at: at(),
             },
             Vec::new(),
-            event("decision", T0),
+            event(ObjectType::Decision, T0),
         )
         .await
         .unwrap();
     let bundle = store
-        .get_course_bundle(c, course.id, event("course", T0))
+        .get_course_bundle(c, course.id, event(ObjectType::Course, T0))
         .await
         .unwrap();
     assert_eq!(bundle.decisions, vec![decision.clone()]);
@@ -401,14 +438,15 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
     verify_chain(&chain).unwrap();
     let decision_row = chain
         .iter()
-        .find(|r| r.event.object_type == "decision")
+        .find(|r| r.event.object_type == ObjectType::Decision)
         .unwrap();
     assert_eq!(decision_row.event.patient_id, Some(p.id));
     assert_eq!(decision_row.event.object_id, Some(decision.id.to_string()));
     assert!(
         chain
             .iter()
-            .filter(|r| r.event.object_type != "clinic" && r.event.object_type != "user")
+            .filter(|r| r.event.object_type != ObjectType::Clinic
+                && r.event.object_type != ObjectType::User)
             .all(|r| r.event.patient_id == Some(p.id))
     );
     let reads = store

@@ -4,7 +4,7 @@
 //! `postgres://postgres@127.0.0.1:5432/test`). Without it, [`TestDb::create`] prints a note and
 //! returns `None`, and the PostgreSQL tests pass without running.
 
-use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType};
 use cadence_store::ids::ClinicId;
 use cadence_store_postgres::PgStore;
 use jiff::Timestamp;
@@ -123,7 +123,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 }
 
 /// An audit event for tests.
-pub fn event(object_type: &str, at_ms: i64) -> AuditEvent {
+pub fn event(object_type: ObjectType, at_ms: i64) -> AuditEvent {
     AuditEvent {
         at: Timestamp::from_millisecond(at_ms).unwrap(),
         actor_id: None,
@@ -131,7 +131,7 @@ pub fn event(object_type: &str, at_ms: i64) -> AuditEvent {
         clinic_id: Some(ClinicId(1)),
         patient_id: None,
         action: AuditAction::Create,
-        object_type: object_type.into(),
+        object_type,
         object_id: None,
         outcome: AuditOutcome::Success,
         request_id: "req-test".into(),

@@ -41,8 +41,8 @@ impl Store for SqliteStore {
     async fn update_clinic_calendar(
         &self,
         id: ClinicId,
-        time_zone: &str,
-        open_days: &str,
+        time_zone: &TimeZoneName,
+        open_days: OpenDays,
         closed_dates: &[Date],
         audit: AuditEvent,
     ) -> Result<Clinic, StoreError> {

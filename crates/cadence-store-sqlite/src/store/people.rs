@@ -33,8 +33,8 @@ fn clinic(row: &SqliteRow) -> Result<Clinic, StoreError> {
     Ok(Clinic {
         id: ClinicId(get(row, "id")?),
         name: get(row, "name")?,
-        time_zone: get(row, "time_zone")?,
-        open_days: get(row, "open_days")?,
+        time_zone: parsed(row, "time_zone")?,
+        open_days: parsed(row, "open_days")?,
         closed_dates,
         created_at: ts(row, "created_at")?,
     })
@@ -79,7 +79,7 @@ pub(crate) async fn create_clinic(
         clinic_columns!()
     ))
     .bind(&new.name)
-    .bind(&new.time_zone)
+    .bind(new.time_zone.as_str())
     .bind(new.created_at.as_millisecond())
     .fetch_one(&mut *tx)
     .await
@@ -126,8 +126,8 @@ pub(crate) async fn find_clinic_by_name(
 pub(crate) async fn update_clinic_calendar(
     pool: &SqlitePool,
     id: ClinicId,
-    time_zone: &str,
-    open_days: &str,
+    time_zone: &TimeZoneName,
+    open_days: OpenDays,
     closed_dates: &[Date],
     audit: AuditEvent,
 ) -> Result<Clinic, StoreError> {
@@ -138,8 +138,8 @@ pub(crate) async fn update_clinic_calendar(
         "UPDATE clinics SET time_zone = ?, open_days = ?, closed_dates = ? WHERE id = ? RETURNING ",
         clinic_columns!()
     ))
-    .bind(time_zone)
-    .bind(open_days)
+    .bind(time_zone.as_str())
+    .bind(open_days.to_string())
     .bind(closed)
     .bind(id.0)
     .fetch_optional(&mut *tx)

@@ -61,10 +61,9 @@ fn monitoring(row: &SqliteRow) -> Result<(i64, MonitoringEntry), StoreError> {
         id: MonitoringEntryId(get(row, "id")?),
         entry: NewMonitoringEntry {
             taken_at: ts(row, "taken_at")?,
-            bp_systolic: small(row, "bp_systolic")?,
-            bp_diastolic: small(row, "bp_diastolic")?,
+            bp: stored_blood_pressure(small(row, "bp_systolic")?, small(row, "bp_diastolic")?)?,
             heart_rate: small(row, "heart_rate")?,
-            spo2: small(row, "spo2")?,
+            spo2: stored_spo2(small(row, "spo2")?)?,
             respiratory_rate: small(row, "respiratory_rate")?,
             moaas: small(row, "moaas")?,
             cadss: small(row, "cadss")?,
@@ -491,10 +490,10 @@ pub(crate) async fn add_monitoring_entry(
     .bind(clinic.0)
     .bind(session.0)
     .bind(entry.taken_at.as_millisecond())
-    .bind(entry.bp_systolic.map(i64::from))
-    .bind(entry.bp_diastolic.map(i64::from))
+    .bind(entry.bp.map(|b| i64::from(b.systolic)))
+    .bind(entry.bp.map(|b| i64::from(b.diastolic)))
     .bind(entry.heart_rate.map(i64::from))
-    .bind(entry.spo2.map(i64::from))
+    .bind(entry.spo2.map(|s| i64::from(s.percent())))
     .bind(entry.respiratory_rate.map(i64::from))
     .bind(entry.moaas.map(i64::from))
     .bind(entry.cadss.map(i64::from))

@@ -2,7 +2,7 @@
 //! file.
 
 use crate::harness::TempDb;
-use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, verify_chain};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType, verify_chain};
 use cadence_store::records::{NewClinic, PatientDetails, Sex};
 use cadence_store::{Store, StoreError};
 use cadence_store_sqlite::{BACKUP_TARGET_EXISTS, SqliteStore};
@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-fn event(action: AuditAction, object_type: &str) -> AuditEvent {
+fn event(action: AuditAction, object_type: ObjectType) -> AuditEvent {
     AuditEvent {
         at: Timestamp::UNIX_EPOCH,
         actor_id: None,
@@ -19,7 +19,7 @@ fn event(action: AuditAction, object_type: &str) -> AuditEvent {
         clinic_id: None,
         patient_id: None,
         action,
-        object_type: object_type.into(),
+        object_type,
         object_id: None,
         outcome: AuditOutcome::Success,
         request_id: "backup-test".into(),
@@ -42,10 +42,10 @@ async fn backup_under_write_load_is_consistent_and_verified() {
         .create_clinic(
             NewClinic {
                 name: "C".into(),
-                time_zone: "UTC".into(),
+                time_zone: "UTC".parse().unwrap(),
                 created_at: Timestamp::UNIX_EPOCH,
             },
-            event(AuditAction::Create, "clinic"),
+            event(AuditAction::Create, ObjectType::Clinic),
         )
         .await
         .unwrap();
@@ -72,7 +72,7 @@ async fn backup_under_write_load_is_consistent_and_verified() {
                             weight_kg: Some(80.0),
                         },
                         Timestamp::UNIX_EPOCH,
-                        event(AuditAction::Create, "patient"),
+                        event(AuditAction::Create, ObjectType::Patient),
                     )
                     .await
                     .unwrap();
@@ -121,7 +121,7 @@ async fn backup_under_write_load_is_consistent_and_verified() {
         .collect();
     let audited: BTreeSet<String> = rows
         .iter()
-        .filter(|r| r.event.object_type == "patient")
+        .filter(|r| r.event.object_type == ObjectType::Patient)
         .filter_map(|r| r.event.object_id.clone())
         .collect();
     assert_eq!(patients, audited);

@@ -3,13 +3,13 @@
 
 use crate::harness::TempDb;
 use cadence_clinical::route::Route;
-use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome};
+use cadence_store::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType};
 use cadence_store::ids::{PatientId, UserId};
 use cadence_store::records::{NewClinic, NewScreening, PatientDetails, Sex};
 use cadence_store::{Store, StoreError};
 use jiff::Timestamp;
 
-fn event(action: AuditAction, object_type: &str) -> AuditEvent {
+fn event(action: AuditAction, object_type: ObjectType) -> AuditEvent {
     AuditEvent {
         at: Timestamp::from_millisecond(1_772_442_000_000).unwrap(),
         actor_id: None,
@@ -17,7 +17,7 @@ fn event(action: AuditAction, object_type: &str) -> AuditEvent {
         clinic_id: None,
         patient_id: None,
         action,
-        object_type: object_type.into(),
+        object_type,
         object_id: None,
         outcome: AuditOutcome::Success,
         request_id: "t".into(),
@@ -30,7 +30,7 @@ async fn audit_rows_cannot_be_updated_or_deleted() {
     let store = &db.store;
     for _ in 0..3 {
         store
-            .append_audit(event(AuditAction::LoginFailed, "user"))
+            .append_audit(event(AuditAction::LoginFailed, ObjectType::User))
             .await
             .unwrap();
     }
@@ -50,7 +50,7 @@ async fn audit_rows_cannot_be_updated_or_deleted() {
     }
     let rows = store.audit_page(1, 10).await.unwrap();
     assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|r| r.event.object_type == "user"));
+    assert!(rows.iter().all(|r| r.event.object_type == ObjectType::User));
     assert!(cadence_store::audit::verify_chain(&rows).is_ok());
 }
 
@@ -64,10 +64,10 @@ async fn foreign_key_violations_are_conflicts() {
         .create_clinic(
             NewClinic {
                 name: "C".into(),
-                time_zone: "UTC".into(),
+                time_zone: "UTC".parse().unwrap(),
                 created_at: Timestamp::UNIX_EPOCH,
             },
-            event(AuditAction::Create, "clinic"),
+            event(AuditAction::Create, ObjectType::Clinic),
         )
         .await
         .unwrap();
@@ -83,7 +83,7 @@ async fn foreign_key_violations_are_conflicts() {
                 weight_kg: None,
             },
             Timestamp::UNIX_EPOCH,
-            event(AuditAction::Create, "patient"),
+            event(AuditAction::Create, ObjectType::Patient),
         )
         .await
         .unwrap();
@@ -108,7 +108,7 @@ async fn foreign_key_violations_are_conflicts() {
                 created_at: Timestamp::UNIX_EPOCH,
             },
             Vec::new(),
-            event(AuditAction::Create, "screening"),
+            event(AuditAction::Create, ObjectType::Screening),
         )
         .await
         .unwrap_err();

@@ -2,7 +2,7 @@
 //! failed writes, and a linear chain under concurrent writers.
 
 use super::support::*;
-use crate::audit::{AuditAction, AuditEvent, AuditOutcome, GENESIS_HASH, chain_hash};
+use crate::audit::{AuditAction, AuditEvent, AuditOutcome, GENESIS_HASH, ObjectType, chain_hash};
 use crate::ids::*;
 use crate::records::*;
 use crate::{Store, StoreError};
@@ -16,7 +16,7 @@ fn standalone(at: Timestamp, patient: Option<PatientId>, request: &str) -> Audit
         clinic_id: None,
         patient_id: patient,
         action: AuditAction::LoginFailed,
-        object_type: "user".into(),
+        object_type: ObjectType::User,
         object_id: None,
         outcome: AuditOutcome::Failure,
         request_id: request.into(),
@@ -46,7 +46,7 @@ pub async fn audit_append_and_page(backend: &dyn super::Backend) {
         clinic_id: Some(ClinicId(7)),
         patient_id: Some(PatientId(9)),
         action: AuditAction::Export,
-        object_type: "fhir_bundle".into(),
+        object_type: ObjectType::Backup,
         object_id: Some("export-3".into()),
         outcome: AuditOutcome::Denied,
         request_id: "r-2".into(),
@@ -104,10 +104,10 @@ pub async fn failed_writes_leave_no_data_and_no_audit_row(backend: &dyn super::B
         .create_clinic(
             NewClinic {
                 name: "A".into(),
-                time_zone: "UTC".into(),
+                time_zone: TimeZoneName::utc(),
                 created_at: at(9),
             },
-            create(&a.clinician, "clinic"),
+            create(&a.clinician, ObjectType::Clinic),
         )
         .await;
     assert!(matches!(clinic, Err(StoreError::Conflict { .. })));
@@ -121,7 +121,7 @@ pub async fn failed_writes_leave_no_data_and_no_audit_row(backend: &dyn super::B
                 must_change_password: true,
                 created_at: at(9),
             },
-            create(&a.clinician, "user"),
+            create(&a.clinician, ObjectType::User),
         )
         .await;
     assert!(matches!(user, Err(StoreError::Conflict { .. })));
@@ -130,7 +130,7 @@ pub async fn failed_writes_leave_no_data_and_no_audit_row(backend: &dyn super::B
             a.clinic.id,
             details("Twin", "Record", "MRN-1"),
             at(9),
-            create(&a.clinician, "patient"),
+            create(&a.clinician, ObjectType::Patient),
         )
         .await;
     assert!(matches!(patient, Err(StoreError::Conflict { .. })));
@@ -142,7 +142,12 @@ pub async fn failed_writes_leave_no_data_and_no_audit_row(backend: &dyn super::B
         std::slice::from_ref(&a.clinician)
     );
     let patients = s
-        .list_patients(a.clinic.id, None, 50, read_many(&a.clinician, "patient"))
+        .list_patients(
+            a.clinic.id,
+            None,
+            50,
+            read_many(&a.clinician, ObjectType::Patient),
+        )
         .await
         .unwrap();
     assert_eq!(patients.len(), 1);
@@ -246,7 +251,7 @@ pub async fn concurrent_writes_keep_the_chain_linear(backend: &dyn super::Backen
                             a.clinic.id,
                             details("P", "Concurrent", &format!("MRN-{task}-{i}")),
                             at(1),
-                            create(&a.clinician, "patient"),
+                            create(&a.clinician, ObjectType::Patient),
                         )
                         .await
                         .unwrap();
@@ -276,7 +281,7 @@ pub async fn concurrent_writes_keep_the_chain_linear(backend: &dyn super::Backen
             a.clinic.id,
             Some("concurrent"),
             1000,
-            read_many(&a.clinician, "patient"),
+            read_many(&a.clinician, ObjectType::Patient),
         )
         .await
         .unwrap();

@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::records::*;
 
 async fn login(s: &dyn Store, user: &crate::records::User, token: &str) -> AuthSession {
@@ -14,7 +14,7 @@ async fn login(s: &dyn Store, user: &crate::records::User, token: &str) -> AuthS
             csrf_hash: Some(format!("csrf-{token}")),
             created_at: at(10),
         },
-        event(Some(user), AuditAction::Login, "user", None),
+        event(Some(user), AuditAction::Login, ObjectType::User, None),
     )
     .await
     .unwrap()
@@ -39,7 +39,7 @@ pub async fn set_password_ends_other_sessions(backend: &dyn super::Backend) {
         "$argon2id$new",
         false,
         Some("t2"),
-        update(&user, "user", user.id),
+        update(&user, ObjectType::User, user.id),
     )
     .await
     .unwrap();
@@ -47,7 +47,7 @@ pub async fn set_password_ends_other_sessions(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Update,
-        "user",
+        ObjectType::User,
         Some(user.id.to_string()),
         None,
     );
@@ -67,7 +67,7 @@ pub async fn set_password_ends_other_sessions(backend: &dyn super::Backend) {
         "$argon2id$reset",
         true,
         None,
-        update(&user, "user", user.id),
+        update(&user, ObjectType::User, user.id),
     )
     .await
     .unwrap();
@@ -82,7 +82,7 @@ pub async fn set_password_ends_other_sessions(backend: &dyn super::Backend) {
             "h",
             false,
             None,
-            update(&user, "user", user.id.0 + 1000),
+            update(&user, ObjectType::User, user.id.0 + 1000),
         )
         .await,
         "password of an unknown user",
@@ -111,7 +111,7 @@ pub async fn disabling_a_user_ends_their_sessions(backend: &dyn super::Backend) 
             event(
                 Some(&b.clinician),
                 AuditAction::PrivilegeChange,
-                "user",
+                ObjectType::User,
                 Some(nurse.id.to_string()),
             ),
         )
@@ -131,7 +131,7 @@ pub async fn disabling_a_user_ends_their_sessions(backend: &dyn super::Backend) 
             event(
                 Some(&admin),
                 AuditAction::PrivilegeChange,
-                "user",
+                ObjectType::User,
                 Some(nurse.id.to_string()),
             ),
         )
@@ -143,7 +143,7 @@ pub async fn disabling_a_user_ends_their_sessions(backend: &dyn super::Backend) 
     assert_audit(
         &row,
         AuditAction::PrivilegeChange,
-        "user",
+        ObjectType::User,
         Some(nurse.id.to_string()),
         None,
     );
@@ -158,7 +158,7 @@ pub async fn disabling_a_user_ends_their_sessions(backend: &dyn super::Backend) 
             event(
                 Some(&admin),
                 AuditAction::PrivilegeChange,
-                "user",
+                ObjectType::User,
                 Some(nurse.id.to_string()),
             ),
         )
@@ -189,7 +189,7 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
                 csrf_hash: None,
                 created_at: at(10),
             },
-            event(Some(&user), AuditAction::Login, "user", None),
+            event(Some(&user), AuditAction::Login, ObjectType::User, None),
         )
         .await
         .unwrap();
@@ -197,7 +197,7 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Login,
-        "user",
+        ObjectType::User,
         Some(user.id.to_string()),
         None,
     );
@@ -239,7 +239,7 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
                 csrf_hash: None,
                 created_at: at(11),
             },
-            event(Some(&user), AuditAction::Login, "user", None),
+            event(Some(&user), AuditAction::Login, ObjectType::User, None),
         )
         .await;
     assert_conflict(duplicate, "auth_sessions.token_hash");
@@ -252,7 +252,7 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
                 csrf_hash: None,
                 created_at: at(11),
             },
-            event(None, AuditAction::Login, "user", None),
+            event(None, AuditAction::Login, ObjectType::User, None),
         )
         .await,
         "session of an unknown user",
@@ -261,7 +261,12 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
 
     s.delete_auth_session(
         "hash-of-token",
-        Some(event(Some(&user), AuditAction::Logout, "user", None)),
+        Some(event(
+            Some(&user),
+            AuditAction::Logout,
+            ObjectType::User,
+            None,
+        )),
     )
     .await
     .unwrap();
@@ -269,7 +274,7 @@ pub async fn auth_session_lifecycle(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Logout,
-        "user",
+        ObjectType::User,
         Some(user.id.to_string()),
         None,
     );
@@ -307,7 +312,7 @@ pub async fn expired_auth_sessions_are_purged(backend: &dyn super::Backend) {
     ] {
         s.create_auth_session(
             new(token, created),
-            event(Some(&user), AuditAction::Login, "user", None),
+            event(Some(&user), AuditAction::Login, ObjectType::User, None),
         )
         .await
         .unwrap();

@@ -6,7 +6,7 @@ use super::courses::{new_decision, phq9};
 use super::sessions::{monitoring, pre_checks};
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::records::*;
 use cadence_clinical::decision::Decision;
 
@@ -15,11 +15,14 @@ use cadence_clinical::decision::Decision;
 async fn listed(s: &dyn Store, site: &Site) -> Vec<CourseBundle> {
     let before = last_seq(s).await;
     let bundles = s
-        .list_course_bundles(site.clinic.id, read_many(&site.clinician, "course_list"))
+        .list_course_bundles(
+            site.clinic.id,
+            read_many(&site.clinician, ObjectType::CourseList),
+        )
         .await
         .unwrap();
     let row = one_new_audit(s, before).await;
-    assert_audit(&row, AuditAction::Read, "course_list", None, None);
+    assert_audit(&row, AuditAction::Read, ObjectType::CourseList, None, None);
     assert_eq!(row.event.clinic_id, Some(site.clinic.id));
     bundles
 }
@@ -40,7 +43,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     let cy = add_patient(s, &a, "A-3").await;
     let assess = |site: &Site, p: &Patient, course, on: &str, total| {
         let new = phq9(site, p, course, on, total);
-        let event = create(&site.clinician, "assessment");
+        let event = create(&site.clinician, ObjectType::Assessment);
         async move { s.create_assessment(new, Vec::new(), event).await.unwrap() }
     };
     assess(&a, &ada, None, "2026-02-27", 20).await;
@@ -52,7 +55,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     s.create_decision(
         new_decision(&a, &first, Decision::StartMaintenance, "2026-03-30"),
         Vec::new(),
-        create(&a.clinician, "decision"),
+        create(&a.clinician, ObjectType::Decision),
     )
     .await
     .unwrap();
@@ -64,7 +67,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         .list_treatment_sessions_on(
             a.clinic.id,
             day("2026-03-03"),
-            read_many(&a.clinician, "treatment_session"),
+            read_many(&a.clinician, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
@@ -81,7 +84,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         ),
         EntryGuard::default(),
         Vec::new(),
-        update(&a.clinician, "treatment_session", held),
+        update(&a.clinician, ObjectType::TreatmentSession, held),
     )
     .await
     .map(|(session, _)| session)
@@ -92,7 +95,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
             held,
             monitoring(a.clinician.id, minutes, Some(170)),
             Vec::new(),
-            create(&a.clinician, "monitoring_entry"),
+            create(&a.clinician, ObjectType::MonitoringEntry),
         )
         .await
         .unwrap();
@@ -104,7 +107,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         s.create_decision(
             new_decision(&a, &theirs, decision, on),
             Vec::new(),
-            create(&a.clinician, "decision"),
+            create(&a.clinician, ObjectType::Decision),
         )
         .await
         .unwrap();
@@ -119,7 +122,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     s.create_decision(
         new_decision(&b, &elsewhere, Decision::Continue, "2026-03-02"),
         Vec::new(),
-        create(&b.clinician, "decision"),
+        create(&b.clinician, ObjectType::Decision),
     )
     .await
     .unwrap();
@@ -127,7 +130,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         .list_treatment_sessions_on(
             b.clinic.id,
             day("2026-03-02"),
-            read_many(&b.clinician, "treatment_session"),
+            read_many(&b.clinician, ObjectType::TreatmentSession),
         )
         .await
         .unwrap()[0]
@@ -137,7 +140,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         b_session,
         monitoring(b.clinician.id, 80, Some(120)),
         Vec::new(),
-        create(&b.clinician, "monitoring_entry"),
+        create(&b.clinician, ObjectType::MonitoringEntry),
     )
     .await
     .unwrap();
@@ -152,7 +155,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
     for bundle in &bundles {
         let id = bundle.course.id;
         let one = s
-            .get_course_bundle(a.clinic.id, id, read(&a.clinician, "course", id))
+            .get_course_bundle(a.clinic.id, id, read(&a.clinician, ObjectType::Course, id))
             .await
             .unwrap();
         assert_eq!(bundle, &one, "course {id} as get_course_bundle reads it");
@@ -212,7 +215,7 @@ pub async fn clinic_course_bundles(backend: &dyn super::Backend) {
         .get_course_bundle(
             b.clinic.id,
             elsewhere.id,
-            read(&b.clinician, "course", elsewhere.id),
+            read(&b.clinician, ObjectType::Course, elsewhere.id),
         )
         .await
         .unwrap();

@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::instrument::InstrumentId;
@@ -38,7 +38,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
                 created_at: at(5),
             },
             Vec::new(),
-            create(&a.clinician, "screening"),
+            create(&a.clinician, ObjectType::Screening),
         )
         .await
         .unwrap();
@@ -54,7 +54,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Create,
-        "screening",
+        ObjectType::Screening,
         Some(stored.id.to_string()),
         Some(patient.id),
     );
@@ -64,7 +64,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
         .get_screening(
             a.clinic.id,
             stored.id,
-            read(&a.clinician, "screening", stored.id),
+            read(&a.clinician, ObjectType::Screening, stored.id),
         )
         .await
         .unwrap();
@@ -73,7 +73,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Read,
-        "screening",
+        ObjectType::Screening,
         Some(stored.id.to_string()),
         Some(patient.id),
     );
@@ -84,7 +84,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
         s.get_screening(
             a.clinic.id,
             unknown,
-            read(&a.clinician, "screening", unknown),
+            read(&a.clinician, ObjectType::Screening, unknown),
         )
         .await,
         "unknown screening",
@@ -105,7 +105,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
                 created_at: at(9),
             },
             Vec::new(),
-            create(&a.clinician, "screening"),
+            create(&a.clinician, ObjectType::Screening),
         )
         .await
         .unwrap();
@@ -115,7 +115,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
         .list_screenings(
             a.clinic.id,
             patient.id,
-            read(&a.clinician, "screening_list", patient.id),
+            read(&a.clinician, ObjectType::ScreeningList, patient.id),
         )
         .await
         .unwrap();
@@ -124,7 +124,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Read,
-        "screening_list",
+        ObjectType::ScreeningList,
         Some(patient.id.to_string()),
         Some(patient.id),
     );
@@ -132,7 +132,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
         s.list_screenings(
             a.clinic.id,
             other.id,
-            read(&a.clinician, "screening_list", other.id)
+            read(&a.clinician, ObjectType::ScreeningList, other.id)
         )
         .await
         .unwrap()
@@ -143,7 +143,7 @@ pub async fn screening_round_trip(backend: &dyn super::Backend) {
         s.list_screenings(
             b.clinic.id,
             patient.id,
-            read(&b.clinician, "screening_list", patient.id),
+            read(&b.clinician, ObjectType::ScreeningList, patient.id),
         )
         .await,
         "another clinic's patient",
@@ -205,7 +205,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
         .create_assessment(
             later.clone(),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
@@ -213,7 +213,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Create,
-        "assessment",
+        ObjectType::Assessment,
         Some(stored_later.id.to_string()),
         Some(patient.id),
     );
@@ -231,7 +231,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
         .create_assessment(
             baseline.clone(),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
@@ -244,14 +244,14 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
         .create_assessment(
             new_assessment(&a, &patient, Some(course.id), "2026-03-10"),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
     s.create_assessment(
         new_assessment(&a, &other, None, "2026-03-01"),
         Vec::new(),
-        create(&a.clinician, "assessment"),
+        create(&a.clinician, ObjectType::Assessment),
     )
     .await
     .unwrap();
@@ -261,7 +261,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
         .list_assessments(
             a.clinic.id,
             patient.id,
-            read_many(&a.clinician, "assessment"),
+            read_many(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
@@ -270,7 +270,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Read,
-        "assessment",
+        ObjectType::Assessment,
         None,
         Some(patient.id),
     );
@@ -280,7 +280,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
         s.create_assessment(
             new_assessment(&a, &other, Some(course.id), "2026-03-11"),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await,
         "a course of another patient",
@@ -294,7 +294,7 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
                 "2026-03-11",
             ),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await,
         "an unknown course",
@@ -303,13 +303,21 @@ pub async fn assessment_round_trip(backend: &dyn super::Backend) {
     let mut unknown = new_assessment(&a, &patient, None, "2026-03-11");
     unknown.patient_id = ghost;
     assert_not_found(
-        s.create_assessment(unknown, Vec::new(), create(&a.clinician, "assessment"))
-            .await,
+        s.create_assessment(
+            unknown,
+            Vec::new(),
+            create(&a.clinician, ObjectType::Assessment),
+        )
+        .await,
         "an unknown patient",
     );
     assert_not_found(
-        s.list_assessments(a.clinic.id, ghost, read_many(&a.clinician, "assessment"))
-            .await,
+        s.list_assessments(
+            a.clinic.id,
+            ghost,
+            read_many(&a.clinician, ObjectType::Assessment),
+        )
+        .await,
         "assessments of an unknown patient",
     );
     no_new_audit(s, before).await;

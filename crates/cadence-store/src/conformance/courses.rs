@@ -3,7 +3,7 @@
 use super::sessions::monitoring;
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::decision::Decision;
@@ -29,7 +29,7 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
     assert_audit(
         &row,
         AuditAction::Create,
-        "course",
+        ObjectType::Course,
         Some(course.id.to_string()),
         Some(patient.id),
     );
@@ -49,7 +49,7 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
         .get_course_bundle(
             a.clinic.id,
             course.id,
-            read(&a.clinician, "course", course.id),
+            read(&a.clinician, ObjectType::Course, course.id),
         )
         .await
         .unwrap();
@@ -74,12 +74,22 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
     let second = add_course(s, &a, &patient, "2026-06-01", &[]).await;
     let before = last_seq(s).await;
     let listed = s
-        .list_courses(a.clinic.id, patient.id, read_many(&a.clinician, "course"))
+        .list_courses(
+            a.clinic.id,
+            patient.id,
+            read_many(&a.clinician, ObjectType::Course),
+        )
         .await
         .unwrap();
     assert_eq!(listed, [second, course]);
     let row = one_new_audit(s, before).await;
-    assert_audit(&row, AuditAction::Read, "course", None, Some(patient.id));
+    assert_audit(
+        &row,
+        AuditAction::Read,
+        ObjectType::Course,
+        None,
+        Some(patient.id),
+    );
 
     let before = last_seq(s).await;
     let ghost = PatientId(patient.id.0 + 1000);
@@ -98,13 +108,17 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
                 created_at: at(2),
             },
             vec![day("2026-03-02")],
-            create(&a.clinician, "course"),
+            create(&a.clinician, ObjectType::Course),
         )
         .await;
     assert_not_found(refused, "a course for an unknown patient");
     assert_not_found(
-        s.list_courses(a.clinic.id, ghost, read_many(&a.clinician, "course"))
-            .await,
+        s.list_courses(
+            a.clinic.id,
+            ghost,
+            read_many(&a.clinician, ObjectType::Course),
+        )
+        .await,
         "courses of an unknown patient",
     );
     no_new_audit(s, before).await;
@@ -112,7 +126,7 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
         .list_treatment_sessions_on(
             a.clinic.id,
             day("2026-03-02"),
-            read_many(&a.clinician, "treatment_session"),
+            read_many(&a.clinician, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
@@ -151,7 +165,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
         .create_decision(
             new_decision(&a, &course, Decision::StartMaintenance, "2026-03-30"),
             Vec::new(),
-            create(&a.clinician, "decision"),
+            create(&a.clinician, ObjectType::Decision),
         )
         .await
         .unwrap();
@@ -159,7 +173,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Create,
-        "decision",
+        ObjectType::Decision,
         Some(first.id.to_string()),
         Some(patient.id),
     );
@@ -179,7 +193,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
     bare.suggestion_shown = None;
     bare.note = None;
     let second = s
-        .create_decision(bare, Vec::new(), create(&a.clinician, "decision"))
+        .create_decision(bare, Vec::new(), create(&a.clinician, ObjectType::Decision))
         .await
         .unwrap();
     assert_eq!(second.suggestion_shown, None);
@@ -189,7 +203,7 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
         .get_course_bundle(
             a.clinic.id,
             course.id,
-            read(&a.clinician, "course", course.id),
+            read(&a.clinician, ObjectType::Course, course.id),
         )
         .await
         .unwrap();
@@ -203,8 +217,12 @@ pub async fn decisions_round_trip(backend: &dyn super::Backend) {
     let mut ghost = new_decision(&a, &course, Decision::Continue, "2026-03-30");
     ghost.course_id = CourseId(course.id.0 + 1000);
     assert_not_found(
-        s.create_decision(ghost, Vec::new(), create(&a.clinician, "decision"))
-            .await,
+        s.create_decision(
+            ghost,
+            Vec::new(),
+            create(&a.clinician, ObjectType::Decision),
+        )
+        .await,
         "a decision on an unknown course",
     );
     no_new_audit(s, before).await;
@@ -223,7 +241,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
         .create_assessment(
             phq9(&a, &patient, None, "2026-02-27", 20),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
@@ -232,7 +250,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     s.create_assessment(
         phq9(&a, &other, Some(other_course.id), "2026-03-01", 9),
         Vec::new(),
-        create(&a.clinician, "assessment"),
+        create(&a.clinician, ObjectType::Assessment),
     )
     .await
     .unwrap();
@@ -240,7 +258,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
         .create_assessment(
             phq9(&a, &patient, Some(course.id), "2026-03-09", 14),
             Vec::new(),
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
@@ -248,14 +266,14 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
         .create_decision(
             new_decision(&a, &course, Decision::Continue, "2026-03-09"),
             Vec::new(),
-            create(&a.clinician, "decision"),
+            create(&a.clinician, ObjectType::Decision),
         )
         .await
         .unwrap();
     s.create_decision(
         new_decision(&a, &other_course, Decision::Pause, "2026-03-09"),
         Vec::new(),
-        create(&a.clinician, "decision"),
+        create(&a.clinician, ObjectType::Decision),
     )
     .await
     .unwrap();
@@ -263,7 +281,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
         .list_treatment_sessions_on(
             a.clinic.id,
             day("2026-03-02"),
-            read_many(&a.clinician, "treatment_session"),
+            read_many(&a.clinician, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
@@ -274,7 +292,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
             session,
             monitoring(a.clinician.id, 75, Some(135)),
             Vec::new(),
-            create(&a.clinician, "monitoring_entry"),
+            create(&a.clinician, ObjectType::MonitoringEntry),
         )
         .await
         .unwrap();
@@ -284,7 +302,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
         .get_course_bundle(
             a.clinic.id,
             course.id,
-            read(&a.clinician, "course", course.id),
+            read(&a.clinician, ObjectType::Course, course.id),
         )
         .await
         .unwrap();
@@ -292,7 +310,7 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Read,
-        "course",
+        ObjectType::Course,
         Some(course.id.to_string()),
         Some(patient.id),
     );
@@ -308,8 +326,12 @@ pub async fn course_bundle_contents(backend: &dyn super::Backend) {
     let before = last_seq(s).await;
     let unknown = CourseId(other_course.id.0 + 1000);
     assert_not_found(
-        s.get_course_bundle(a.clinic.id, unknown, read(&a.clinician, "course", unknown))
-            .await,
+        s.get_course_bundle(
+            a.clinic.id,
+            unknown,
+            read(&a.clinician, ObjectType::Course, unknown),
+        )
+        .await,
         "unknown course",
     );
     no_new_audit(s, before).await;

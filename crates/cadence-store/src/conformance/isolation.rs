@@ -3,7 +3,7 @@
 
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::records::*;
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
@@ -33,7 +33,7 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
                 created_at: at(3),
             },
             Vec::new(),
-            create(&a.clinician, "screening"),
+            create(&a.clinician, ObjectType::Screening),
         )
         .await
         .unwrap();
@@ -53,7 +53,7 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
             created_at: at(4),
         },
         Vec::new(),
-        create(&a.clinician, "assessment"),
+        create(&a.clinician, ObjectType::Assessment),
     )
     .await
     .unwrap();
@@ -61,7 +61,7 @@ async fn chart(s: &dyn Store, a: &Site) -> Chart {
         .list_treatment_sessions_on(
             a.clinic.id,
             day("2026-03-02"),
-            read_many(&a.clinician, "treatment_session"),
+            read_many(&a.clinician, ObjectType::TreatmentSession),
         )
         .await
         .unwrap()
@@ -86,37 +86,43 @@ pub async fn other_clinic_reads_are_not_found(backend: &dyn super::Backend) {
 
     let before = last_seq(s).await;
     assert_not_found(
-        s.get_patient(bc, p, read(intruder, "patient", p)).await,
+        s.get_patient(bc, p, read(intruder, ObjectType::Patient, p))
+            .await,
         "get_patient",
     );
     assert_not_found(
         s.get_screening(
             bc,
             c.screening.id,
-            read(intruder, "screening", c.screening.id),
+            read(intruder, ObjectType::Screening, c.screening.id),
         )
         .await,
         "get_screening",
     );
     assert_not_found(
-        s.list_assessments(bc, p, read_many(intruder, "assessment"))
+        s.list_assessments(bc, p, read_many(intruder, ObjectType::Assessment))
             .await,
         "list_assessments",
     );
     assert_not_found(
-        s.list_courses(bc, p, read_many(intruder, "course")).await,
+        s.list_courses(bc, p, read_many(intruder, ObjectType::Course))
+            .await,
         "list_courses",
     );
     assert_not_found(
-        s.get_course_bundle(bc, c.course.id, read(intruder, "course", c.course.id))
-            .await,
+        s.get_course_bundle(
+            bc,
+            c.course.id,
+            read(intruder, ObjectType::Course, c.course.id),
+        )
+        .await,
         "get_course_bundle",
     );
     assert_not_found(
         s.get_treatment_session(
             bc,
             c.session.id,
-            read(intruder, "treatment_session", c.session.id),
+            read(intruder, ObjectType::TreatmentSession, c.session.id),
         )
         .await,
         "get_treatment_session",
@@ -125,7 +131,12 @@ pub async fn other_clinic_reads_are_not_found(backend: &dyn super::Backend) {
 
     // Lists scoped to B are B's own audited reads, and show none of A's records.
     let listed = s
-        .list_patients(bc, Some("lovelace"), 50, read_many(intruder, "patient"))
+        .list_patients(
+            bc,
+            Some("lovelace"),
+            50,
+            read_many(intruder, ObjectType::Patient),
+        )
         .await
         .unwrap();
     assert!(listed.is_empty(), "{listed:?}");
@@ -133,7 +144,7 @@ pub async fn other_clinic_reads_are_not_found(backend: &dyn super::Backend) {
         .list_treatment_sessions_on(
             bc,
             day("2026-03-02"),
-            read_many(intruder, "treatment_session"),
+            read_many(intruder, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
@@ -164,7 +175,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
         .get_course_bundle(
             a.clinic.id,
             c.course.id,
-            read(&a.clinician, "course", c.course.id),
+            read(&a.clinician, ObjectType::Course, c.course.id),
         )
         .await
         .unwrap();
@@ -176,7 +187,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             p,
             details("Mallory", "Intruder", "MRN-X"),
             at(50),
-            update(intruder, "patient", p),
+            update(intruder, ObjectType::Patient, p),
         )
         .await,
         "update_patient",
@@ -194,7 +205,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_at: at(50),
             },
             Vec::new(),
-            create(intruder, "screening"),
+            create(intruder, ObjectType::Screening),
         )
         .await,
         "create_screening",
@@ -215,7 +226,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_at: at(50),
             },
             Vec::new(),
-            create(intruder, "assessment"),
+            create(intruder, ObjectType::Assessment),
         )
         .await,
         "create_assessment",
@@ -235,7 +246,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_at: at(50),
             },
             vec![day("2026-03-03")],
-            create(intruder, "course"),
+            create(intruder, ObjectType::Course),
         )
         .await,
         "create_course",
@@ -249,7 +260,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 booking_reason: None,
                 created_at: at(50),
             },
-            create(intruder, "treatment_session"),
+            create(intruder, ObjectType::TreatmentSession),
         )
         .await,
         "create_treatment_session",
@@ -262,7 +273,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 status: SessionStatus::Cancelled,
                 at: at(50),
             },
-            update(intruder, "treatment_session", c.session.id),
+            update(intruder, ObjectType::TreatmentSession, c.session.id),
         )
         .await,
         "set_treatment_session_status",
@@ -280,7 +291,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             ),
             EntryGuard::default(),
             Vec::new(),
-            update(intruder, "pre_checks", c.session.id),
+            update(intruder, ObjectType::PreChecks, c.session.id),
         )
         .await
         .map(|(session, _)| session),
@@ -292,8 +303,10 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             c.session.id,
             NewMonitoringEntry {
                 taken_at: at(50),
-                bp_systolic: Some(120),
-                bp_diastolic: Some(80),
+                bp: Some(BloodPressure {
+                    systolic: 120,
+                    diastolic: 80,
+                }),
                 heart_rate: None,
                 spo2: None,
                 respiratory_rate: None,
@@ -303,7 +316,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 recorded_by: intruder.id,
             },
             Vec::new(),
-            create(intruder, "monitoring_entry"),
+            create(intruder, ObjectType::MonitoringEntry),
         )
         .await,
         "add_monitoring_entry",
@@ -321,7 +334,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_at: at(50),
             },
             Vec::new(),
-            create(intruder, "decision"),
+            create(intruder, ObjectType::Decision),
         )
         .await,
         "create_decision",
@@ -335,7 +348,7 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             event(
                 Some(intruder),
                 AuditAction::PrivilegeChange,
-                "user",
+                ObjectType::User,
                 Some(nurse_a.id.to_string()),
             ),
         )
@@ -348,26 +361,26 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
         .get_course_bundle(
             a.clinic.id,
             c.course.id,
-            read(&a.clinician, "course", c.course.id),
+            read(&a.clinician, ObjectType::Course, c.course.id),
         )
         .await
         .unwrap();
     assert_eq!(chart_after, chart_before);
     assert_eq!(
-        s.get_patient(a.clinic.id, p, read(&a.clinician, "patient", p))
+        s.get_patient(a.clinic.id, p, read(&a.clinician, ObjectType::Patient, p))
             .await
             .unwrap(),
         c.patient
     );
     assert_eq!(
-        s.list_courses(a.clinic.id, p, read_many(&a.clinician, "course"))
+        s.list_courses(a.clinic.id, p, read_many(&a.clinician, ObjectType::Course))
             .await
             .unwrap(),
         std::slice::from_ref(&c.course)
     );
     assert_eq!(s.get_user(nurse_a.id).await.unwrap(), nurse_a);
     assert!(
-        s.list_patients(bc, None, 50, read_many(intruder, "patient"))
+        s.list_patients(bc, None, 50, read_many(intruder, ObjectType::Patient))
             .await
             .unwrap()
             .is_empty()

@@ -72,6 +72,7 @@ macro_rules! conformance_tests {
     ($fresh:path) => {
         $crate::conformance_tests!(@cases $fresh;
             clinic_create_get_find_and_calendar,
+            clinic_calendar_text_that_does_not_parse_is_other,
             clinic_duplicate_name_is_a_conflict,
             user_create_find_and_list,
             user_duplicate_email_is_a_conflict,

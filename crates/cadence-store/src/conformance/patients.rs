@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::records::*;
 
 /// A patient round-trips every field; create, read and update each append one audit row
@@ -22,7 +22,7 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
             a.clinic.id,
             entered.clone(),
             at(3),
-            create(nurse, "patient"),
+            create(nurse, ObjectType::Patient),
         )
         .await
         .unwrap();
@@ -34,7 +34,7 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Create,
-        "patient",
+        ObjectType::Patient,
         Some(patient.id.to_string()),
         Some(patient.id),
     );
@@ -43,7 +43,11 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
 
     let before = last_seq(s).await;
     let read_back = s
-        .get_patient(a.clinic.id, patient.id, read(nurse, "patient", patient.id))
+        .get_patient(
+            a.clinic.id,
+            patient.id,
+            read(nurse, ObjectType::Patient, patient.id),
+        )
         .await
         .unwrap();
     assert_eq!(read_back, patient);
@@ -51,7 +55,7 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Read,
-        "patient",
+        ObjectType::Patient,
         Some(patient.id.to_string()),
         Some(patient.id),
     );
@@ -71,7 +75,7 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
             patient.id,
             changed.clone(),
             at(30),
-            update(nurse, "patient", patient.id),
+            update(nurse, ObjectType::Patient, patient.id),
         )
         .await
         .unwrap();
@@ -82,12 +86,16 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Update,
-        "patient",
+        ObjectType::Patient,
         Some(patient.id.to_string()),
         Some(patient.id),
     );
     let again = s
-        .get_patient(a.clinic.id, patient.id, read(nurse, "patient", patient.id))
+        .get_patient(
+            a.clinic.id,
+            patient.id,
+            read(nurse, ObjectType::Patient, patient.id),
+        )
         .await
         .unwrap();
     assert_eq!(again, updated);
@@ -95,8 +103,12 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
     let before = last_seq(s).await;
     let unknown = crate::ids::PatientId(patient.id.0 + 1000);
     assert_not_found(
-        s.get_patient(a.clinic.id, unknown, read(nurse, "patient", unknown))
-            .await,
+        s.get_patient(
+            a.clinic.id,
+            unknown,
+            read(nurse, ObjectType::Patient, unknown),
+        )
+        .await,
         "unknown patient",
     );
     assert_not_found(
@@ -105,7 +117,7 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
             unknown,
             changed,
             at(31),
-            update(nurse, "patient", unknown),
+            update(nurse, ObjectType::Patient, unknown),
         )
         .await,
         "update of an unknown patient",
@@ -131,7 +143,7 @@ pub async fn patient_search_by_name_and_mrn(backend: &dyn super::Backend) {
             a.clinic.id,
             details(given, family, mrn),
             at(1),
-            create(nurse, "patient"),
+            create(nurse, ObjectType::Patient),
         )
         .await
         .unwrap();
@@ -140,7 +152,7 @@ pub async fn patient_search_by_name_and_mrn(backend: &dyn super::Backend) {
         b.clinic.id,
         details("Ada", "Lovelace", "MRN-001"),
         at(1),
-        create(&b.clinician, "patient"),
+        create(&b.clinician, ObjectType::Patient),
     )
     .await
     .unwrap();
@@ -152,11 +164,11 @@ pub async fn patient_search_by_name_and_mrn(backend: &dyn super::Backend) {
         async move {
             let before = last_seq(&*store).await;
             let found = store
-                .list_patients(clinic, text, limit, read_many(&nurse, "patient"))
+                .list_patients(clinic, text, limit, read_many(&nurse, ObjectType::Patient))
                 .await
                 .unwrap();
             let row = one_new_audit(&*store, before).await;
-            assert_audit(&row, AuditAction::Read, "patient", None, None);
+            assert_audit(&row, AuditAction::Read, ObjectType::Patient, None, None);
             assert!(found.iter().all(|p| p.clinic_id == clinic));
             found
                 .into_iter()
@@ -196,7 +208,7 @@ pub async fn patient_duplicate_mrn_only_within_a_clinic(backend: &dyn super::Bac
             a.clinic.id,
             details("Other", "Person", "MRN-1"),
             at(4),
-            create(&a.clinician, "patient"),
+            create(&a.clinician, ObjectType::Patient),
         )
         .await;
     assert_conflict(again, "patients.mrn");
@@ -206,13 +218,18 @@ pub async fn patient_duplicate_mrn_only_within_a_clinic(backend: &dyn super::Bac
             second.id,
             details("Ada", "Lovelace", "MRN-1"),
             at(4),
-            update(&a.clinician, "patient", second.id),
+            update(&a.clinician, ObjectType::Patient, second.id),
         )
         .await;
     assert_conflict(moved, "patients.mrn");
     no_new_audit(s, before).await;
     let all = s
-        .list_patients(a.clinic.id, None, 50, read_many(&a.clinician, "patient"))
+        .list_patients(
+            a.clinic.id,
+            None,
+            50,
+            read_many(&a.clinician, ObjectType::Patient),
+        )
         .await
         .unwrap();
     assert_eq!(all.len(), 2);

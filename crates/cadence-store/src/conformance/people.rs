@@ -1,9 +1,9 @@
 //! Clinics and staff users.
 
 use super::support::*;
-use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::records::*;
+use crate::{Store, StoreError};
 
 /// A clinic is created open Monday to Friday, found by id and by exact name, and its calendar
 /// can be replaced; each write appends one audit row naming the clinic.
@@ -14,23 +14,23 @@ pub async fn clinic_create_get_find_and_calendar(backend: &dyn super::Backend) {
         .create_clinic(
             NewClinic {
                 name: "North Clinic".into(),
-                time_zone: "Europe/London".into(),
+                time_zone: zone("Europe/London"),
                 created_at: at(0),
             },
-            event(None, AuditAction::Create, "clinic", None),
+            event(None, AuditAction::Create, ObjectType::Clinic, None),
         )
         .await
         .unwrap();
     assert_eq!(clinic.name, "North Clinic");
-    assert_eq!(clinic.time_zone, "Europe/London");
-    assert_eq!(clinic.open_days, "mon,tue,wed,thu,fri");
+    assert_eq!(clinic.time_zone.as_str(), "Europe/London");
+    assert_eq!(clinic.open_days, OpenDays::MONDAY_TO_FRIDAY);
     assert!(clinic.closed_dates.is_empty());
     assert_eq!(clinic.created_at, at(0));
     let row = one_new_audit(s, 0).await;
     assert_audit(
         &row,
         AuditAction::Create,
-        "clinic",
+        ObjectType::Clinic,
         Some(clinic.id.to_string()),
         None,
     );
@@ -56,15 +56,15 @@ pub async fn clinic_create_get_find_and_calendar(backend: &dyn super::Backend) {
     let changed = s
         .update_clinic_calendar(
             clinic.id,
-            "America/New_York",
-            "mon,wed,fri",
+            &zone("America/New_York"),
+            "mon,wed,fri".parse().unwrap(),
             &closed,
-            update(&admin, "clinic", clinic.id),
+            update(&admin, ObjectType::Clinic, clinic.id),
         )
         .await
         .unwrap();
-    assert_eq!(changed.time_zone, "America/New_York");
-    assert_eq!(changed.open_days, "mon,wed,fri");
+    assert_eq!(changed.time_zone.as_str(), "America/New_York");
+    assert_eq!(changed.open_days.to_string(), "mon,wed,fri");
     assert_eq!(changed.closed_dates, closed);
     assert_eq!(changed.created_at, clinic.created_at);
     assert_eq!(s.get_clinic(clinic.id).await.unwrap(), changed);
@@ -72,7 +72,7 @@ pub async fn clinic_create_get_find_and_calendar(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Update,
-        "clinic",
+        ObjectType::Clinic,
         Some(clinic.id.to_string()),
         None,
     );
@@ -81,15 +81,53 @@ pub async fn clinic_create_get_find_and_calendar(backend: &dyn super::Backend) {
     assert_not_found(
         s.update_clinic_calendar(
             crate::ids::ClinicId(clinic.id.0 + 1000),
-            "UTC",
-            "mon",
+            &TimeZoneName::utc(),
+            "mon".parse().unwrap(),
             &[],
-            update(&admin, "clinic", clinic.id.0 + 1000),
+            update(&admin, ObjectType::Clinic, clinic.id.0 + 1000),
         )
         .await,
         "calendar of an unknown clinic",
     );
     no_new_audit(s, before).await;
+}
+
+/// A clinic's time zone and open days are stored as text and read back typed: a stored value
+/// that is not a known zone or not weekdays is `Other` at read (never a panic), for every
+/// read of the clinic.
+pub async fn clinic_calendar_text_that_does_not_parse_is_other(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let north = site(s, "North").await;
+    let id = north.clinic.id;
+    let stored = [
+        "UPDATE clinics SET time_zone = 'Mars/Olympus_Mons'",
+        "UPDATE clinics SET time_zone = 'UTC', open_days = 'mon,funday'",
+        "UPDATE clinics SET open_days = ''",
+    ];
+    for sql in stored {
+        assert_eq!(backend.raw_sql(sql).await, Ok(1), "{sql}");
+        assert!(
+            matches!(s.get_clinic(id).await, Err(StoreError::Other(_))),
+            "{sql}"
+        );
+        assert!(
+            matches!(
+                s.find_clinic_by_name("North").await,
+                Err(StoreError::Other(_))
+            ),
+            "{sql}"
+        );
+    }
+    let fixed = "UPDATE clinics SET time_zone = 'europe/london', open_days = 'mon,fri'";
+    assert_eq!(backend.raw_sql(fixed).await, Ok(1));
+    let clinic = s.get_clinic(id).await.unwrap();
+    assert_eq!(
+        clinic.time_zone.as_str(),
+        "Europe/London",
+        "canonical spelling"
+    );
+    assert_eq!(clinic.open_days.to_string(), "mon,fri");
 }
 
 /// Clinic names are unique: the second is a conflict on `clinics.name`, leaves no clinic and no
@@ -103,10 +141,10 @@ pub async fn clinic_duplicate_name_is_a_conflict(backend: &dyn super::Backend) {
         .create_clinic(
             NewClinic {
                 name: "Same Name".into(),
-                time_zone: "UTC".into(),
+                time_zone: TimeZoneName::utc(),
                 created_at: at(5),
             },
-            event(None, AuditAction::Create, "clinic", None),
+            event(None, AuditAction::Create, ObjectType::Clinic, None),
         )
         .await;
     assert_conflict(again, "clinics.name");
@@ -129,7 +167,7 @@ pub async fn user_create_find_and_list(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Create,
-        "user",
+        ObjectType::User,
         Some(nurse.id.to_string()),
         None,
     );
@@ -180,7 +218,7 @@ pub async fn user_duplicate_email_is_a_conflict(backend: &dyn super::Backend) {
                 must_change_password: false,
                 created_at: at(3),
             },
-            event(None, AuditAction::Create, "user", None),
+            event(None, AuditAction::Create, ObjectType::User, None),
         )
         .await;
     assert_conflict(again, "users.email");

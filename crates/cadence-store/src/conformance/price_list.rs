@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::ids::*;
 use crate::records::*;
 
@@ -18,14 +18,18 @@ pub async fn price_list_round_trip(backend: &dyn super::Backend) {
 
     let text = "currency = \"GBP\"\n[session]\nesketamine = \"450.00\"\n";
     let before = last_seq(s).await;
-    s.set_price_list(a.clinic.id, text, update(&admin, "price_list", a.clinic.id))
-        .await
-        .unwrap();
+    s.set_price_list(
+        a.clinic.id,
+        text,
+        update(&admin, ObjectType::PriceList, a.clinic.id),
+    )
+    .await
+    .unwrap();
     let row = one_new_audit(s, before).await;
     assert_audit(
         &row,
         AuditAction::Update,
-        "price_list",
+        ObjectType::PriceList,
         Some(a.clinic.id.to_string()),
         None,
     );
@@ -36,7 +40,7 @@ pub async fn price_list_round_trip(backend: &dyn super::Backend) {
     s.set_price_list(
         a.clinic.id,
         "currency = \"EUR\"\n",
-        update(&admin, "price_list", a.clinic.id),
+        update(&admin, ObjectType::PriceList, a.clinic.id),
     )
     .await
     .unwrap();
@@ -49,8 +53,12 @@ pub async fn price_list_round_trip(backend: &dyn super::Backend) {
     let before = last_seq(s).await;
     let unknown = ClinicId(b.clinic.id.0 + 1000);
     assert_not_found(
-        s.set_price_list(unknown, text, update(&admin, "price_list", unknown))
-            .await,
+        s.set_price_list(
+            unknown,
+            text,
+            update(&admin, ObjectType::PriceList, unknown),
+        )
+        .await,
         "price list of an unknown clinic",
     );
     assert_eq!(s.get_price_list(unknown).await.unwrap(), None);

@@ -4,7 +4,7 @@
 use super::sessions::{administration, entry, monitoring, pre_checks};
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::instrument::InstrumentId;
@@ -65,7 +65,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
                 FindingKind::SuicideRiskItem,
                 "PHQ-9 item 9 answered 2",
             )],
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
         .await
         .unwrap();
@@ -74,7 +74,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
         .list_findings(
             a.clinic.id,
             patient.id,
-            read(&a.clinician, "finding_list", patient.id),
+            read(&a.clinician, ObjectType::FindingList, patient.id),
         )
         .await
         .unwrap();
@@ -92,7 +92,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
         s.list_findings(
             a.clinic.id,
             other.id,
-            read(&a.clinician, "finding_list", other.id)
+            read(&a.clinician, ObjectType::FindingList, other.id)
         )
         .await
         .unwrap()
@@ -100,16 +100,23 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
     );
     let before = last_seq(s).await;
     let open = s
-        .list_open_findings(a.clinic.id, read_many(&a.clinician, "finding_list"))
+        .list_open_findings(
+            a.clinic.id,
+            read_many(&a.clinician, ObjectType::FindingList),
+        )
         .await
         .unwrap();
     assert_eq!(open, found);
     let row = one_new_audit(s, before).await;
-    assert_audit(&row, AuditAction::Read, "finding_list", None, None);
+    assert_audit(&row, AuditAction::Read, ObjectType::FindingList, None, None);
 
     // A dose is refused inside its transaction while the finding is open.
     let bundle = s
-        .get_course_bundle(a.clinic.id, course.id, read(&nurse, "course", course.id))
+        .get_course_bundle(
+            a.clinic.id,
+            course.id,
+            read(&nurse, ObjectType::Course, course.id),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -133,7 +140,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
                 not_signed: true,
             },
             Vec::new(),
-            update(&nurse, "administration", session),
+            update(&nurse, ObjectType::Administration, session),
         )
     };
     let before = last_seq(s).await;
@@ -146,7 +153,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
             a.clinic.id,
             f.id,
             release(&a.clinician, 15),
-            create(&a.clinician, "finding_release"),
+            create(&a.clinician, ObjectType::FindingRelease),
         )
         .await
         .unwrap();
@@ -154,7 +161,7 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
     assert_audit(
         &row,
         AuditAction::Create,
-        "finding_release",
+        ObjectType::FindingRelease,
         Some(f.id.to_string()),
         Some(patient.id),
     );
@@ -167,16 +174,19 @@ pub async fn findings_are_stored_listed_and_released(backend: &dyn super::Backen
             a.clinic.id,
             f.id,
             release(&a.clinician, 16),
-            create(&a.clinician, "finding_release"),
+            create(&a.clinician, ObjectType::FindingRelease),
         )
         .await,
         "finding_releases.finding_id",
     );
     assert!(
-        s.list_open_findings(a.clinic.id, read_many(&a.clinician, "finding_list"))
-            .await
-            .unwrap()
-            .is_empty()
+        s.list_open_findings(
+            a.clinic.id,
+            read_many(&a.clinician, ObjectType::FindingList)
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     let (given, _) = guarded().await.unwrap();
     assert!(given.administration.is_some(), "given once released");
@@ -206,7 +216,11 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
     let patient = add_patient(s, &a, "MRN-1").await;
     let course = add_course(s, &a, &patient, "2026-03-02", &["2026-03-04"]).await;
     let session = s
-        .get_course_bundle(a.clinic.id, course.id, read(&nurse, "course", course.id))
+        .get_course_bundle(
+            a.clinic.id,
+            course.id,
+            read(&nurse, ObjectType::Course, course.id),
+        )
         .await
         .unwrap()
         .sessions[0]
@@ -228,7 +242,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
                 course_id: Some(course.id),
                 ..finding(FindingKind::PreDoseBloodPressure, "158/97 mmHg")
             }],
-            update(&nurse, "pre_checks", session),
+            update(&nurse, ObjectType::PreChecks, session),
         )
         .await
         .map(|(session, _)| session)
@@ -240,7 +254,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
             session,
             monitoring(nurse.id, 40, Some(210)),
             vec![finding(FindingKind::BloodPressureCrisis, "210/160 mmHg")],
-            create(&nurse, "monitoring_entry"),
+            create(&nurse, ObjectType::MonitoringEntry),
         )
         .await
         .unwrap();
@@ -260,7 +274,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
                 FindingKind::ScreeningNotEligible,
                 "a new contraindication",
             )],
-            create(&a.clinician, "screening"),
+            create(&a.clinician, ObjectType::Screening),
         )
         .await
         .unwrap();
@@ -274,7 +288,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
                 ..finding(FindingKind::SuicideScreenMissing, "no screen today")
             },
             release(&a.clinician, 55),
-            create(&a.clinician, "finding_release"),
+            create(&a.clinician, ObjectType::FindingRelease),
         )
         .await
         .unwrap();
@@ -282,7 +296,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Create,
-        "finding_release",
+        ObjectType::FindingRelease,
         Some(gate.id.to_string()),
         Some(patient.id),
     );
@@ -294,7 +308,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
         .list_findings(
             a.clinic.id,
             patient.id,
-            read(&a.clinician, "finding_list", patient.id),
+            read(&a.clinician, ObjectType::FindingList, patient.id),
         )
         .await
         .unwrap();
@@ -347,7 +361,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
             b.clinic.id,
             all[0].id,
             release(&b.clinician, 60),
-            create(&b.clinician, "finding_release"),
+            create(&b.clinician, ObjectType::FindingRelease),
         )
         .await,
         "another clinic's finding",
@@ -358,7 +372,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
             session,
             finding(FindingKind::SuicideScreenMissing, "x"),
             release(&b.clinician, 60),
-            create(&b.clinician, "finding_release"),
+            create(&b.clinician, ObjectType::FindingRelease),
         )
         .await,
         "another clinic's session",
@@ -367,7 +381,7 @@ pub async fn findings_from_each_source_and_gates(backend: &dyn super::Backend) {
         s.list_findings(
             b.clinic.id,
             patient.id,
-            read(&b.clinician, "finding_list", patient.id),
+            read(&b.clinician, ObjectType::FindingList, patient.id),
         )
         .await,
         "another clinic's patient",
@@ -394,7 +408,7 @@ pub async fn rems_enrolment_round_trip(backend: &dyn super::Backend) {
         .set_rems_enrolment(
             a.clinic.id,
             enrolment("REMS-1", 5),
-            update(&a.clinician, "rems_enrolment", patient.id),
+            update(&a.clinician, ObjectType::RemsEnrolment, patient.id),
         )
         .await
         .unwrap();
@@ -403,7 +417,7 @@ pub async fn rems_enrolment_round_trip(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Update,
-        "rems_enrolment",
+        ObjectType::RemsEnrolment,
         Some(patient.id.to_string()),
         Some(patient.id),
     );
@@ -411,7 +425,7 @@ pub async fn rems_enrolment_round_trip(backend: &dyn super::Backend) {
         .set_rems_enrolment(
             a.clinic.id,
             enrolment("REMS-2", 6),
-            update(&a.clinician, "rems_enrolment", patient.id),
+            update(&a.clinician, ObjectType::RemsEnrolment, patient.id),
         )
         .await
         .unwrap();
@@ -420,7 +434,7 @@ pub async fn rems_enrolment_round_trip(backend: &dyn super::Backend) {
         .get_course_bundle(
             a.clinic.id,
             course.id,
-            read(&a.clinician, "course", course.id),
+            read(&a.clinician, ObjectType::Course, course.id),
         )
         .await
         .unwrap();
@@ -431,7 +445,7 @@ pub async fn rems_enrolment_round_trip(backend: &dyn super::Backend) {
         s.set_rems_enrolment(
             b.clinic.id,
             enrolment("REMS-3", 7),
-            update(&b.clinician, "rems_enrolment", patient.id),
+            update(&b.clinician, ObjectType::RemsEnrolment, patient.id),
         )
         .await,
         "another clinic's patient",
@@ -452,13 +466,16 @@ pub async fn decisions_release_findings_atomically(backend: &dyn super::Backend)
         s.create_assessment(
             assessment(&a, p, minute),
             vec![finding(FindingKind::SuicideRiskItem, "item 9 answered 1")],
-            create(&a.clinician, "assessment"),
+            create(&a.clinician, ObjectType::Assessment),
         )
     };
     raise(&patient, 10).await.unwrap();
     raise(&other, 11).await.unwrap();
     let open = s
-        .list_open_findings(a.clinic.id, read_many(&a.clinician, "finding_list"))
+        .list_open_findings(
+            a.clinic.id,
+            read_many(&a.clinician, ObjectType::FindingList),
+        )
         .await
         .unwrap();
     let (mine, theirs) = (open[0].id, open[1].id);
@@ -475,7 +492,7 @@ pub async fn decisions_release_findings_atomically(backend: &dyn super::Backend)
                 created_at: at(20),
             },
             releases,
-            create(&a.clinician, "decision"),
+            create(&a.clinician, ObjectType::Decision),
         )
     };
     let before = last_seq(s).await;
@@ -488,7 +505,7 @@ pub async fn decisions_release_findings_atomically(backend: &dyn super::Backend)
         .get_course_bundle(
             a.clinic.id,
             course.id,
-            read(&a.clinician, "course", course.id),
+            read(&a.clinician, ObjectType::Course, course.id),
         )
         .await
         .unwrap();
@@ -503,7 +520,7 @@ pub async fn decisions_release_findings_atomically(backend: &dyn super::Backend)
         .list_findings(
             a.clinic.id,
             patient.id,
-            read(&a.clinician, "finding_list", patient.id),
+            read(&a.clinician, ObjectType::FindingList, patient.id),
         )
         .await
         .unwrap();

@@ -3,7 +3,7 @@
 
 use super::support::*;
 use crate::Store;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, ObjectType};
 use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::route::Route;
@@ -13,8 +13,7 @@ pub(crate) fn pre_checks(by: UserId) -> PreChecks {
         identity_confirmed: true,
         fasting_confirmed: true,
         transport_arranged: false,
-        bp_systolic: 128,
-        bp_diastolic: 82,
+        bp: BloodPressure::reading(128, 82).unwrap(),
         heart_rate: Some(71),
         spo2: None,
         recorded_by: by,
@@ -25,10 +24,9 @@ pub(crate) fn pre_checks(by: UserId) -> PreChecks {
 pub(crate) fn monitoring(by: UserId, minutes: i64, bp: Option<u16>) -> NewMonitoringEntry {
     NewMonitoringEntry {
         taken_at: at(minutes),
-        bp_systolic: bp,
-        bp_diastolic: bp.map(|v| v - 50),
+        bp: bp.map(|v| BloodPressure::reading(v, v - 50).unwrap()),
         heart_rate: Some(80),
-        spo2: Some(98),
+        spo2: Some(Spo2::new(98).unwrap()),
         respiratory_rate: Some(14),
         moaas: Some(4),
         cadss: None,
@@ -93,7 +91,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
                 booking_reason: Some("patient's choice".into()),
                 created_at: at(20),
             },
-            create(&nurse, "treatment_session"),
+            create(&nurse, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
@@ -101,7 +99,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
     assert_audit(
         &row,
         AuditAction::Create,
-        "treatment_session",
+        ObjectType::TreatmentSession,
         Some(booked.id.to_string()),
         Some(patient.id),
     );
@@ -127,7 +125,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             ),
             EntryGuard::default(),
             Vec::new(),
-            update(&nurse, "pre_checks", booked.id),
+            update(&nurse, ObjectType::PreChecks, booked.id),
         )
         .await
         .map(|(session, _)| session)
@@ -139,12 +137,15 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
     assert_audit(
         &row,
         AuditAction::Update,
-        "pre_checks",
+        ObjectType::PreChecks,
         Some(booked.id.to_string()),
         Some(patient.id),
     );
     let second = PreChecks {
-        bp_systolic: 131,
+        bp: BloodPressure {
+            systolic: 131,
+            ..first.bp
+        },
         recorded_at: at(62),
         ..first.clone()
     };
@@ -155,7 +156,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             entry(SessionEntryKind::PreChecks, &second, nurse.id, 62, None),
             EntryGuard::default(),
             Vec::new(),
-            update(&nurse, "pre_checks", booked.id),
+            update(&nurse, ObjectType::PreChecks, booked.id),
         )
         .await
         .map(|(session, _)| session)
@@ -180,7 +181,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
                 not_signed: true,
             },
             Vec::new(),
-            update(&nurse, "administration", booked.id),
+            update(&nurse, ObjectType::Administration, booked.id),
         )
         .await
         .map(|(session, _)| session)
@@ -197,7 +198,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             booked.id,
             monitoring(nurse.id, 105, Some(140)),
             Vec::new(),
-            create(&nurse, "monitoring_entry"),
+            create(&nurse, ObjectType::MonitoringEntry),
         )
         .await
         .unwrap();
@@ -205,7 +206,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
     assert_audit(
         &row,
         AuditAction::Create,
-        "monitoring_entry",
+        ObjectType::MonitoringEntry,
         Some(late.id.to_string()),
         Some(patient.id),
     );
@@ -216,7 +217,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             booked.id,
             monitoring(nurse.id, 70, None),
             Vec::new(),
-            create(&nurse, "monitoring_entry"),
+            create(&nurse, ObjectType::MonitoringEntry),
         )
         .await
         .unwrap();
@@ -224,8 +225,10 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
     let discharge = Discharge {
         discharged_at: at(190),
         moaas: 5,
-        bp_systolic: 126,
-        bp_diastolic: 80,
+        bp: BloodPressure {
+            systolic: 126,
+            diastolic: 80,
+        },
         clinically_stable: true,
         escort_present: true,
         ready_after_minutes: Some(90),
@@ -244,7 +247,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             ),
             EntryGuard::default(),
             Vec::new(),
-            update(&nurse, "discharge", booked.id),
+            update(&nurse, ObjectType::Discharge, booked.id),
         )
         .await
         .map(|(session, _)| session)
@@ -272,7 +275,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         .get_treatment_session(
             a.clinic.id,
             booked.id,
-            read(&nurse, "treatment_session", booked.id),
+            read(&nurse, ObjectType::TreatmentSession, booked.id),
         )
         .await
         .unwrap();
@@ -281,7 +284,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
     assert_audit(
         &row,
         AuditAction::Read,
-        "treatment_session",
+        ObjectType::TreatmentSession,
         Some(booked.id.to_string()),
         Some(patient.id),
     );
@@ -291,18 +294,24 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         .list_treatment_sessions_on(
             a.clinic.id,
             day("2026-03-04"),
-            read_many(&nurse, "treatment_session"),
+            read_many(&nurse, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
     assert_eq!(today, [done]);
     let row = one_new_audit(s, before).await;
-    assert_audit(&row, AuditAction::Read, "treatment_session", None, None);
+    assert_audit(
+        &row,
+        AuditAction::Read,
+        ObjectType::TreatmentSession,
+        None,
+        None,
+    );
     let other_day = s
         .list_treatment_sessions_on(
             a.clinic.id,
             day("2026-03-05"),
-            read_many(&nurse, "treatment_session"),
+            read_many(&nurse, ObjectType::TreatmentSession),
         )
         .await
         .unwrap();
@@ -317,7 +326,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             entry(SessionEntryKind::PreChecks, &first, nurse.id, 140, None),
             EntryGuard::default(),
             Vec::new(),
-            update(&nurse, "pre_checks", unknown),
+            update(&nurse, ObjectType::PreChecks, unknown),
         )
         .await
         .map(|(session, _)| session),
@@ -331,7 +340,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
                 status: SessionStatus::Cancelled,
                 at: at(140),
             },
-            update(&nurse, "treatment_session", unknown),
+            update(&nurse, ObjectType::TreatmentSession, unknown),
         )
         .await,
         "a status change of an unknown session",
@@ -342,7 +351,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             unknown,
             monitoring(nurse.id, 140, None),
             Vec::new(),
-            create(&nurse, "monitoring_entry"),
+            create(&nurse, ObjectType::MonitoringEntry),
         )
         .await,
         "monitoring of an unknown session",
@@ -356,7 +365,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
                 booking_reason: None,
                 created_at: at(20),
             },
-            create(&nurse, "treatment_session"),
+            create(&nurse, ObjectType::TreatmentSession),
         )
         .await,
         "a session in an unknown course",
@@ -375,7 +384,11 @@ pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) 
     let patient = add_patient(s, &a, "MRN-1").await;
     let course = add_course(s, &a, &patient, "2026-03-02", &["2026-03-04"]).await;
     let bundle = s
-        .get_course_bundle(a.clinic.id, course.id, read(&nurse, "course", course.id))
+        .get_course_bundle(
+            a.clinic.id,
+            course.id,
+            read(&nurse, ObjectType::Course, course.id),
+        )
         .await
         .unwrap();
     let id = bundle.sessions[0].id;
@@ -389,7 +402,7 @@ pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) 
             e,
             guard,
             Vec::new(),
-            update(&nurse, "session_entry", id),
+            update(&nurse, ObjectType::Administration, id),
         )
     };
     let json = |v: Administration| serde_json::to_value(v).unwrap();
@@ -526,7 +539,11 @@ pub async fn session_entries_once_and_corrections(backend: &dyn super::Backend) 
         );
     }
     let after = s
-        .get_treatment_session(a.clinic.id, id, read(&nurse, "treatment_session", id))
+        .get_treatment_session(
+            a.clinic.id,
+            id,
+            read(&nurse, ObjectType::TreatmentSession, id),
+        )
         .await
         .unwrap();
     assert_eq!(after.entries, with_addendum.entries);
@@ -541,7 +558,11 @@ pub async fn treatment_session_status_changes(backend: &dyn super::Backend) {
     let patient = add_patient(s, &a, "MRN-1").await;
     let course = add_course(s, &a, &patient, "2026-03-02", &["2026-03-04"]).await;
     let bundle = s
-        .get_course_bundle(a.clinic.id, course.id, read(&desk, "course", course.id))
+        .get_course_bundle(
+            a.clinic.id,
+            course.id,
+            read(&desk, ObjectType::Course, course.id),
+        )
         .await
         .unwrap();
     let id = bundle.sessions[0].id;
@@ -554,7 +575,7 @@ pub async fn treatment_session_status_changes(backend: &dyn super::Backend) {
                 status: SessionStatus::Cancelled,
                 at: at(30),
             },
-            update(&desk, "treatment_session", id),
+            update(&desk, ObjectType::TreatmentSession, id),
         )
         .await
         .unwrap();
@@ -564,7 +585,7 @@ pub async fn treatment_session_status_changes(backend: &dyn super::Backend) {
     assert_audit(
         &row,
         AuditAction::Update,
-        "treatment_session",
+        ObjectType::TreatmentSession,
         Some(id.to_string()),
         Some(patient.id),
     );
@@ -598,7 +619,7 @@ pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
             .get_course_bundle(
                 site.clinic.id,
                 course.id,
-                read(&site.clinician, "course", course.id),
+                read(&site.clinician, ObjectType::Course, course.id),
             )
             .await
             .unwrap();
@@ -617,7 +638,7 @@ pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
             e,
             EntryGuard::default(),
             Vec::new(),
-            update(&a.clinician, "exceptional_end", id),
+            update(&a.clinician, ObjectType::ExceptionalEnd, id),
         )
         .await
         .unwrap();
@@ -635,7 +656,7 @@ pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
         ),
         EntryGuard::default(),
         Vec::new(),
-        update(&a.clinician, "addendum", ids[0].1),
+        update(&a.clinician, ObjectType::Addendum, ids[0].1),
     )
     .await
     .unwrap();
@@ -646,12 +667,12 @@ pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
             a.clinic.id,
             SessionEntryKind::ExceptionalEnd,
             10,
-            read_many(&a.clinician, "exceptional_end_list"),
+            read_many(&a.clinician, ObjectType::ExceptionalEndList),
         )
         .await
         .unwrap();
     let row = one_new_audit(s, before).await;
-    assert_eq!(row.event.object_type, "exceptional_end_list");
+    assert_eq!(row.event.object_type, ObjectType::ExceptionalEndList);
     let sessions: Vec<TreatmentSessionId> = found.iter().map(|f| f.treatment_session_id).collect();
     assert_eq!(sessions, [ids[1].1, ids[0].1], "A's two, newest first");
     assert_eq!(
@@ -670,7 +691,7 @@ pub async fn clinic_entries_of_one_kind(backend: &dyn super::Backend) {
             a.clinic.id,
             SessionEntryKind::ExceptionalEnd,
             1,
-            read_many(&a.clinician, "exceptional_end_list"),
+            read_many(&a.clinician, ObjectType::ExceptionalEndList),
         )
         .await
         .unwrap();

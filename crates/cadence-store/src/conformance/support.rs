@@ -1,7 +1,7 @@
 //! The harness ([`Backend`]) and the helpers the cases share: fixed times, audit events,
 //! seeded clinics, and audit-log probes.
 
-use crate::audit::{AuditAction, AuditEvent, AuditOutcome, AuditRecord, verify_chain};
+use crate::audit::{AuditAction, AuditEvent, AuditOutcome, AuditRecord, ObjectType, verify_chain};
 use crate::ids::*;
 use crate::records::*;
 use crate::{Store, StoreError};
@@ -73,7 +73,7 @@ pub(crate) async fn no_new_audit(store: &dyn Store, before: i64) {
 pub(crate) fn assert_audit(
     row: &AuditRecord,
     action: AuditAction,
-    object_type: &str,
+    object_type: ObjectType,
     object_id: Option<String>,
     patient: Option<PatientId>,
 ) {
@@ -112,11 +112,16 @@ pub(crate) fn day(text: &str) -> Date {
     text.parse().unwrap()
 }
 
+/// A known IANA time zone by name.
+pub(crate) fn zone(name: &str) -> TimeZoneName {
+    name.parse().unwrap()
+}
+
 /// A successful event by `actor` in `clinic` (no patient: stores fill it in).
 pub(crate) fn event(
     actor: Option<&User>,
     action: AuditAction,
-    object_type: &str,
+    object_type: ObjectType,
     object_id: Option<String>,
 ) -> AuditEvent {
     AuditEvent {
@@ -126,7 +131,7 @@ pub(crate) fn event(
         clinic_id: actor.map(|u| u.clinic_id),
         patient_id: None,
         action,
-        object_type: object_type.to_owned(),
+        object_type,
         object_id,
         outcome: AuditOutcome::Success,
         request_id: "conformance".to_owned(),
@@ -134,12 +139,12 @@ pub(crate) fn event(
 }
 
 /// A create event by `actor` (the store fills in the id).
-pub(crate) fn create(actor: &User, object_type: &str) -> AuditEvent {
+pub(crate) fn create(actor: &User, object_type: ObjectType) -> AuditEvent {
     event(Some(actor), AuditAction::Create, object_type, None)
 }
 
 /// A read event by `actor` about object `id`.
-pub(crate) fn read(actor: &User, object_type: &str, id: impl ToString) -> AuditEvent {
+pub(crate) fn read(actor: &User, object_type: ObjectType, id: impl ToString) -> AuditEvent {
     event(
         Some(actor),
         AuditAction::Read,
@@ -149,12 +154,12 @@ pub(crate) fn read(actor: &User, object_type: &str, id: impl ToString) -> AuditE
 }
 
 /// A read event about no single object (lists, searches).
-pub(crate) fn read_many(actor: &User, object_type: &str) -> AuditEvent {
+pub(crate) fn read_many(actor: &User, object_type: ObjectType) -> AuditEvent {
     event(Some(actor), AuditAction::Read, object_type, None)
 }
 
 /// An update event by `actor` about object `id`.
-pub(crate) fn update(actor: &User, object_type: &str, id: impl ToString) -> AuditEvent {
+pub(crate) fn update(actor: &User, object_type: ObjectType, id: impl ToString) -> AuditEvent {
     event(
         Some(actor),
         AuditAction::Update,
@@ -178,10 +183,10 @@ pub(crate) async fn site(store: &dyn Store, name: &str) -> Site {
         .create_clinic(
             NewClinic {
                 name: name.to_owned(),
-                time_zone: "Europe/London".to_owned(),
+                time_zone: zone("Europe/London"),
                 created_at: at(0),
             },
-            event(None, AuditAction::Create, "clinic", None),
+            event(None, AuditAction::Create, ObjectType::Clinic, None),
         )
         .await
         .unwrap();
@@ -208,7 +213,7 @@ pub(crate) async fn add_user(store: &dyn Store, clinic: &Clinic, email: &str, ro
                 must_change_password: true,
                 created_at: at(0),
             },
-            event(None, AuditAction::Create, "user", None),
+            event(None, AuditAction::Create, ObjectType::User, None),
         )
         .await
         .unwrap()
@@ -233,7 +238,7 @@ pub(crate) async fn add_patient(store: &dyn Store, site: &Site, mrn: &str) -> Pa
             site.clinic.id,
             details("Ada", "Lovelace", mrn),
             at(1),
-            create(&site.clinician, "patient"),
+            create(&site.clinician, ObjectType::Patient),
         )
         .await
         .unwrap()
@@ -262,7 +267,7 @@ pub(crate) async fn add_course(
                 created_at: at(2),
             },
             sessions.iter().map(|d| day(d)).collect(),
-            create(&site.clinician, "course"),
+            create(&site.clinician, ObjectType::Course),
         )
         .await
         .unwrap()

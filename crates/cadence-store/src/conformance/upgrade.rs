@@ -3,7 +3,7 @@
 //! the store (which applies 0003) and calls [`records_survive_migration_0003`].
 
 use crate::Store;
-use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
+use crate::audit::{AuditAction, AuditEvent, AuditOutcome, ObjectType};
 use crate::ids::*;
 use crate::records::*;
 use cadence_clinical::safety::FindingKind;
@@ -39,7 +39,7 @@ pub async fn records_survive_migration_0003(store: &dyn Store) {
         clinic_id: Some(ClinicId(1)),
         patient_id: None,
         action: AuditAction::Read,
-        object_type: "course".into(),
+        object_type: ObjectType::Course,
         object_id: Some("1".into()),
         outcome: AuditOutcome::Success,
         request_id: "upgrade".into(),
@@ -82,7 +82,7 @@ pub async fn records_survive_migration_0003(store: &dyn Store) {
     assert_eq!(
         held.pre_checks
             .as_ref()
-            .map(|p| (p.bp_systolic, p.bp_diastolic)),
+            .map(|p| (p.bp.systolic, p.bp.diastolic)),
         Some((158, 97)),
         "the held reading is kept"
     );

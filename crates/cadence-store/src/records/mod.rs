@@ -6,11 +6,13 @@ mod clinical;
 mod people;
 mod safety;
 mod sessions;
+mod vitals;
 
 pub use clinical::*;
 pub use people::*;
 pub use safety::*;
 pub use sessions::*;
+pub use vitals::{stored_blood_pressure, stored_spo2};
 
 /// The one way to spell an id enum as text ([`cadence_clinical::text_enum`]).
 macro_rules! string_enum {
@@ -86,4 +88,6 @@ string_enum!(
     }
 );
 
-pub use cadence_clinical::history::SessionStatus;
+pub use cadence_clinical::calendar::{OpenDays, TimeZoneName};
+pub use cadence_clinical::history::{BloodPressure, SessionStatus};
+pub use cadence_clinical::vitals::Spo2;

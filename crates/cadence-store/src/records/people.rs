@@ -1,6 +1,6 @@
 //! Clinics, staff users, login sessions and patients.
 
-use super::{AuthSessionKind, Role, Sex};
+use super::{AuthSessionKind, OpenDays, Role, Sex, TimeZoneName};
 use crate::ids::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -12,7 +12,7 @@ pub struct NewClinic {
     /// Display name, unique.
     pub name: String,
     /// IANA time zone.
-    pub time_zone: String,
+    pub time_zone: TimeZoneName,
     /// When.
     pub created_at: Timestamp,
 }
@@ -24,10 +24,10 @@ pub struct Clinic {
     pub id: ClinicId,
     /// Display name.
     pub name: String,
-    /// IANA time zone.
-    pub time_zone: String,
-    /// Open weekdays, e.g. `mon,tue,wed,thu,fri`.
-    pub open_days: String,
+    /// IANA time zone (stored as its name).
+    pub time_zone: TimeZoneName,
+    /// Open weekdays (stored as their ids, e.g. `mon,tue,wed,thu,fri`).
+    pub open_days: OpenDays,
     /// Closed dates.
     pub closed_dates: Vec<Date>,
     /// When created.

@@ -1,6 +1,6 @@
 //! Treatment sessions: booking, pre-checks, administration, monitoring and discharge.
 
-use super::SessionStatus;
+use super::{BloodPressure, SessionStatus, Spo2};
 use crate::ids::*;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{DoseFlag, ExceptionalEnd};
@@ -18,14 +18,13 @@ pub struct PreChecks {
     pub fasting_confirmed: bool,
     /// Transport home arranged (no driving until the next day [SPRAVATOHCP-TRD]).
     pub transport_arranged: bool,
-    /// Pre-dose systolic BP, mmHg.
-    pub bp_systolic: u16,
-    /// Pre-dose diastolic BP, mmHg.
-    pub bp_diastolic: u16,
+    /// Pre-dose blood pressure (`bp_systolic` and `bp_diastolic` in JSON).
+    #[serde(flatten, with = "super::vitals::bp_fields")]
+    pub bp: BloodPressure,
     /// Heart rate, beats per minute.
     pub heart_rate: Option<u16>,
-    /// SpO2, percent.
-    pub spo2: Option<u8>,
+    /// SpO2.
+    pub spo2: Option<Spo2>,
     /// Who recorded them.
     pub recorded_by: UserId,
     /// When.
@@ -71,10 +70,9 @@ pub struct Discharge {
     pub discharged_at: Timestamp,
     /// MOAA/S at discharge (0-5).
     pub moaas: u8,
-    /// Systolic BP before leaving.
-    pub bp_systolic: u16,
-    /// Diastolic BP before leaving.
-    pub bp_diastolic: u16,
+    /// Blood pressure before leaving (`bp_systolic` and `bp_diastolic` in JSON).
+    #[serde(flatten, with = "super::vitals::bp_fields")]
+    pub bp: BloodPressure,
     /// Clinically stable.
     pub clinically_stable: bool,
     /// A responsible adult escorts the patient home.
@@ -291,14 +289,13 @@ pub struct StatusChange {
 pub struct NewMonitoringEntry {
     /// When taken.
     pub taken_at: Timestamp,
-    /// Systolic BP.
-    pub bp_systolic: Option<u16>,
-    /// Diastolic BP.
-    pub bp_diastolic: Option<u16>,
+    /// Blood pressure, if taken (`bp_systolic` and `bp_diastolic` in JSON, both or neither).
+    #[serde(flatten, with = "super::vitals::optional_bp_fields")]
+    pub bp: Option<BloodPressure>,
     /// Heart rate.
     pub heart_rate: Option<u16>,
-    /// SpO2 percent.
-    pub spo2: Option<u8>,
+    /// SpO2.
+    pub spo2: Option<Spo2>,
     /// Respiratory rate, breaths a minute.
     #[serde(default)]
     pub respiratory_rate: Option<u16>,

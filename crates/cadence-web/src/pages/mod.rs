@@ -29,6 +29,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use cadence_app::ErrorCode;
 use cadence_app::auth::{Authenticated, csrf_for};
 use cadence_app::authz::{Permission, allows};
 use cadence_app::records::{AuthSessionKind, Role};
@@ -253,7 +254,7 @@ impl FromRequestParts<AppState> for PageAuth {
 #[derive(Debug)]
 pub struct PageError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: Box<str>,
     /// Boxed, as errors travel by value.
     chrome: Box<Chrome>,
@@ -293,7 +294,7 @@ impl PageError {
     pub fn not_found(chrome: Chrome) -> PageError {
         PageError {
             status: StatusCode::NOT_FOUND,
-            code: "not_found",
+            code: ErrorCode::NotFound,
             message: "There is no such page, or it belongs to another clinic.".into(),
             chrome: Box::new(chrome),
             csrf_refused: None,
@@ -316,11 +317,11 @@ impl IntoResponse for PageError {
             chrome: &self.chrome,
             title,
             message: &self.message,
-            code: self.code,
+            code: self.code.as_str(),
             status: self.status.as_u16(),
         };
         let mut response = (self.status, render(&page)).into_response();
-        if self.code == "storage_unavailable" {
+        if self.code == ErrorCode::StorageUnavailable {
             response.extensions_mut().insert(StorageTrouble);
         }
         if let Some(actor) = self.csrf_refused {

@@ -11,7 +11,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use cadence_app::AppError;
+use cadence_app::{AppError, ErrorCode};
 use serde::Deserialize;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -84,8 +84,8 @@ async fn login(
         Err(e) => {
             let status = e.status();
             let problem = match e.code() {
-                "too_many_attempts" => e.message().to_owned(),
-                "csrf_failed" => "This form must be sent from a Cadence page.".to_owned(),
+                ErrorCode::TooManyAttempts => e.message().to_owned(),
+                ErrorCode::CsrfFailed => "This form must be sent from a Cadence page.".to_owned(),
                 _ => "The email or password is not right.".to_owned(),
             };
             let page = LoginPage {

@@ -14,6 +14,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use cadence_app::audit::ObjectType;
 use cadence_app::authz::Permission;
 use cadence_app::records::{Role, SessionStatus};
 use cadence_app::research::ResearchSummary;
@@ -229,7 +230,12 @@ pub(super) async fn service_error(
         };
         if let Err(e) = state
             .app
-            .record_denied(auth.actor(), action, "route", Some(route.to_owned()))
+            .record_denied(
+                auth.actor(),
+                action,
+                ObjectType::Route,
+                Some(route.to_owned()),
+            )
             .await
         {
             tracing::error!(error = %e, "could not audit a denied page request");

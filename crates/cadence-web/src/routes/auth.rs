@@ -53,7 +53,7 @@ pub struct BrowserLogin {
 
 /// The session as it stands, for a page's idle warning.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SessionStatus {
+pub struct SignInState {
     /// The session ends this many seconds after the user's last request (this one counts).
     pub idle_timeout_secs: i64,
     /// When it ends if nothing more happens (RFC 3339).
@@ -73,20 +73,20 @@ pub struct SessionStatus {
     get, path = "/api/v1/auth/session", tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The session", body = SessionStatus),
+        (status = 200, description = "The session", body = SignInState),
         (status = 401, description = "No session, or it ended", body = crate::schema::ErrorBody),
     )
 )]
 pub(crate) async fn session_status(
     State(state): State<AppState>,
     auth: PendingAuth,
-) -> Result<Json<SessionStatus>, WebError> {
+) -> Result<Json<SignInState>, WebError> {
     let auth = auth.0;
     let config = state.app.config();
     let now = state.app.now();
     let session = &auth.authenticated.session;
     let later = |at: jiff::Timestamp, by: jiff::SignedDuration| at.saturating_add(by).unwrap_or(at);
-    Ok(Json(SessionStatus {
+    Ok(Json(SignInState {
         idle_timeout_secs: config.idle_timeout.as_secs(),
         idle_ends_at: later(now, config.idle_timeout),
         absolute_ends_at: later(session.created_at, config.absolute_timeout),

@@ -149,7 +149,7 @@ pub struct AddendumBody {
 #[serde(deny_unknown_fields)]
 pub struct GateReleaseBody {
     /// The gate: `suicide_screen_missing` (the REMS gate ends only when enrolment is recorded).
-    #[schema(value_type = String)]
+    #[schema(value_type = schema::FindingKind)]
     pub kind: FindingKind,
     /// What the clinician reviewed (required).
     pub note: String,

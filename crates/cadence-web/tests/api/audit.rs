@@ -32,7 +32,7 @@ async fn rows_of(
     let rows = w.t.audit_after(head).await;
     let got: Vec<(AuditAction, String)> = rows
         .iter()
-        .map(|r| (r.event.action, r.event.object_type.clone()))
+        .map(|r| (r.event.action, r.event.object_type.as_str().to_owned()))
         .collect();
     let want: Vec<(AuditAction, String)> = expected
         .iter()

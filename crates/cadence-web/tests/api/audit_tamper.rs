@@ -5,7 +5,7 @@
 //! rather than a failure of the verifier.
 
 use crate::support::{Backend, TestApp, on_every_backend};
-use cadence_app::audit::{AuditAction, AuditEvent, AuditOutcome, ChainHead};
+use cadence_app::audit::{AuditAction, AuditEvent, AuditOutcome, ChainHead, ObjectType};
 use cadence_app::audit_log::ChainCheck;
 use jiff::Timestamp;
 
@@ -32,7 +32,7 @@ async fn twenty_entries(backend: Backend) -> (TestApp, ChainHead) {
                 clinic_id: None,
                 patient_id: None,
                 action: AuditAction::LoginFailed,
-                object_type: "login".into(),
+                object_type: ObjectType::Login,
                 object_id: None,
                 outcome: AuditOutcome::Failure,
                 request_id: format!("r{n}"),

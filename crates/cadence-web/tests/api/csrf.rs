@@ -6,6 +6,7 @@
 use crate::support::cases::{CASES, prepare};
 use crate::support::{Backend, Credential, World, on_every_backend};
 use axum::http::Method;
+use cadence_app::audit::ObjectType;
 use cadence_app::records::Role;
 use cadence_testkit::{BrowserSession, build};
 
@@ -132,7 +133,7 @@ async fn refusals_are_audited_and_reads_need_no_token(backend: Backend) {
         rows[0].event.outcome,
         cadence_app::audit::AuditOutcome::Denied
     );
-    assert_eq!(rows[0].event.object_type, "csrf");
+    assert_eq!(rows[0].event.object_type, ObjectType::Csrf);
     assert_eq!(rows[0].event.actor_id, Some(clinician.user.id));
     // GET never needs the token.
     w.t.request_as(Method::GET, "/api/v1/patients", cookie, None)

@@ -1,10 +1,11 @@
 //! The contracts as documents: the OpenAPI document (snapshot; served as built), and the
-//! error-code table of `docs/api.md`, which must list every code the API can answer.
+//! error-code table of `docs/api.md`, which must be [`ErrorCode::ALL`] (every code a user can
+//! receive, with its status and meaning) row for row.
 
 use crate::support::TestApp;
 use axum::http::Method;
-use cadence_web::error::WEB_CODES;
-use std::collections::BTreeMap;
+use cadence_app::ErrorCode;
+use cadence_app::audit::ObjectType;
 
 #[test]
 fn the_openapi_document_is_stable() {
@@ -27,74 +28,115 @@ async fn the_served_document_is_the_built_one() {
     assert_eq!(r.json["openapi"], "3.1.0");
 }
 
-/// `code -> status` from the table in `docs/api.md`.
-fn documented_codes() -> BTreeMap<String, u16> {
+/// The code table of `docs/api.md`, as its rows.
+fn documented_rows() -> Vec<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api.md");
     let text = std::fs::read_to_string(path).unwrap();
     let start = text
         .find("| code | status | meaning |")
         .expect("the code table");
-    let mut codes = BTreeMap::new();
-    for line in text[start..].lines().skip(2) {
-        if !line.starts_with('|') {
-            break;
-        }
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        let code = cells[0].trim_matches('`').to_owned();
-        let status: u16 = cells[1]
-            .parse()
-            .unwrap_or_else(|_| panic!("status in {line}"));
-        assert!(codes.insert(code.clone(), status).is_none(), "{code} twice");
-    }
-    codes
+    text[start..]
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(str::to_owned)
+        .collect()
 }
 
-/// Every code the app's services can fail with, found in their source: `invalid("code", ..)`
-/// is a 422 (a failed login's `invalid_credentials` is a 401), `code: "code"` a 409 conflict.
-fn app_codes() -> BTreeMap<String, u16> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../cadence-app/src");
-    let mut codes = BTreeMap::new();
-    let mut files = vec![std::path::PathBuf::from(dir)];
-    while let Some(path) = files.pop() {
-        if path.is_dir() {
-            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        for (marker, status) in [("invalid(", 422), ("code: \"", 409)] {
-            for (at, _) in text.match_indices(marker) {
-                let rest = text[at + marker.len()..].trim_start();
-                let rest = rest.strip_prefix('"').unwrap_or(rest);
-                let code: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                    .collect();
-                if code.is_empty() || !rest[code.len()..].starts_with('"') {
-                    continue; // not a literal (e.g. the `invalid` helper's definition)
-                }
-                let status = if code == "invalid_credentials" {
-                    401
-                } else {
-                    status
-                };
-                codes.insert(code, status);
-            }
-        }
-    }
-    codes
+/// The rows the table must have: every [`ErrorCode`], in order, with its status and meaning.
+fn expected_rows() -> Vec<String> {
+    ErrorCode::ALL
+        .iter()
+        .map(|c| format!("| `{c}` | {} | {} |", c.status(), c.meaning()))
+        .collect()
 }
 
 #[test]
-fn every_error_code_is_in_the_docs_table_with_its_status() {
-    let documented = documented_codes();
-    let app = app_codes();
-    assert!(app.len() >= 20, "the scan found the app's codes: {app:?}");
-    let web = WEB_CODES.iter().map(|(c, s)| ((*c).to_owned(), *s));
-    for (code, status) in app.into_iter().chain(web) {
-        assert_eq!(
-            documented.get(&code),
-            Some(&status),
-            "`{code}` ({status}) in docs/api.md"
+fn the_docs_code_table_is_the_error_code_enum() {
+    let documented = documented_rows();
+    let expected = expected_rows();
+    if documented != expected {
+        let first = documented
+            .iter()
+            .zip(&expected)
+            .position(|(d, e)| d != e)
+            .unwrap_or(documented.len().min(expected.len()));
+        panic!(
+            "docs/api.md's code table differs from ErrorCode::ALL (first at row {}:\n  docs: \
+             {:?}\n  enum: {:?}). Paste this table:\n\n| code | status | meaning |\n\
+             |---|---|---|\n{}\n",
+            first + 1,
+            documented.get(first),
+            expected.get(first),
+            expected.join("\n")
         );
     }
+}
+
+/// `docs/security.md` lists the audit log's object types: exactly [`ObjectType::ALL`], in order.
+#[test]
+fn the_security_docs_list_every_audit_object_type() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/security.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let start = text
+        .find("Object types are one fixed list")
+        .expect("the list");
+    let paragraph = &text[start..text[start..].find("\n\n").map_or(text.len(), |n| start + n)];
+    let after_colon = &paragraph[paragraph.find("covers:").expect("the list's colon")..];
+    let listed: Vec<&str> = after_colon
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .take_while(|t| t.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    let expected: Vec<&str> = ObjectType::ALL.iter().map(|t| t.as_str()).collect();
+    assert_eq!(
+        listed,
+        expected,
+        "docs/security.md's object types; paste: {}",
+        expected
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// The OpenAPI document keys its schemas by type name, so two types with one name would
+/// silently describe one of them with the other's schema (an auth `SessionStatus` once
+/// replaced the treatment-session state). Every described type has its own name.
+#[test]
+fn every_described_type_has_its_own_name() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.join("schema.rs")];
+    for entry in std::fs::read_dir(src.join("routes")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    let mut duplicates = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut described = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                described = true;
+            } else if described && (line.starts_with("pub struct ") || line.starts_with("pub enum ")) {
+                let name = line
+                    .split_whitespace()
+                    .nth(2)
+                    .unwrap()
+                    .trim_end_matches(|c: char| !c.is_alphanumeric())
+                    .to_owned();
+                let here = file.display().to_string();
+                if let Some(first) = seen.insert(name.clone(), here.clone()) {
+                    duplicates.push(format!("{name}: {first} and {here}"));
+                }
+                described = false;
+            } else if !line.starts_with("#[") && !line.starts_with("///") && !line.is_empty() {
+                described = false;
+            }
+        }
+    }
+    assert!(seen.len() > 50, "the scan found the described types");
+    assert!(duplicates.is_empty(), "one name, two schemas: {duplicates:?}");
 }

@@ -468,6 +468,113 @@ async fn unreadable_requests_are_400_413_or_415(backend: Backend) {
     assert_eq!(w.t.data_counts().await, data_before);
 }
 
+/// Issue 14 §4: vital signs are typed inside, but an implausible value is still `422
+/// out_of_range` naming the field, and the JSON keeps its flat `bp_systolic` / `bp_diastolic`
+/// / `spo2` numbers (the session view, its stored entries, monitoring entries, discharge).
+async fn issue_14_vitals_name_the_field_and_keep_their_json(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.session().await;
+    let s = |what: &str| format!("/api/v1/sessions/{session}/{what}");
+    let nurse = Role::Nurse;
+    for (path, body, names) in [
+        (
+            s("pre-checks"),
+            with(builders::pre_checks(), "spo2", json!(30)),
+            "SpO2 30 is outside 50-100",
+        ),
+        (
+            s("pre-checks"),
+            with(builders::pre_checks(), "bp_systolic", json!(40)),
+            "systolic blood pressure 40 is outside 50-300",
+        ),
+        (
+            s("pre-checks"),
+            with(builders::pre_checks(), "bp_diastolic", json!(122)),
+            "diastolic blood pressure must be below systolic",
+        ),
+        (
+            s("monitoring"),
+            json!({ "spo2": 49 }),
+            "SpO2 49 is outside 50-100",
+        ),
+        (
+            s("monitoring"),
+            json!({ "bp_diastolic": 70 }),
+            "systolic and diastolic",
+        ),
+        (
+            s("discharge"),
+            with(builders::discharge(), "bp_systolic", json!(301)),
+            "systolic blood pressure 301 is outside 50-300",
+        ),
+    ] {
+        let r =
+            w.t.request(Method::POST, &path, Some(w.token(nurse)), Some(body))
+                .await;
+        assert_eq!(
+            (r.status.as_u16(), r.code()),
+            (422, "out_of_range"),
+            "{path}"
+        );
+        let message = r.json["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(names), "{path}: {message}");
+    }
+
+    let pre_checked = w.pre_checked_session().await;
+    let view = w
+        .as_clinician(
+            Method::GET,
+            &format!("/api/v1/sessions/{pre_checked}"),
+            None,
+        )
+        .await;
+    let view = view.expect(200);
+    let flat = |v: &Value| {
+        (
+            v["bp_systolic"].clone(),
+            v["bp_diastolic"].clone(),
+            v["spo2"].clone(),
+        )
+    };
+    let sent = (json!(122), json!(78), json!(98));
+    assert_eq!(flat(&view.json["pre_checks"]), sent, "{}", view.text);
+    assert!(view.json["pre_checks"].get("bp").is_none(), "{}", view.text);
+    assert_eq!(
+        flat(&view.json["entries"][0]["body"]),
+        sent,
+        "{}",
+        view.text
+    );
+    let r = w
+        .as_clinician(
+            Method::POST,
+            &format!("/api/v1/sessions/{pre_checked}/monitoring"),
+            Some(json!({ "bp_systolic": 131, "bp_diastolic": 84, "spo2": 96 })),
+        )
+        .await;
+    let entry = &r.expect(201).json;
+    assert_eq!(
+        flat(entry),
+        (json!(131), json!(84), json!(96)),
+        "{}",
+        r.text
+    );
+    let r = w
+        .as_clinician(
+            Method::POST,
+            &format!("/api/v1/sessions/{pre_checked}/monitoring"),
+            Some(json!({ "moaas": 4 })),
+        )
+        .await;
+    let entry = &r.expect(201).json;
+    assert_eq!(
+        flat(entry),
+        (json!(null), json!(null), json!(null)),
+        "{}",
+        r.text
+    );
+}
+
 /// A body without a declared length, in chunks.
 fn futures_stream(text: String) -> Body {
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = text
@@ -481,4 +588,5 @@ fn futures_stream(text: String) -> Body {
 on_every_backend!(
     invalid_input_is_rejected_and_nothing_is_stored,
     unreadable_requests_are_400_413_or_415,
+    issue_14_vitals_name_the_field_and_keep_their_json,
 );

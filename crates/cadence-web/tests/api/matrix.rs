@@ -6,7 +6,7 @@
 use crate::support::cases::{CASES, Case, prepare};
 use crate::support::schema::{assert_documented, document};
 use crate::support::{Backend, Credential, World, on_every_backend};
-use cadence_app::audit::{AuditAction, AuditOutcome};
+use cadence_app::audit::{AuditAction, AuditOutcome, ObjectType};
 use cadence_app::authz::{Permission, allows};
 use cadence_app::records::Role;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -195,7 +195,7 @@ async fn every_route_as_every_role(backend: Backend) {
                     let e = &rows[0].event;
                     assert_eq!(e.outcome, AuditOutcome::Denied);
                     assert_eq!(e.actor_id, Some(w.staff.user(role).user.id));
-                    assert_eq!(e.object_type, "route");
+                    assert_eq!(e.object_type, ObjectType::Route);
                     assert_eq!(e.object_id.as_deref(), Some(case.key().as_str()));
                     let action = match case.method.as_str() {
                         "GET" => AuditAction::Read,

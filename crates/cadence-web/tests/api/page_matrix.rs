@@ -9,7 +9,7 @@ use crate::support::browser::Browser;
 use crate::support::page_cases::{PAGE_CASES, PageCase, prepare_page};
 use crate::support::{Backend, World, on_every_backend};
 use axum::http::Method;
-use cadence_app::audit::{AuditAction, AuditOutcome};
+use cadence_app::audit::{AuditAction, AuditOutcome, ObjectType};
 use cadence_app::authz::allows;
 use cadence_app::records::Role;
 use cadence_testkit::PASSWORD;
@@ -168,7 +168,7 @@ async fn every_page_as_every_role(backend: Backend) {
                     let e = &rows[0].event;
                     assert_eq!(e.outcome, AuditOutcome::Denied, "{}", case.key());
                     assert_eq!(e.actor_id, Some(w.staff.user(role).user.id));
-                    assert_eq!(e.object_type, "route", "{}", case.key());
+                    assert_eq!(e.object_type, ObjectType::Route, "{}", case.key());
                     assert_eq!(e.object_id.as_deref(), Some(case.key().as_str()));
                     let action = match case.method.as_str() {
                         "GET" => AuditAction::Read,

@@ -6,7 +6,7 @@ use crate::pages_clinical::Browser;
 use crate::support::schema::assert_documented;
 use crate::support::{Backend, World, builders, on_every_backend};
 use axum::http::Method;
-use cadence_app::audit::AuditAction;
+use cadence_app::audit::{AuditAction, ObjectType};
 use cadence_app::records::Role;
 use serde_json::{Value, json};
 
@@ -178,7 +178,7 @@ async fn a_suicide_item_holds_the_dose_until_a_clinician_releases_it(backend: Ba
     let rows = w.t.audit_after(head).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].event.action, AuditAction::Create);
-    assert_eq!(rows[0].event.object_type, "finding_release");
+    assert_eq!(rows[0].event.object_type, ObjectType::FindingRelease);
     assert_eq!(rows[0].event.patient_id.map(|p| p.0), Some(patient));
     // A second release is refused; the dose goes ahead now.
     let (status, json) = call(

@@ -11,7 +11,7 @@
 use crate::output::{CliError, CliResult, invalid, print_text};
 use crate::server::database::Database;
 use crate::server::serve::{init_logging, serve_with};
-use cadence_app::audit::AuditAction;
+use cadence_app::audit::{AuditAction, ObjectType};
 use cadence_app::demo::{DEMO_CLINIC, DEMO_PASSWORD, DEMO_USERS};
 use cadence_app::{App, AppConfig, StoreError, SystemClock};
 use cadence_clinical::calendar::ClinicCalendar;
@@ -106,10 +106,9 @@ async fn prepare(app: &App) -> CliResult {
             .audit_page(from, AUDIT_PAGE)
             .await
             .map_err(|e| CliError::Failed(e.into()))?;
-        if rows
-            .iter()
-            .any(|r| r.event.action == AuditAction::Create && r.event.object_type == "clinic")
-        {
+        if rows.iter().any(|r| {
+            r.event.action == AuditAction::Create && r.event.object_type == ObjectType::Clinic
+        }) {
             return Err(invalid(
                 "this database holds other clinics: `cadence demo` seeds only a database of its \
                  own, so demo logins never land in a real one. Leave out --database-url (the demo \

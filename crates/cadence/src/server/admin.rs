@@ -5,7 +5,7 @@ use super::database::Database;
 use super::serve::DbArgs;
 use crate::output::{CliResult, invalid, print_text};
 use cadence_app::{App, AppConfig, SystemClock};
-use cadence_store::records::Role;
+use cadence_store::records::{Role, TimeZoneName};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -71,7 +71,7 @@ pub fn run_clinic(args: ClinicArgs) -> CliResult {
         time_zone,
         db,
     } = args.action;
-    jiff::tz::TimeZone::get(&time_zone).map_err(|_| {
+    let time_zone: TimeZoneName = time_zone.parse().map_err(|_| {
         invalid(format!(
             "--time-zone `{time_zone}` is not a known IANA time zone"
         ))
@@ -79,7 +79,7 @@ pub fn run_clinic(args: ClinicArgs) -> CliResult {
     super::runtime()?.block_on(async {
         let db = Database::open(&db.database_url).await?;
         let clinic = app_over(&db)
-            .create_clinic(&name, &time_zone)
+            .create_clinic(&name, time_zone.as_str())
             .await
             .map_err(invalid)?;
         db.close().await;

@@ -115,7 +115,7 @@ pub fn run_backup(args: BackupArgs) -> CliResult {
             clinic_id: None,
             patient_id: None,
             action: cadence_store::audit::AuditAction::Export,
-            object_type: "backup".into(),
+            object_type: cadence_store::audit::ObjectType::Backup,
             object_id: args
                 .out
                 .file_name()

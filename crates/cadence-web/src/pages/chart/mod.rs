@@ -26,9 +26,9 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::ids::{CourseId, FindingId, PatientId};
+use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
 use course::{CourseBlock, DecisionOption};
@@ -341,7 +341,7 @@ async fn decide(
                 .await
         }
         None => Err(AppError::invalid(
-            "unknown_decision",
+            ErrorCode::UnknownDecision,
             "choose one of the decisions in the list",
         )),
     };

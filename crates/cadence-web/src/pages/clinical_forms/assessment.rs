@@ -18,10 +18,10 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use cadence_app::AppError;
 use cadence_app::assessments::AssessmentInput;
 use cadence_app::authz::Permission;
 use cadence_app::ids::PatientId;
+use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::instrument::{Asked, Definition, InstrumentId};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -177,7 +177,10 @@ async fn page(
 
 fn instrument_of(text: Option<&str>, chrome: &Chrome) -> Result<InstrumentId, PageError> {
     text.unwrap_or("phq9").parse::<InstrumentId>().map_err(|e| {
-        PageError::from_app(AppError::invalid("unknown_instrument", e), chrome.clone())
+        PageError::from_app(
+            AppError::invalid(ErrorCode::UnknownInstrument, e),
+            chrome.clone(),
+        )
     })
 }
 
@@ -293,7 +296,7 @@ pub(super) async fn submit(
                 .create_assessment(auth.actor(), patient, input)
                 .await
         }
-        Err(message) => Err(AppError::invalid("invalid_answers", message)),
+        Err(message) => Err(AppError::invalid(ErrorCode::InvalidAnswers, message)),
     };
     match result {
         Ok(a) => Ok(match q.session() {

@@ -16,9 +16,9 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::ids::PatientId;
+use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::planner::SessionKind;
 use cadence_clinical::protocol;
 use jiff::civil::Date;
@@ -94,7 +94,7 @@ async fn preview(
 ) -> Result<Preview, AppError> {
     let start_date: Date = start.trim().parse().map_err(|_| {
         AppError::invalid(
-            "invalid_date",
+            ErrorCode::InvalidDate,
             format!("start date `{start}` is not a date (YYYY-MM-DD)"),
         )
     })?;
@@ -267,7 +267,7 @@ pub(super) async fn create(
             Err(AppError::Forbidden(Permission::CreateCourse.phrase()))
         }
         Err(_) => Err(AppError::invalid(
-            "invalid_date",
+            ErrorCode::InvalidDate,
             format!("start date `{start}` is not a date (YYYY-MM-DD)"),
         )),
     };

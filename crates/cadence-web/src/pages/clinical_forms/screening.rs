@@ -15,9 +15,9 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::ids::{PatientId, ScreeningId};
+use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::history::BloodPressure;
 use cadence_clinical::maudsley::{MaudsleyInput, Severity};
 use cadence_clinical::route::Route;
@@ -327,7 +327,7 @@ pub(super) async fn submit(
         }
         Err(message) => {
             if auth.can(Permission::Screen) {
-                Err(AppError::invalid("invalid_screening", message))
+                Err(AppError::invalid(ErrorCode::InvalidScreening, message))
             } else {
                 Err(AppError::Forbidden(Permission::Screen.phrase()))
             }

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::pages::{PageAuth, PageError};
 use cadence_app::AppError;
-use cadence_app::audit::AuditAction;
+use cadence_app::audit::{AuditAction, ObjectType};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -109,7 +109,12 @@ pub(crate) async fn fail(
         };
         if let Err(e) = state
             .app
-            .record_denied(auth.actor(), action, "route", Some(route.to_owned()))
+            .record_denied(
+                auth.actor(),
+                action,
+                ObjectType::Route,
+                Some(route.to_owned()),
+            )
             .await
         {
             tracing::error!(error = %e, "could not audit a denied page request");

@@ -312,8 +312,8 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
                 identity: yes(p.identity_confirmed),
                 fasting: yes(p.fasting_confirmed),
                 transport: yes(p.transport_arranged),
-                bp: format!("{}/{} mmHg", p.bp_systolic, p.bp_diastolic),
-                over: !view::bp_ok(p.bp_systolic, p.bp_diastolic, bp_max),
+                bp: format!("{}/{} mmHg", p.bp.systolic, p.bp.diastolic),
+                over: !view::bp_ok(p.bp.systolic, p.bp.diastolic, bp_max),
                 heart_rate: p
                     .heart_rate
                     .map_or_else(|| "-".into(), |h| format!("{h} bpm")),
@@ -443,7 +443,7 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
         dis: s.discharge.as_ref().map(|d| DischargeView {
             at: date_time(d.discharged_at, &l.tz),
             moaas: d.moaas,
-            bp: format!("{}/{} mmHg", d.bp_systolic, d.bp_diastolic),
+            bp: format!("{}/{} mmHg", d.bp.systolic, d.bp.diastolic),
             stable: yes(d.clinically_stable),
             escort: yes(d.escort_present),
             ready: d

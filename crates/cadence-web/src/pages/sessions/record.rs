@@ -11,10 +11,10 @@ use crate::pages::{PageAuth, PageError, render};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::ids::{FindingId, TreatmentSessionId};
 use cadence_app::records::SessionStatus;
+use cadence_app::{AppError, ErrorCode};
 
 /// The forms of the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +96,7 @@ async fn record(
         .await
         .map_err(|e| PageError::from_app(e, auth.chrome.clone()))?;
     let today = app.now().to_zoned(tz.clone()).date();
-    let invalid = |m: String| AppError::invalid("invalid_form", m);
+    let invalid = |m: String| AppError::invalid(ErrorCode::InvalidForm, m);
     let result: Result<(), AppError> = match section {
         Section::PreChecks => match forms::pre_checks(&fields) {
             Ok(input) => app.record_pre_checks(actor, id, input).await.map(drop),

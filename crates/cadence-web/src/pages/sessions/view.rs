@@ -67,10 +67,10 @@ pub(crate) fn timeline(
                     .get(&x.recorded_by)
                     .cloned()
                     .unwrap_or_else(|| format!("user {}", x.recorded_by)),
-                bp: match (x.bp_systolic, x.bp_diastolic) {
-                    (Some(s), Some(d)) => format!("{s}/{d}"),
-                    _ => "-".to_owned(),
-                },
+                bp: x.bp.map_or_else(
+                    || "-".to_owned(),
+                    |b| format!("{}/{}", b.systolic, b.diastolic),
+                ),
                 heart_rate: or_dash(x.heart_rate),
                 spo2: or_dash(x.spo2),
                 respiratory_rate: or_dash(x.respiratory_rate),
@@ -112,8 +112,10 @@ mod tests {
             id: MonitoringEntryId(1),
             entry: NewMonitoringEntry {
                 taken_at: at(minutes),
-                bp_systolic: Some(130),
-                bp_diastolic: Some(80),
+                bp: Some(BloodPressure {
+                    systolic: 130,
+                    diastolic: 80,
+                }),
                 heart_rate: None,
                 spo2: None,
                 respiratory_rate: Some(14),

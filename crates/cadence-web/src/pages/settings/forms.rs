@@ -9,10 +9,10 @@ use crate::pages::{PageAuth, PageError, render};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use cadence_app::AppError;
 use cadence_app::ids::UserId;
 use cadence_app::records::Role;
 use cadence_app::settings::parse_closed_date_lines;
+use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::calendar::OpenDays;
 use serde::Deserialize;
 
@@ -56,7 +56,7 @@ pub(super) async fn update_user(
                 .await
         }
         Err(_) => Err(AppError::invalid(
-            "invalid_role",
+            ErrorCode::InvalidRole,
             "choose a role: admin, clinician, nurse, front_desk or researcher",
         )),
     };
@@ -92,7 +92,7 @@ pub(super) async fn add_user(
     let result = match form.role.parse::<Role>() {
         Ok(role) => state.app.add_user(auth.actor(), &form.email, role).await,
         Err(_) => Err(AppError::invalid(
-            "invalid_role",
+            ErrorCode::InvalidRole,
             "choose a role: admin, clinician, nurse, front_desk or researcher",
         )),
     };
@@ -149,11 +149,14 @@ impl CalendarForm {
                     .find(|(day, _, _)| day == id)
                     .map(|(_, _, weekday)| *weekday)
                     .ok_or_else(|| {
-                        AppError::invalid("invalid_open_days", format!("`{id}` is not a weekday"))
+                        AppError::invalid(
+                            ErrorCode::InvalidOpenDays,
+                            format!("`{id}` is not a weekday"),
+                        )
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        OpenDays::from_weekdays(days).map_err(|e| AppError::invalid("invalid_open_days", e))
+        OpenDays::from_weekdays(days).map_err(|e| AppError::invalid(ErrorCode::InvalidOpenDays, e))
     }
 }
 

@@ -20,7 +20,6 @@ use axum::routing::{get, post};
 use cadence_app::AppError;
 use cadence_app::authz::Permission;
 use cadence_app::records::{Clinic, Role};
-use cadence_clinical::calendar::OpenDays;
 use cadence_clinical::protocol;
 use jiff::civil::Weekday;
 use serde::Deserialize;
@@ -156,7 +155,7 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
         Ok(l) => l,
         Err(e) => return Err(service_error(state, auth, e, route).await),
     };
-    let tz = jiff::tz::TimeZone::get(&clinic.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = clinic.time_zone.time_zone().clone();
     let exceptional = ends
         .iter()
         .map(|e| ExceptionalRow {
@@ -196,7 +195,7 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
             route: p.route.label(),
         })
         .collect();
-    let open: OpenDays = clinic.open_days.parse().unwrap_or_default();
+    let open = clinic.open_days;
     let closed = clinic
         .closed_dates
         .iter()
@@ -226,7 +225,7 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
             .iter()
             .any(|(day, _, weekday)| *day == id && open.contains(*weekday))
     };
-    page.set_calendar(clinic.time_zone, &is_open, closed);
+    page.set_calendar(clinic.time_zone.into(), &is_open, closed);
     Ok(page)
 }
 
