@@ -22,8 +22,8 @@ use cadence_clinical::suggestion::{Review, review};
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, PatientId};
 use cadence_store::records::{
-    Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, Screening,
-    TreatmentSession,
+    Clinic, Course, CourseBundle, DecisionRecord as StoredDecision, NewCourse, RemsEnrolment,
+    Screening, TreatmentSession,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -52,6 +52,8 @@ pub struct CourseView {
     pub course: Course,
     /// The protocol's title.
     pub protocol_title: String,
+    /// The protocol's route of administration.
+    pub route: cadence_clinical::route::Route,
     /// Booked treatment sessions (`held` while something holds one booked today).
     pub sessions: Vec<TreatmentSession>,
     /// The next session's day (every role: front desk books it): the first booked one from
@@ -81,6 +83,10 @@ pub struct CourseView {
     /// as the chart's trajectory draws them (clinical roles only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory: Option<TrajectoryFacts>,
+    /// The patient's SPRAVATO REMS enrolment, if recorded (clinical roles only; the chart
+    /// shows it at the top, issue 16 §5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rems_enrolment: Option<RemsEnrolment>,
 }
 
 /// What the chart's trajectory draws, from the snapshot and the protocol (no page recomputes
@@ -564,6 +570,7 @@ impl App {
         }
         Ok(CourseView {
             protocol_title: protocol.title.clone(),
+            route: protocol.route,
             course: bundle.course,
             sessions,
             next_due: snapshot.next_due,
@@ -592,6 +599,7 @@ impl App {
             } else {
                 Vec::new()
             },
+            rems_enrolment: if clinical { bundle.rems } else { None },
         })
     }
 }

@@ -25,6 +25,7 @@ pub mod error;
 pub mod hashing;
 pub mod health;
 pub mod patients;
+pub mod registration;
 pub mod research;
 pub mod safety;
 pub mod screenings;

@@ -8,6 +8,7 @@
 use crate::admin::{ONE_TIME_PASSWORD_CHARS, check_email};
 use crate::auth::new_token;
 use crate::authz::{Permission, require};
+use crate::registration::MrnPattern;
 use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::calendar::{OpenDays, TimeZoneName};
 use cadence_clinical::price::PriceList;
@@ -195,6 +196,25 @@ impl App {
             .set_price_list(actor.clinic_id, text, event)
             .await?;
         Ok(prices)
+    }
+
+    /// The clinic's MRN pattern (the default until one is set), for the settings page.
+    pub async fn registration_mrn_pattern(&self, actor: &Actor) -> Result<MrnPattern, AppError> {
+        require(actor.role, Permission::Administer)?;
+        self.mrn_pattern(actor.clinic_id).await
+    }
+
+    /// Sets the pattern that numbers patients registered without a typed MRN.
+    pub async fn set_mrn_pattern(&self, actor: &Actor, text: &str) -> Result<MrnPattern, AppError> {
+        require(actor.role, Permission::Administer)?;
+        let pattern: MrnPattern = text.parse()?;
+        let event = actor
+            .event(self, AuditAction::Update, ObjectType::RegistrationSettings)
+            .with_object_id(actor.clinic_id);
+        self.store
+            .set_mrn_pattern(actor.clinic_id, &pattern.to_string(), event)
+            .await?;
+        Ok(pattern)
     }
 }
 

@@ -9,9 +9,10 @@ use crate::safety::{Origin, insert_findings};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::{AssessmentId, ClinicId, CourseId, PatientId, ScreeningId, UserId};
+use cadence_store::records::MAX_SEARCH_WORDS;
 use cadence_store::records::{
-    Assessment, FindingSource, NewAssessment, NewFinding, NewScreening, Patient, PatientDetails,
-    Screening,
+    Assessment, ConsentRecord, FindingSource, NewAssessment, NewFinding, NewScreening, Patient,
+    PatientContact, PatientDetails, Screening,
 };
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
@@ -21,7 +22,9 @@ use std::collections::HashMap;
 macro_rules! patient_columns {
     () => {
         "id, clinic_id, mrn, given_name, family_name, birth_date, sex, weight_kg, created_at, \
-         updated_at"
+         updated_at, weight_measured_on, email, phone, address, emergency_contact_name, \
+         emergency_contact_phone, referrer, contact_consent, contact_consent_by, \
+         contact_consent_at"
     };
 }
 
@@ -57,10 +60,15 @@ pub(crate) async fn create_patient(
 ) -> Result<Patient, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
     require(&mut tx, "SELECT 1 FROM clinics WHERE id = $1", clinic.0).await?;
+    let c = &details.contact;
+    let consent_by = c.contact_consent.and(event.actor_id.map(|u| u.0));
+    let consent_at = c.contact_consent.map(|_| at.as_millisecond());
     let row = sqlx::query(concat!(
         "INSERT INTO patients (clinic_id, mrn, given_name, family_name, birth_date, sex, \
-         weight_kg, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-         RETURNING ",
+         weight_kg, created_at, updated_at, weight_measured_on, email, phone, address, \
+         emergency_contact_name, emergency_contact_phone, referrer, contact_consent, \
+         contact_consent_by, contact_consent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, \
+         $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING ",
         patient_columns!()
     ))
     .bind(clinic.0)
@@ -71,6 +79,16 @@ pub(crate) async fn create_patient(
     .bind(details.sex.as_str())
     .bind(details.weight_kg)
     .bind(at.as_millisecond())
+    .bind(details.weight_measured_on.map(date_text))
+    .bind(&c.email)
+    .bind(&c.phone)
+    .bind(&c.address)
+    .bind(&c.emergency_contact_name)
+    .bind(&c.emergency_contact_phone)
+    .bind(&c.referrer)
+    .bind(c.contact_consent)
+    .bind(consent_by)
+    .bind(consent_at)
     .fetch_one(&mut *tx)
     .await
     .map_err(error::map)?;
@@ -120,20 +138,39 @@ pub(crate) async fn list_patients(
     limit: u32,
     event: AuditEvent,
 ) -> Result<Vec<Patient>, StoreError> {
-    // strpos rather than LIKE, so `%` and `_` in a search are plain characters.
-    // COLLATE "C": byte order, as SQLite's default BINARY collation sorts.
+    // Each word matches part of the given name, the family name or the MRN, or is the birth
+    // date; every word must match. strpos rather than LIKE, so `%` and `_` are plain
+    // characters. COLLATE "C": byte order, as SQLite's default BINARY collation sorts.
+    let mut words: [Option<&str>; MAX_SEARCH_WORDS] = [None; MAX_SEARCH_WORDS];
+    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
+        *words.get_mut(i).ok_or_else(|| {
+            StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
+        })? = Some(word);
+    }
     let mut tx = pool.begin().await.map_err(error::map)?;
     let rows = sqlx::query(concat!(
         "SELECT ",
         patient_columns!(),
-        " FROM patients WHERE clinic_id = $1 AND ($2::TEXT IS NULL \
-         OR strpos(lower(given_name), lower($2)) > 0 \
-         OR strpos(lower(family_name), lower($2)) > 0 \
-         OR strpos(lower(mrn), lower($2)) > 0) \
-         ORDER BY family_name COLLATE \"C\", given_name COLLATE \"C\", id LIMIT $3"
+        " FROM patients WHERE clinic_id = $1 \
+         AND ($2::TEXT IS NULL OR strpos(lower(given_name), lower($2)) > 0 \
+         OR strpos(lower(family_name), lower($2)) > 0 OR strpos(lower(mrn), lower($2)) > 0 \
+         OR birth_date = $2) \
+         AND ($3::TEXT IS NULL OR strpos(lower(given_name), lower($3)) > 0 \
+         OR strpos(lower(family_name), lower($3)) > 0 OR strpos(lower(mrn), lower($3)) > 0 \
+         OR birth_date = $3) \
+         AND ($4::TEXT IS NULL OR strpos(lower(given_name), lower($4)) > 0 \
+         OR strpos(lower(family_name), lower($4)) > 0 OR strpos(lower(mrn), lower($4)) > 0 \
+         OR birth_date = $4) \
+         AND ($5::TEXT IS NULL OR strpos(lower(given_name), lower($5)) > 0 \
+         OR strpos(lower(family_name), lower($5)) > 0 OR strpos(lower(mrn), lower($5)) > 0 \
+         OR birth_date = $5) \
+         ORDER BY family_name COLLATE \"C\", given_name COLLATE \"C\", id LIMIT $6"
     ))
     .bind(clinic.0)
-    .bind(search)
+    .bind(words[0])
+    .bind(words[1])
+    .bind(words[2])
+    .bind(words[3])
     .bind(i64::from(limit))
     .fetch_all(&mut *tx)
     .await
@@ -153,9 +190,18 @@ pub(crate) async fn update_patient(
     event: AuditEvent,
 ) -> Result<Patient, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
+    let c = &details.contact;
+    // The consent's recorder and time change only when the answer does.
     let row = sqlx::query(concat!(
         "UPDATE patients SET mrn = $3, given_name = $4, family_name = $5, birth_date = $6, \
-         sex = $7, weight_kg = $8, updated_at = $9 WHERE id = $1 AND clinic_id = $2 RETURNING ",
+         sex = $7, weight_kg = $8, updated_at = $9, weight_measured_on = $10, email = $11, \
+         phone = $12, address = $13, emergency_contact_name = $14, \
+         emergency_contact_phone = $15, referrer = $16, \
+         contact_consent_by = CASE WHEN contact_consent IS NOT DISTINCT FROM $17::BOOLEAN \
+         THEN contact_consent_by WHEN $17::BOOLEAN IS NULL THEN NULL ELSE $18 END, \
+         contact_consent_at = CASE WHEN contact_consent IS NOT DISTINCT FROM $17::BOOLEAN \
+         THEN contact_consent_at WHEN $17::BOOLEAN IS NULL THEN NULL ELSE $9 END, \
+         contact_consent = $17::BOOLEAN WHERE id = $1 AND clinic_id = $2 RETURNING ",
         patient_columns!()
     ))
     .bind(id.0)
@@ -167,6 +213,15 @@ pub(crate) async fn update_patient(
     .bind(details.sex.as_str())
     .bind(details.weight_kg)
     .bind(at.as_millisecond())
+    .bind(details.weight_measured_on.map(date_text))
+    .bind(&c.email)
+    .bind(&c.phone)
+    .bind(&c.address)
+    .bind(&c.emergency_contact_name)
+    .bind(&c.emergency_contact_phone)
+    .bind(&c.referrer)
+    .bind(c.contact_consent)
+    .bind(event.actor_id.map(|u| u.0))
     .fetch_optional(&mut *tx)
     .await
     .map_err(error::map)?
@@ -392,6 +447,31 @@ fn patient(row: &PgRow) -> Result<Patient, StoreError> {
             birth_date: date(row, "birth_date")?,
             sex: parsed(row, "sex")?,
             weight_kg: get(row, "weight_kg")?,
+            weight_measured_on: get::<Option<String>>(row, "weight_measured_on")?
+                .map(|text| {
+                    text.parse().map_err(|_| {
+                        StoreError::Other("column weight_measured_on holds an invalid date".into())
+                    })
+                })
+                .transpose()?,
+            contact: PatientContact {
+                email: get(row, "email")?,
+                phone: get(row, "phone")?,
+                address: get(row, "address")?,
+                emergency_contact_name: get(row, "emergency_contact_name")?,
+                emergency_contact_phone: get(row, "emergency_contact_phone")?,
+                referrer: get(row, "referrer")?,
+                contact_consent: get(row, "contact_consent")?,
+            },
+        },
+        contact_consent_recorded: match get::<Option<i64>>(row, "contact_consent_at")? {
+            Some(ms) => Some(ConsentRecord {
+                recorded_by: get::<Option<i64>>(row, "contact_consent_by")?.map(UserId),
+                recorded_at: Timestamp::from_millisecond(ms).map_err(|_| {
+                    StoreError::Other("column contact_consent_at holds an invalid time".into())
+                })?,
+            }),
+            None => None,
         },
         created_at: timestamp(row, "created_at")?,
         updated_at: timestamp(row, "updated_at")?,
@@ -428,4 +508,47 @@ pub(crate) fn assessment(row: &PgRow) -> Result<Assessment, StoreError> {
         created_by: get::<Option<i64>>(row, "created_by")?.map(UserId),
         created_at: timestamp(row, "created_at")?,
     })
+}
+
+/// The clinic's MRN pattern, if an admin set one (clinic settings, not health data).
+pub(crate) async fn mrn_pattern(
+    pool: &PgPool,
+    clinic: ClinicId,
+) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT mrn_pattern FROM registration_settings WHERE clinic_id = $1")
+        .bind(clinic.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(error::map)
+}
+
+pub(crate) async fn set_mrn_pattern(
+    pool: &PgPool,
+    clinic: ClinicId,
+    pattern: &str,
+    event: AuditEvent,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    require(&mut tx, "SELECT 1 FROM clinics WHERE id = $1", clinic.0).await?;
+    sqlx::query(
+        "INSERT INTO registration_settings (clinic_id, mrn_pattern) VALUES ($1, $2) \
+         ON CONFLICT (clinic_id) DO UPDATE SET mrn_pattern = EXCLUDED.mrn_pattern",
+    )
+    .bind(clinic.0)
+    .bind(pattern)
+    .execute(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)
+}
+
+/// How many patients the clinic has registered (never decreases: patients are not deleted).
+pub(crate) async fn count_patients(pool: &PgPool, clinic: ClinicId) -> Result<u64, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM patients WHERE clinic_id = $1")
+        .bind(clinic.0)
+        .fetch_one(pool)
+        .await
+        .map_err(error::map)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

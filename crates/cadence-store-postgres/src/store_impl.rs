@@ -155,6 +155,23 @@ impl Store for PgStore {
         patients::update_patient(&self.pool, clinic, id, details, at, audit).await
     }
 
+    async fn mrn_pattern(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {
+        patients::mrn_pattern(&self.pool, clinic).await
+    }
+
+    async fn set_mrn_pattern(
+        &self,
+        clinic: ClinicId,
+        pattern: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        patients::set_mrn_pattern(&self.pool, clinic, pattern, audit).await
+    }
+
+    async fn count_patients(&self, clinic: ClinicId) -> Result<u64, StoreError> {
+        patients::count_patients(&self.pool, clinic).await
+    }
+
     async fn create_screening(
         &self,
         new: NewScreening,

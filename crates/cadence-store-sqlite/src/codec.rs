@@ -97,6 +97,16 @@ pub(crate) fn date(row: &SqliteRow, column: &'static str) -> Result<Date, StoreE
         .map_err(|_| StoreError::Other(format!("column {column} holds an invalid date")))
 }
 
+/// A nullable `YYYY-MM-DD` column.
+pub(crate) fn date_opt(row: &SqliteRow, column: &'static str) -> Result<Option<Date>, StoreError> {
+    get::<Option<String>>(row, column)?
+        .map(|text| {
+            text.parse()
+                .map_err(|_| StoreError::Other(format!("column {column} holds an invalid date")))
+        })
+        .transpose()
+}
+
 /// A column holding an enum's `as_str()` (or any other `FromStr` text).
 pub(crate) fn parsed<T: FromStr>(row: &SqliteRow, column: &'static str) -> Result<T, StoreError> {
     let text: String = get(row, column)?;

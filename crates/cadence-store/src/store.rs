@@ -118,8 +118,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: PatientId,
         audit: AuditEvent,
     ) -> Result<Patient, StoreError>;
-    /// A clinic's patients whose name or MRN contains `search` (case-insensitive), by family
-    /// name, at most `limit`.
+    /// A clinic's patients matching every word of `search` (case-insensitive: part of the
+    /// given name, family name or MRN, or the birth date `YYYY-MM-DD`; at most
+    /// [`MAX_SEARCH_WORDS`](crate::records::MAX_SEARCH_WORDS) words), by family name, at most
+    /// `limit`.
     async fn list_patients(
         &self,
         clinic: ClinicId,
@@ -136,6 +138,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         at: Timestamp,
         audit: AuditEvent,
     ) -> Result<Patient, StoreError>;
+
+    /// The clinic's MRN pattern for numbers the clinic does not type, if an admin set one.
+    async fn mrn_pattern(&self, clinic: ClinicId) -> Result<Option<String>, StoreError>;
+    /// Sets the clinic's MRN pattern (audited with `audit`).
+    async fn set_mrn_pattern(
+        &self,
+        clinic: ClinicId,
+        pattern: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// How many patients the clinic has registered (patients are never deleted).
+    async fn count_patients(&self, clinic: ClinicId) -> Result<u64, StoreError>;
 
     // --- screenings and assessments ---------------------------------------------------------
 

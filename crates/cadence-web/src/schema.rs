@@ -284,8 +284,27 @@ pub struct Patient {
     pub birth_date: Date,
     pub sex: Sex,
     pub weight_kg: Option<f64>,
+    /// The day the weight was taken.
+    pub weight_measured_on: Option<Date>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+    pub referrer: Option<String>,
+    /// Consent to be contacted (`null`: not asked).
+    pub contact_consent: Option<bool>,
+    /// Who recorded the consent answer and when.
+    pub contact_consent_recorded: Option<ConsentRecord>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// Who recorded a contact-consent answer, and when.
+#[derive(Debug, ToSchema)]
+pub struct ConsentRecord {
+    pub recorded_by: Option<i64>,
+    pub recorded_at: Timestamp,
 }
 
 /// A stored screening: the input as given and the engine's result.
@@ -346,6 +365,8 @@ pub struct Course {
 pub struct CourseView {
     pub course: Course,
     pub protocol_title: String,
+    /// The protocol's route of administration.
+    pub route: Route,
     pub sessions: Vec<TreatmentSession>,
     /// The next session's day: the first booked one from today, else the plan's.
     pub next_due: Option<Date>,
@@ -367,6 +388,9 @@ pub struct CourseView {
     pub due_assessments: Vec<DueAssessment>,
     /// The outcome instrument, its baseline and the protocol's lines (clinical roles only).
     pub trajectory: Option<TrajectoryFacts>,
+    /// The patient's REMS enrolment, if recorded (clinical roles only).
+    #[schema(required = false)]
+    pub rems_enrolment: Option<RemsEnrolment>,
 }
 
 /// Where a course stands, as the plan, the suggestion and the forecast each state it.

@@ -80,6 +80,7 @@ impl App {
             clinic,
         };
         s.price_list(DEMO_PRICES).await?;
+        s.mrn_pattern("DEMO-{n:03}").await?;
         s.screening_only().await?;
         s.mid_induction().await?;
         s.review_due().await?;

@@ -21,8 +21,8 @@ use cadence_store::ids::{CourseId, PatientId, ScreeningId, TreatmentSessionId, U
 use cadence_store::records::{
     Administration, AssessmentSource, Clinic, Discharge, EntryGuard, ExceptionalEndRecord,
     NewAssessment, NewCourse, NewDecision, NewFinding, NewMonitoringEntry, NewRelease,
-    NewScreening, NewSessionEntry, NewTreatmentSession, PatientDetails, PreChecks, RemsEnrolment,
-    SessionEntryKind, SessionStatus, Sex,
+    NewScreening, NewSessionEntry, NewTreatmentSession, PatientContact, PatientDetails, PreChecks,
+    RemsEnrolment, SessionEntryKind, SessionStatus, Sex,
 };
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
@@ -116,6 +116,17 @@ impl Seeder<'_> {
             birth_date: born,
             sex,
             weight_kg: Some(72.0),
+            weight_measured_on: Some(self.ago(30)),
+            // Synthetic contact details (example.org, the 555-01xx range kept for fiction).
+            contact: PatientContact {
+                email: Some(format!("{}.{}@example.org", given, family).to_lowercase()),
+                phone: Some(format!("+1 555 01{:02}", mrn_number(mrn) % 100)),
+                address: None,
+                emergency_contact_name: Some(format!("Partner of {given}")),
+                emergency_contact_phone: Some(format!("+1 555 02{:02}", mrn_number(mrn) % 100)),
+                referrer: Some("Dr. Example, Riverside Psychiatry".into()),
+                contact_consent: Some(true),
+            },
         };
         let event = self.event(AuditAction::Create, ObjectType::Patient);
         Ok(self
@@ -791,6 +802,16 @@ impl Seeder<'_> {
         Ok(())
     }
 
+    /// The clinic's MRN pattern (the demo's own numbers are typed; new patients continue it).
+    pub(super) async fn mrn_pattern(&self, pattern: &str) -> Result<(), AppError> {
+        let event = self.event(AuditAction::Update, ObjectType::RegistrationSettings);
+        self.app
+            .store
+            .set_mrn_pattern(self.clinic.id, pattern, event)
+            .await?;
+        Ok(())
+    }
+
     /// The patient's open findings (to name in a release).
     pub(super) async fn open_findings(
         &self,
@@ -844,4 +865,12 @@ fn drafts(found: Vec<FindingDraft>, course: Option<CourseId>) -> Vec<NewFinding>
             course_id: course,
         })
         .collect()
+}
+
+/// The number at the end of a demo MRN (`DEMO-009` is 9).
+fn mrn_number(mrn: &str) -> u32 {
+    mrn.rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }

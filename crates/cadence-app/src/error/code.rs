@@ -136,7 +136,7 @@ error_codes! {
     ClinicClosed = "clinic_closed", 422,
         "the clinic is closed on that date";
     InvalidMrn = "invalid_mrn", 422,
-        "the MRN has characters other than letters, digits, `-` and `_`";
+        "the MRN has characters other than letters, digits, `-` and `_` (leave it blank to have it numbered by the clinic's pattern)";
     InvalidAnswers = "invalid_answers", 422,
         "answers do not fit the instrument (count or range; the item is named)";
     UnknownInstrument = "unknown_instrument", 422,
@@ -160,7 +160,11 @@ error_codes! {
     PasswordUnchanged = "password_unchanged", 422,
         "the new password is the current one";
     InvalidEmail = "invalid_email", 422,
-        "not an email address (operator commands, clinic settings)";
+        "not an email address (operator commands, clinic settings, a patient's email)";
+    InvalidPhone = "invalid_phone", 422,
+        "a phone number with characters other than digits, spaces and `+ - ( ) .`, or under 5 digits";
+    InvalidMrnPattern = "invalid_mrn_pattern", 422,
+        "an MRN pattern without exactly one `{n}` or `{n:0W}` (W 1 to 12), or whose numbers would not be valid MRNs";
     InvalidRole = "invalid_role", 422,
         "not one of the roles admin, clinician, nurse, front_desk, researcher (clinic settings)";
     UnknownTimeZone = "unknown_time_zone", 422,

@@ -8,7 +8,7 @@
 use crate::authz::{Permission, require};
 use crate::courses::{CourseRead, calendar_of};
 use crate::patients::SEARCH_LIMIT;
-use crate::{Actor, App, AppError, validate};
+use crate::{Actor, App, AppError};
 use cadence_clinical::course::CoursePhase;
 use cadence_clinical::suggestion::{Review, review};
 use cadence_store::audit::{AuditAction, ObjectType};
@@ -158,10 +158,7 @@ impl App {
         from: usize,
     ) -> Result<OverviewPage, AppError> {
         require(actor.role, Permission::ReadPatients)?;
-        let search = search.map(str::trim).filter(|s| !s.is_empty());
-        if let Some(s) = search {
-            validate::text("search", s, 100)?;
-        }
+        let search = crate::patients::check_search(search)?;
         let today = self.clinic_today(actor).await?;
         let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
         let patients = self

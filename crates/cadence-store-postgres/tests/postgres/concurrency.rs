@@ -24,6 +24,8 @@ fn details(mrn: String) -> PatientDetails {
         birth_date: jiff::civil::date(1980, 1, 2),
         sex: Sex::Unknown,
         weight_kg: None,
+        weight_measured_on: None,
+        contact: Default::default(),
     }
 }
 

@@ -40,6 +40,8 @@ fn person(mrn: &str, family: &str) -> PatientDetails {
         birth_date: date(1975, 6, 30),
         sex: Sex::Female,
         weight_kg: Some(71.25),
+        weight_measured_on: None,
+        contact: Default::default(),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::people::require_clinic;
 use super::safety::{Origin, insert_findings};
 use crate::audit::{about_patient, append, begin, commit, created};
-use crate::codec::{date, db, get, json, parsed, to_json, ts};
+use crate::codec::{date, date_opt, db, get, json, millis, parsed, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
@@ -16,7 +16,9 @@ use std::collections::HashMap;
 macro_rules! patient_columns {
     () => {
         "id, clinic_id, mrn, given_name, family_name, birth_date, sex, weight_kg, created_at, \
-         updated_at"
+         updated_at, weight_measured_on, email, phone, address, emergency_contact_name, \
+         emergency_contact_phone, referrer, contact_consent, contact_consent_by, \
+         contact_consent_at"
     };
 }
 
@@ -44,6 +46,23 @@ fn patient(row: &SqliteRow) -> Result<Patient, StoreError> {
             birth_date: date(row, "birth_date")?,
             sex: parsed(row, "sex")?,
             weight_kg: get(row, "weight_kg")?,
+            weight_measured_on: date_opt(row, "weight_measured_on")?,
+            contact: PatientContact {
+                email: get(row, "email")?,
+                phone: get(row, "phone")?,
+                address: get(row, "address")?,
+                emergency_contact_name: get(row, "emergency_contact_name")?,
+                emergency_contact_phone: get(row, "emergency_contact_phone")?,
+                referrer: get(row, "referrer")?,
+                contact_consent: get::<Option<i64>>(row, "contact_consent")?.map(|c| c != 0),
+            },
+        },
+        contact_consent_recorded: match get::<Option<i64>>(row, "contact_consent_at")? {
+            Some(ms) => Some(ConsentRecord {
+                recorded_by: get::<Option<i64>>(row, "contact_consent_by")?.map(UserId),
+                recorded_at: millis(ms, "contact_consent_at")?,
+            }),
+            None => None,
         },
         created_at: ts(row, "created_at")?,
         updated_at: ts(row, "updated_at")?,
@@ -106,9 +125,15 @@ pub(crate) async fn create_patient(
 ) -> Result<Patient, StoreError> {
     let mut tx = begin(pool).await?;
     require_clinic(&mut tx, clinic).await?;
+    let c = &details.contact;
+    let consent_by = c.contact_consent.and(audit.actor_id.map(|u| u.0));
+    let consent_at = c.contact_consent.map(|_| at.as_millisecond());
     let row = sqlx::query(concat!(
         "INSERT INTO patients (clinic_id, mrn, given_name, family_name, birth_date, sex, ",
-        "weight_kg, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) RETURNING ",
+        "weight_kg, created_at, updated_at, weight_measured_on, email, phone, address, ",
+        "emergency_contact_name, emergency_contact_phone, referrer, contact_consent, ",
+        "contact_consent_by, contact_consent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ",
+        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) RETURNING ",
         patient_columns!()
     ))
     .bind(clinic.0)
@@ -119,6 +144,16 @@ pub(crate) async fn create_patient(
     .bind(details.sex.as_str())
     .bind(details.weight_kg)
     .bind(at.as_millisecond())
+    .bind(details.weight_measured_on.map(|d| d.to_string()))
+    .bind(&c.email)
+    .bind(&c.phone)
+    .bind(&c.address)
+    .bind(&c.emergency_contact_name)
+    .bind(&c.emergency_contact_phone)
+    .bind(&c.referrer)
+    .bind(c.contact_consent.map(i64::from))
+    .bind(consent_by)
+    .bind(consent_at)
     .fetch_one(&mut *tx)
     .await
     .map_err(db)?;
@@ -152,6 +187,17 @@ pub(crate) async fn get_patient(
     Ok(found)
 }
 
+/// A search split into its words (at most [`MAX_SEARCH_WORDS`]; the service refuses more).
+fn search_words(search: Option<&str>) -> Result<[Option<&str>; MAX_SEARCH_WORDS], StoreError> {
+    let mut words = [None; MAX_SEARCH_WORDS];
+    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
+        *words.get_mut(i).ok_or_else(|| {
+            StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
+        })? = Some(word);
+    }
+    Ok(words)
+}
+
 pub(crate) async fn list_patients(
     pool: &SqlitePool,
     clinic: ClinicId,
@@ -159,20 +205,35 @@ pub(crate) async fn list_patients(
     limit: u32,
     audit: AuditEvent,
 ) -> Result<Vec<Patient>, StoreError> {
+    let words = search_words(search)?;
     let mut tx = begin(pool).await?;
-    // `instr` rather than LIKE: the search text is matched literally (`%` and `_` are not
-    // wildcards), case-insensitively for ASCII letters, as PostgreSQL's `strpos(lower(..))`.
+    // Each word matches part of the given name, the family name or the MRN, or is the birth
+    // date; every word must match ("Rita Esk" finds Rita Eskenazi). `instr` rather than LIKE:
+    // the text is matched literally (`%` and `_` are not wildcards), case-insensitively for
+    // ASCII letters, as PostgreSQL's `strpos(lower(..))`.
     let rows = sqlx::query(concat!(
         "SELECT ",
         patient_columns!(),
-        " FROM patients WHERE clinic_id = ?1 AND (?2 IS NULL",
-        " OR instr(lower(given_name), lower(?2)) > 0",
-        " OR instr(lower(family_name), lower(?2)) > 0",
-        " OR instr(lower(mrn), lower(?2)) > 0)",
-        " ORDER BY family_name, given_name, id LIMIT ?3"
+        " FROM patients WHERE clinic_id = ?1",
+        " AND (?2 IS NULL OR instr(lower(given_name), lower(?2)) > 0",
+        " OR instr(lower(family_name), lower(?2)) > 0 OR instr(lower(mrn), lower(?2)) > 0",
+        " OR birth_date = ?2)",
+        " AND (?3 IS NULL OR instr(lower(given_name), lower(?3)) > 0",
+        " OR instr(lower(family_name), lower(?3)) > 0 OR instr(lower(mrn), lower(?3)) > 0",
+        " OR birth_date = ?3)",
+        " AND (?4 IS NULL OR instr(lower(given_name), lower(?4)) > 0",
+        " OR instr(lower(family_name), lower(?4)) > 0 OR instr(lower(mrn), lower(?4)) > 0",
+        " OR birth_date = ?4)",
+        " AND (?5 IS NULL OR instr(lower(given_name), lower(?5)) > 0",
+        " OR instr(lower(family_name), lower(?5)) > 0 OR instr(lower(mrn), lower(?5)) > 0",
+        " OR birth_date = ?5)",
+        " ORDER BY family_name, given_name, id LIMIT ?6"
     ))
     .bind(clinic.0)
-    .bind(search)
+    .bind(words[0])
+    .bind(words[1])
+    .bind(words[2])
+    .bind(words[3])
     .bind(i64::from(limit))
     .fetch_all(&mut *tx)
     .await
@@ -192,9 +253,18 @@ pub(crate) async fn update_patient(
     audit: AuditEvent,
 ) -> Result<Patient, StoreError> {
     let mut tx = begin(pool).await?;
+    let c = &details.contact;
+    // The consent's recorder and time change only when the answer does.
     let row = sqlx::query(concat!(
-        "UPDATE patients SET mrn = ?, given_name = ?, family_name = ?, birth_date = ?, sex = ?, ",
-        "weight_kg = ?, updated_at = ? WHERE clinic_id = ? AND id = ? RETURNING ",
+        "UPDATE patients SET mrn = ?1, given_name = ?2, family_name = ?3, birth_date = ?4, ",
+        "sex = ?5, weight_kg = ?6, updated_at = ?7, weight_measured_on = ?10, email = ?11, ",
+        "phone = ?12, address = ?13, emergency_contact_name = ?14, ",
+        "emergency_contact_phone = ?15, referrer = ?16, ",
+        "contact_consent_by = CASE WHEN contact_consent IS ?17 THEN contact_consent_by ",
+        "WHEN ?17 IS NULL THEN NULL ELSE ?18 END, ",
+        "contact_consent_at = CASE WHEN contact_consent IS ?17 THEN contact_consent_at ",
+        "WHEN ?17 IS NULL THEN NULL ELSE ?7 END, ",
+        "contact_consent = ?17 WHERE clinic_id = ?8 AND id = ?9 RETURNING ",
         patient_columns!()
     ))
     .bind(&details.mrn)
@@ -206,6 +276,15 @@ pub(crate) async fn update_patient(
     .bind(at.as_millisecond())
     .bind(clinic.0)
     .bind(id.0)
+    .bind(details.weight_measured_on.map(|d| d.to_string()))
+    .bind(&c.email)
+    .bind(&c.phone)
+    .bind(&c.address)
+    .bind(&c.emergency_contact_name)
+    .bind(&c.emergency_contact_phone)
+    .bind(&c.referrer)
+    .bind(c.contact_consent.map(i64::from))
+    .bind(audit.actor_id.map(|u| u.0))
     .fetch_optional(&mut *tx)
     .await
     .map_err(db)?
@@ -421,4 +500,47 @@ pub(crate) async fn list_assessments(
     append(&mut tx, about_patient(audit, Some(patient))).await?;
     commit(tx).await?;
     Ok(found)
+}
+
+/// The clinic's MRN pattern, if an admin set one (clinic settings, not health data).
+pub(crate) async fn mrn_pattern(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT mrn_pattern FROM registration_settings WHERE clinic_id = ?")
+        .bind(clinic.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(db)
+}
+
+pub(crate) async fn set_mrn_pattern(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    pattern: &str,
+    audit: AuditEvent,
+) -> Result<(), StoreError> {
+    let mut tx = begin(pool).await?;
+    require_clinic(&mut tx, clinic).await?;
+    sqlx::query(
+        "INSERT INTO registration_settings (clinic_id, mrn_pattern) VALUES (?1, ?2) \
+         ON CONFLICT (clinic_id) DO UPDATE SET mrn_pattern = ?2",
+    )
+    .bind(clinic.0)
+    .bind(pattern)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    append(&mut tx, audit).await?;
+    commit(tx).await
+}
+
+/// How many patients the clinic has registered (never decreases: patients are not deleted).
+pub(crate) async fn count_patients(pool: &SqlitePool, clinic: ClinicId) -> Result<u64, StoreError> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM patients WHERE clinic_id = ?")
+        .bind(clinic.0)
+        .fetch_one(pool)
+        .await
+        .map_err(db)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

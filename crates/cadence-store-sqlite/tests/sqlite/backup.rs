@@ -70,6 +70,8 @@ async fn backup_under_write_load_is_consistent_and_verified() {
                             birth_date: "1990-01-01".parse().unwrap(),
                             sex: Sex::Unknown,
                             weight_kg: Some(80.0),
+                            weight_measured_on: None,
+                            contact: Default::default(),
                         },
                         Timestamp::UNIX_EPOCH,
                         event(AuditAction::Create, ObjectType::Patient),

@@ -81,6 +81,8 @@ async fn foreign_key_violations_are_conflicts() {
                 birth_date: "1990-01-01".parse().unwrap(),
                 sex: Sex::Other,
                 weight_kg: None,
+                weight_measured_on: None,
+                contact: Default::default(),
             },
             Timestamp::UNIX_EPOCH,
             event(AuditAction::Create, ObjectType::Patient),

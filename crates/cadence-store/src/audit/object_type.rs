@@ -14,6 +14,8 @@ string_enum!(
         ClinicCalendar = "clinic_calendar",
         /// A clinic's price list.
         PriceList = "price_list",
+        /// A clinic's registration settings (the MRN pattern).
+        RegistrationSettings = "registration_settings",
         /// A staff user (created, role or access changed).
         User = "user",
         /// A login session (log in, failed login, log out).

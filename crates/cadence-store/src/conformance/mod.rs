@@ -81,6 +81,7 @@ macro_rules! conformance_tests {
             auth_session_lifecycle,
             expired_auth_sessions_are_purged,
             patient_create_get_update,
+            mrn_pattern_and_count,
             patient_search_by_name_and_mrn,
             patient_duplicate_mrn_only_within_a_clinic,
             other_clinic_reads_are_not_found,

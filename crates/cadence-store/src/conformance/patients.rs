@@ -68,6 +68,16 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
         birth_date: day("1906-12-09"),
         sex: Sex::Female,
         weight_kg: Some(61.25),
+        weight_measured_on: Some(day("2026-01-20")),
+        contact: PatientContact {
+            email: Some("grace@example.org".into()),
+            phone: Some("+1 555 0100".into()),
+            address: Some("1 Navy Yard\nArlington".into()),
+            emergency_contact_name: Some("Vincent".into()),
+            emergency_contact_phone: Some("+1 555 0101".into()),
+            referrer: Some("Dr. Example, Eastside Psychiatry".into()),
+            contact_consent: Some(true),
+        },
     };
     let updated = s
         .update_patient(
@@ -99,6 +109,44 @@ pub async fn patient_create_get_update(backend: &dyn super::Backend) {
         .await
         .unwrap();
     assert_eq!(again, updated);
+    // The consent answer was recorded by the updating user at the update's time; saving the
+    // same answer again keeps who and when, changing it records the new ones.
+    let consent = updated
+        .contact_consent_recorded
+        .clone()
+        .expect("consent recorded");
+    assert_eq!(consent.recorded_by, Some(nurse.id));
+    assert_eq!(consent.recorded_at, at(30));
+    let desk = add_user(s, &a.clinic, "desk@a.test", Role::FrontDesk).await;
+    let same = s
+        .update_patient(
+            a.clinic.id,
+            patient.id,
+            changed.clone(),
+            at(32),
+            update(&desk, ObjectType::Patient, patient.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(same.contact_consent_recorded, Some(consent));
+    let mut refused = changed.clone();
+    refused.contact.contact_consent = Some(false);
+    let withdrawn = s
+        .update_patient(
+            a.clinic.id,
+            patient.id,
+            refused,
+            at(33),
+            update(&desk, ObjectType::Patient, patient.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.details.contact.contact_consent, Some(false));
+    let recorded = withdrawn
+        .contact_consent_recorded
+        .expect("withdrawal recorded");
+    assert_eq!(recorded.recorded_by, Some(desk.id));
+    assert_eq!(recorded.recorded_at, at(33));
 
     let before = last_seq(s).await;
     let unknown = crate::ids::PatientId(patient.id.0 + 1000);
@@ -188,6 +236,19 @@ pub async fn patient_search_by_name_and_mrn(backend: &dyn super::Backend) {
     assert_eq!(search(Some("mrn-00"), 50).await, ["Lovelace", "Turing"]);
     assert_eq!(search(Some("x-1"), 50).await, ["Hopper"]);
     assert_eq!(search(Some("_"), 50).await, ["Dijkstra"]);
+    // Several words: each must match part of a name, the MRN or the birth date.
+    assert_eq!(search(Some("Ada Love"), 50).await, ["Lovelace"]);
+    assert_eq!(search(Some("  love   ADA "), 50).await, ["Lovelace"]);
+    assert_eq!(search(Some("Ada Turing"), 50).await, Vec::<String>::new());
+    assert_eq!(
+        search(Some("1980-05-17"), 50).await,
+        ["Dijkstra", "Hopper", "Lovelace", "Turing"]
+    );
+    assert_eq!(
+        search(Some("1980-05-17 mrn"), 50).await,
+        ["Dijkstra", "Lovelace", "Turing"]
+    );
+    assert_eq!(search(Some("1980-05-18"), 50).await, Vec::<String>::new());
     assert!(search(Some("%"), 50).await.is_empty());
     assert!(search(Some("nobody"), 50).await.is_empty());
 }
@@ -239,4 +300,41 @@ pub async fn patient_duplicate_mrn_only_within_a_clinic(backend: &dyn super::Bac
     let elsewhere = add_patient(s, &b, "MRN-1").await;
     assert_eq!(elsewhere.details.mrn, "MRN-1");
     assert_eq!(elsewhere.clinic_id, b.clinic.id);
+}
+
+/// The MRN pattern is a clinic setting (set, replaced, audited; another clinic's is separate),
+/// and the patient count is the clinic's own.
+pub async fn mrn_pattern_and_count(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let b = site(s, "B").await;
+    assert_eq!(s.mrn_pattern(a.clinic.id).await.unwrap(), None);
+    let before = last_seq(s).await;
+    s.set_mrn_pattern(a.clinic.id, "A-{n:04}", settings_event(&a))
+        .await
+        .unwrap();
+    one_new_audit(s, before).await;
+    s.set_mrn_pattern(a.clinic.id, "P{n}", settings_event(&a))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.mrn_pattern(a.clinic.id).await.unwrap().as_deref(),
+        Some("P{n}")
+    );
+    assert_eq!(s.mrn_pattern(b.clinic.id).await.unwrap(), None);
+    add_patient(s, &a, "M-1").await;
+    add_patient(s, &a, "M-2").await;
+    add_patient(s, &b, "M-1").await;
+    assert_eq!(s.count_patients(a.clinic.id).await.unwrap(), 2);
+    assert_eq!(s.count_patients(b.clinic.id).await.unwrap(), 1);
+}
+
+fn settings_event(site: &Site) -> crate::audit::AuditEvent {
+    event(
+        Some(&site.clinician),
+        AuditAction::Update,
+        ObjectType::RegistrationSettings,
+        Some(site.clinic.id.to_string()),
+    )
 }

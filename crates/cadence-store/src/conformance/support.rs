@@ -228,6 +228,8 @@ pub(crate) fn details(given: &str, family: &str, mrn: &str) -> PatientDetails {
         birth_date: day("1980-05-17"),
         sex: Sex::Female,
         weight_kg: Some(72.5),
+        weight_measured_on: None,
+        contact: PatientContact::default(),
     }
 }
 

@@ -104,6 +104,10 @@ pub struct AuthSession {
     pub last_seen_at: Timestamp,
 }
 
+/// Most words a patient search may have: each must match part of a name or the MRN, or be
+/// the birth date.
+pub const MAX_SEARCH_WORDS: usize = 4;
+
 /// Patient demographics as entered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatientDetails {
@@ -119,6 +123,48 @@ pub struct PatientDetails {
     pub sex: Sex,
     /// Weight in kg, if recorded.
     pub weight_kg: Option<f64>,
+    /// The day the weight was taken (a dose per kg is only as good as this date).
+    #[serde(default)]
+    pub weight_measured_on: Option<Date>,
+    /// How to reach the patient, and who to call in an emergency.
+    #[serde(flatten, default)]
+    pub contact: PatientContact,
+}
+
+/// How to reach a patient (issue 16 §4; issue 8's messages use the same email and phone, and
+/// only with `contact_consent` given). Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientContact {
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number, as the clinic writes it.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Postal address, free text.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Who to call in an emergency.
+    #[serde(default)]
+    pub emergency_contact_name: Option<String>,
+    /// Their phone number.
+    #[serde(default)]
+    pub emergency_contact_phone: Option<String>,
+    /// Who referred the patient (a clinician or service, free text).
+    #[serde(default)]
+    pub referrer: Option<String>,
+    /// Consent to be contacted by email or phone: `None` not asked yet.
+    #[serde(default)]
+    pub contact_consent: Option<bool>,
+}
+
+/// Who recorded the patient's current contact-consent answer, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentRecord {
+    /// The user who recorded it.
+    pub recorded_by: Option<UserId>,
+    /// When.
+    pub recorded_at: Timestamp,
 }
 
 /// A patient.
@@ -131,6 +177,8 @@ pub struct Patient {
     /// Demographics.
     #[serde(flatten)]
     pub details: PatientDetails,
+    /// Who recorded the contact-consent answer and when (`None` until one is recorded).
+    pub contact_consent_recorded: Option<ConsentRecord>,
     /// When created.
     pub created_at: Timestamp,
     /// When last changed.

@@ -12,7 +12,7 @@
 
 mod assets;
 mod chart;
-mod clinical_forms;
+pub(crate) mod clinical_forms;
 mod patients;
 mod session;
 mod sessions;

@@ -12,14 +12,15 @@ use super::{Chrome, PageAuth, PageError, percent_encode, render};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, MatchedPath, Query, State};
+use axum::extract::{Form, MatchedPath, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use cadence_app::AppError;
 use cadence_app::authz::Permission;
+use cadence_app::ids::PatientId;
 use cadence_app::patients::SEARCH_LIMIT;
-use cadence_app::records::{PatientDetails, Sex};
+use cadence_app::records::{Patient, PatientContact, PatientDetails, Sex};
 use cadence_app::today::{OVERVIEW_PAGE, OverviewPage, PatientPhase};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -28,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/patients", get(list).post(register))
         .route("/patients/new", get(new_form).post(register))
+        .route("/patients/{id}/edit", get(edit_form).post(edit))
 }
 
 /// One row of the list.
@@ -175,7 +177,7 @@ async fn list(
     Ok((status, render(&page)).into_response())
 }
 
-/// The registration form's fields, as typed.
+/// The registration form's fields, as typed (also the edit form's, filled from the record).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct PatientForm {
@@ -186,6 +188,48 @@ struct PatientForm {
     mrn: String,
     sex: String,
     weight_kg: String,
+    weight_measured_on: String,
+    email: String,
+    phone: String,
+    address: String,
+    emergency_contact_name: String,
+    emergency_contact_phone: String,
+    referrer: String,
+    /// `yes`, `no`, or empty for not asked.
+    contact_consent: String,
+}
+
+impl PatientForm {
+    /// The form filled from a stored patient, for editing.
+    fn of(p: &Patient) -> PatientForm {
+        let d = &p.details;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        PatientForm {
+            csrf_token: String::new(),
+            given_name: d.given_name.clone(),
+            family_name: d.family_name.clone(),
+            birth_date: d.birth_date.to_string(),
+            mrn: d.mrn.clone(),
+            sex: d.sex.as_str().to_owned(),
+            weight_kg: d.weight_kg.map(|w| w.to_string()).unwrap_or_default(),
+            weight_measured_on: d
+                .weight_measured_on
+                .map(|w| w.to_string())
+                .unwrap_or_default(),
+            email: text(&d.contact.email),
+            phone: text(&d.contact.phone),
+            address: text(&d.contact.address),
+            emergency_contact_name: text(&d.contact.emergency_contact_name),
+            emergency_contact_phone: text(&d.contact.emergency_contact_phone),
+            referrer: text(&d.contact.referrer),
+            contact_consent: match d.contact.contact_consent {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_owned(),
+        }
+    }
 }
 
 /// A sex choice of the form's select.
@@ -202,9 +246,20 @@ struct NewPage {
     form: PatientForm,
     sexes: Vec<SexChoice>,
     problem: Option<String>,
+    /// `Some(id)` when editing that patient; `None` when registering.
+    editing: Option<i64>,
 }
 
 fn new_page(chrome: Chrome, form: PatientForm, problem: Option<String>) -> NewPage {
+    form_page(chrome, form, problem, None)
+}
+
+fn form_page(
+    chrome: Chrome,
+    form: PatientForm,
+    problem: Option<String>,
+    editing: Option<i64>,
+) -> NewPage {
     let sexes = Sex::ALL
         .iter()
         .map(|s| SexChoice {
@@ -223,6 +278,7 @@ fn new_page(chrome: Chrome, form: PatientForm, problem: Option<String>) -> NewPa
         form,
         sexes,
         problem,
+        editing,
     }
 }
 
@@ -240,7 +296,7 @@ fn details(form: &PatientForm) -> Result<PatientDetails, String> {
         .birth_date
         .trim()
         .parse::<Date>()
-        .map_err(|_| "birth_date must be a date (YYYY-MM-DD), e.g. 1980-01-31".to_owned())?;
+        .map_err(|_| "birth date must be a date (YYYY-MM-DD), e.g. 1980-01-31".to_owned())?;
     let sex = form
         .sex
         .trim()
@@ -255,8 +311,22 @@ fn details(form: &PatientForm) -> Result<PatientDetails, String> {
                 .parse::<f64>()
                 .ok()
                 .filter(|w| w.is_finite())
-                .ok_or_else(|| "weight_kg must be a number of kilograms, e.g. 72.5".to_owned())?,
+                .ok_or_else(|| "weight (kg) must be a number of kilograms, e.g. 72.5".to_owned())?,
         )
+    };
+    let weight_measured_on =
+        match form.weight_measured_on.trim() {
+            "" => None,
+            on => Some(on.parse::<Date>().map_err(|_| {
+                "the day the weight was taken must be a date (YYYY-MM-DD)".to_owned()
+            })?),
+        };
+    let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let contact_consent = match form.contact_consent.trim() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => return Err("contact consent: choose given, refused or not asked".to_owned()),
     };
     Ok(PatientDetails {
         mrn: form.mrn.clone(),
@@ -265,6 +335,16 @@ fn details(form: &PatientForm) -> Result<PatientDetails, String> {
         birth_date,
         sex,
         weight_kg,
+        weight_measured_on,
+        contact: PatientContact {
+            email: text(&form.email),
+            phone: text(&form.phone),
+            address: text(&form.address),
+            emergency_contact_name: text(&form.emergency_contact_name),
+            emergency_contact_phone: text(&form.emergency_contact_phone),
+            referrer: text(&form.referrer),
+            contact_consent,
+        },
     })
 }
 
@@ -299,5 +379,61 @@ async fn register(
             Ok(rejected(auth.chrome, form, e.to_string()))
         }
         Err(e) => Err(service_error(&state, &auth, e, &route).await),
+    }
+}
+
+/// The edit form, filled from the record (front desk and clinicians; the read is audited).
+async fn edit_form(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let route = "GET /patients/{id}/edit";
+    if !auth.can(Permission::WritePatients) {
+        let err = AppError::Forbidden(Permission::WritePatients.phrase());
+        return Err(service_error(&state, &auth, err, route).await);
+    }
+    match state.app.get_patient(auth.actor(), PatientId(id)).await {
+        Ok(p) => {
+            let form = PatientForm::of(&p);
+            Ok(render(&form_page(auth.chrome, form, None, Some(id))))
+        }
+        Err(e) => Err(service_error(&state, &auth, e, route).await),
+    }
+}
+
+/// Saves edited demographics and contact details (audited as an update), then the chart.
+async fn edit(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Form(form): Form<PatientForm>,
+) -> Result<Response, PageError> {
+    auth.check_form(&headers, &uri, &form.csrf_token)?;
+    let route = "POST /patients/{id}/edit";
+    if !auth.can(Permission::WritePatients) {
+        let err = AppError::Forbidden(Permission::WritePatients.phrase());
+        return Err(service_error(&state, &auth, err, route).await);
+    }
+    let rejected = |chrome: Chrome, form: PatientForm, message: String| {
+        let page = form_page(chrome, form, Some(message), Some(id));
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+    };
+    let details = match details(&form) {
+        Ok(d) => d,
+        Err(message) => return Ok(rejected(auth.chrome, form, message)),
+    };
+    match state
+        .app
+        .update_patient(auth.actor(), PatientId(id), details)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}?saved_details=1")).into_response()),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Ok(rejected(auth.chrome, form, e.to_string()))
+        }
+        Err(e) => Err(service_error(&state, &auth, e, route).await),
     }
 }

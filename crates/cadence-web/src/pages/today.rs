@@ -76,6 +76,8 @@ struct TodayPage {
     due: Vec<DueRow>,
     clinical: bool,
     can_register: bool,
+    /// Clinicians get a one-click link to the chart's decision form.
+    can_decide: bool,
     truncated: bool,
 }
 
@@ -112,7 +114,7 @@ fn full_name(p: &cadence_app::records::Patient) -> String {
     format!("{}, {}", p.details.family_name, p.details.given_name)
 }
 
-fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
+fn page(chrome: Chrome, view: TodayView, can_register: bool, can_decide: bool) -> TodayPage {
     let sessions = view
         .sessions
         .iter()
@@ -186,6 +188,7 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
         reviews,
         clinical: view.clinical,
         can_register,
+        can_decide,
         truncated: view.truncated,
     }
 }
@@ -210,7 +213,8 @@ async fn today(State(state): State<AppState>, auth: PageAuth) -> Result<Response
         Err(e) => return Err(service_error(&state, &auth, e, "GET /today").await),
     };
     let can_register = auth.can(Permission::WritePatients);
-    Ok(render(&page(auth.chrome, view, can_register)))
+    let can_decide = auth.can(Permission::Decide);
+    Ok(render(&page(auth.chrome, view, can_register, can_decide)))
 }
 
 /// A service error as a page. A refusal by the permission matrix is first written to the audit

@@ -9,17 +9,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cadence_app::ids::PatientId;
-use cadence_app::records::{Patient, PatientDetails, Sex};
+use cadence_app::records::{Patient, PatientContact, PatientDetails, Sex};
 use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// A patient's demographics, as registered or replaced.
+/// A patient's demographics and contact details, as registered or replaced (a replace sends
+/// every field: one left out is cleared).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatientBody {
-    /// Medical record number: letters, digits, `-` and `_`; unique in the clinic.
-    pub mrn: String,
+    /// Medical record number: letters, digits, `-` and `_`; unique in the clinic. Leave it out
+    /// when registering to have the patient numbered by the clinic's MRN pattern (required
+    /// when replacing).
+    #[serde(default)]
+    pub mrn: Option<String>,
     /// Given name.
     pub given_name: String,
     /// Family name.
@@ -32,17 +36,52 @@ pub struct PatientBody {
     /// Weight in kg, 1-400.
     #[serde(default)]
     pub weight_kg: Option<f64>,
+    /// The day the weight was taken, `YYYY-MM-DD` (default today when a weight is given).
+    #[serde(default)]
+    pub weight_measured_on: Option<Date>,
+    /// Email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone: digits, spaces and `+ - ( ) .`, at least 5 digits.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Postal address (up to 500 characters).
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Who to call in an emergency.
+    #[serde(default)]
+    pub emergency_contact_name: Option<String>,
+    /// Their phone.
+    #[serde(default)]
+    pub emergency_contact_phone: Option<String>,
+    /// Who referred the patient.
+    #[serde(default)]
+    pub referrer: Option<String>,
+    /// Consent to be contacted by email or phone (`null`: not asked). Who recorded a changed
+    /// answer, and when, is kept with it.
+    #[serde(default)]
+    pub contact_consent: Option<bool>,
 }
 
 impl From<PatientBody> for PatientDetails {
     fn from(b: PatientBody) -> PatientDetails {
         PatientDetails {
-            mrn: b.mrn,
+            mrn: b.mrn.unwrap_or_default(),
             given_name: b.given_name,
             family_name: b.family_name,
             birth_date: b.birth_date,
             sex: b.sex,
             weight_kg: b.weight_kg,
+            weight_measured_on: b.weight_measured_on,
+            contact: PatientContact {
+                email: b.email,
+                phone: b.phone,
+                address: b.address,
+                emergency_contact_name: b.emergency_contact_name,
+                emergency_contact_phone: b.emergency_contact_phone,
+                referrer: b.referrer,
+                contact_consent: b.contact_consent,
+            },
         }
     }
 }
@@ -51,7 +90,8 @@ impl From<PatientBody> for PatientDetails {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Part of a name or MRN (case-insensitive); empty lists all (up to 200).
+    /// Words that each match part of a name or the MRN, or a birth date `YYYY-MM-DD`
+    /// (case-insensitive); empty lists all (up to 200).
     pub search: Option<String>,
 }
 

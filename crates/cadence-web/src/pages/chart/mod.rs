@@ -17,6 +17,7 @@ pub(in crate::pages) mod labels;
 mod trajectory;
 mod view;
 
+use super::clinical_forms::screening::{Outcome, outcome_of};
 use super::clinical_forms::support::{Fields, age_on, date_time, fail};
 use super::{Chrome, PageAuth, PageError, render};
 use crate::AppState;
@@ -31,6 +32,7 @@ use cadence_app::ids::{CourseId, FindingId, PatientId};
 use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::decision::Decision;
 use cadence_clinical::instrument::InstrumentId;
+use cadence_clinical::route::Route;
 use course::{CourseBlock, DecisionOption};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -109,6 +111,20 @@ struct ChartPage {
     problem: Option<String>,
     findings: Vec<FindingRow>,
     has_open_findings: bool,
+    /// The weight with the day it was taken.
+    weight: Option<String>,
+    /// Contact details, each as (label, value); only the recorded ones.
+    contact: Vec<(&'static str, String)>,
+    /// Front desk and clinicians edit demographics and contact details.
+    can_edit: bool,
+    /// "Details saved." after an edit.
+    details_saved: bool,
+    /// The latest screening with its reasons (clinical roles).
+    screening: Option<Outcome>,
+    /// Earlier screenings: id, day, decision.
+    earlier_screenings: Vec<(i64, String, &'static str)>,
+    /// The REMS enrolment in words, for an esketamine course (clinical roles).
+    rems: Option<String>,
 }
 
 /// A safety finding on the chart: open (to release with a decision) or released (by whom).
@@ -139,6 +155,7 @@ async fn build(
     route: &str,
     patient_id: PatientId,
     saved: Option<i64>,
+    details_saved: bool,
     draft: DecisionDraft,
 ) -> Result<ChartPage, PageError> {
     let app = &state.app;
@@ -183,6 +200,65 @@ async fn build(
         (Vec::new(), Default::default())
     };
     let tz = app.clinic_time_zone(actor).await.map_err(error)?;
+    let screenings = if clinical {
+        app.list_screenings(actor, patient_id)
+            .await
+            .map_err(error)?
+    } else {
+        Vec::new()
+    };
+    let screening = screenings.first().map(outcome_of);
+    let earlier_screenings = screenings
+        .iter()
+        .skip(1)
+        .map(|s| {
+            let o = outcome_of(s);
+            (o.id, o.at, o.decision)
+        })
+        .collect();
+    let rems = latest_view.as_ref().and_then(|v| {
+        let esketamine = v.route == Route::Esketamine;
+        match (&v.rems_enrolment, esketamine && clinical) {
+            (Some(r), _) => Some(format!(
+                "enrolled {} (REMS patient id {})",
+                r.enrolled_on, r.rems_patient_id
+            )),
+            (None, true) => Some("not recorded: no esketamine session can start".to_owned()),
+            (None, false) => None,
+        }
+    });
+    let d = &patient.details;
+    let weight = d.weight_kg.map(|w| match d.weight_measured_on {
+        Some(on) => format!("{w} kg (taken {on})"),
+        None => format!("{w} kg (date not recorded)"),
+    });
+    let c = &d.contact;
+    let contact: Vec<(&'static str, String)> = [
+        ("Phone", c.phone.clone()),
+        ("Email", c.email.clone()),
+        ("Address", c.address.clone()),
+        (
+            "Contact consent",
+            Some(match c.contact_consent {
+                Some(true) => "given".to_owned(),
+                Some(false) => "refused".to_owned(),
+                None => "not asked yet".to_owned(),
+            }),
+        ),
+        (
+            "Emergency contact",
+            c.emergency_contact_name
+                .clone()
+                .map(|n| match &c.emergency_contact_phone {
+                    Some(p) => format!("{n}, {p}"),
+                    None => n,
+                }),
+        ),
+        ("Referred by", c.referrer.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.map(|v| (label, v)))
+    .collect();
     // One alert per open finding (issue 16 §5), oldest first.
     let alerts: Vec<String> = stored
         .iter()
@@ -270,12 +346,20 @@ async fn build(
         problem: draft.problem,
         has_open_findings: findings.iter().any(|f| f.open),
         findings,
+        weight,
+        contact,
+        can_edit: auth.can(Permission::WritePatients),
+        details_saved,
+        screening,
+        earlier_screenings,
+        rems,
     })
 }
 
 #[derive(Debug, Deserialize)]
 struct ChartQuery {
     saved: Option<String>,
+    saved_details: Option<String>,
 }
 
 async fn chart(
@@ -292,6 +376,7 @@ async fn chart(
         "GET /patients/{id}",
         PatientId(id),
         saved,
+        q.saved_details.is_some(),
         DecisionDraft::default(),
     )
     .await?;
@@ -354,7 +439,7 @@ async fn decide(
                 releases,
                 problem: Some(format!("{e} (error code {})", e.code())),
             };
-            let page = build(&state, &auth, route, patient, None, draft).await?;
+            let page = build(&state, &auth, route, patient, None, false, draft).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
         Err(e) => Err(fail(&state, &auth, route, e).await),

@@ -4,7 +4,7 @@
 
 mod assessment;
 mod course;
-mod screening;
+pub(in crate::pages) mod screening;
 pub(in crate::pages) mod support;
 
 use crate::AppState;

@@ -37,17 +37,18 @@ struct Choice {
     checked: bool,
 }
 
-/// A stored screening's outcome.
+/// A stored screening's outcome (the result page and the chart's latest screening).
 #[derive(Debug, Clone)]
-struct Outcome {
-    id: i64,
-    route: &'static str,
-    decision: &'static str,
+pub(in crate::pages) struct Outcome {
+    pub(in crate::pages) id: i64,
+    pub(in crate::pages) route: &'static str,
+    pub(in crate::pages) decision: &'static str,
     /// `ok`, `warn` or `alert`: the box's class (the words say the same).
-    class: &'static str,
-    reasons: Vec<(String, &'static str, &'static str, String)>,
-    maudsley: Option<String>,
-    at: String,
+    pub(in crate::pages) class: &'static str,
+    /// Message, class label, code and citation keys.
+    pub(in crate::pages) reasons: Vec<(String, &'static str, &'static str, String)>,
+    pub(in crate::pages) maudsley: Option<String>,
+    pub(in crate::pages) at: String,
 }
 
 #[derive(Template)]
@@ -82,7 +83,7 @@ fn choices<T: Copy>(
         .collect()
 }
 
-fn outcome_of(s: &cadence_app::records::Screening) -> Outcome {
+pub(in crate::pages) fn outcome_of(s: &cadence_app::records::Screening) -> Outcome {
     let result: Option<ScreeningResult> = Some(s.result.clone());
     let decision = Some(s.decision);
     Outcome {

@@ -390,10 +390,14 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
         birth_date: patient.details.birth_date,
         age: age_on(patient.details.birth_date, today_date),
         sex: patient.details.sex.as_str(),
-        weight: patient
-            .details
-            .weight_kg
-            .map_or_else(|| "not recorded".to_owned(), |w| format!("{w} kg")),
+        weight: match (
+            patient.details.weight_kg,
+            patient.details.weight_measured_on,
+        ) {
+            (Some(w), Some(on)) => format!("{w} kg (taken {on})"),
+            (Some(w), None) => format!("{w} kg (date not recorded)"),
+            (None, _) => "not recorded: mg/kg cannot be shown".to_owned(),
+        },
         date: s.scheduled_on,
         status: status_label(s.status),
         held,

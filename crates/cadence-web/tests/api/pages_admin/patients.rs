@@ -75,6 +75,8 @@ async fn the_patient_list_pages(backend: Backend) {
             birth_date: "1980-01-01".parse().unwrap(),
             sex: cadence_app::records::Sex::Unknown,
             weight_kg: None,
+            weight_measured_on: None,
+            contact: Default::default(),
         };
         t.app.create_patient(&actor, details).await.unwrap();
     }
