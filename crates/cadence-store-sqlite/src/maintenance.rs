@@ -24,6 +24,7 @@ pub const SCHEMA_TABLES: &[&str] = &[
     "monitoring_entries",
     "patients",
     "price_lists",
+    "registration_settings",
     "rems_enrolments",
     "screenings",
     "session_entries",

@@ -73,11 +73,13 @@ impl PatientPhase {
 pub struct PatientOverview {
     /// The patient.
     pub patient: Patient,
-    /// Their phase.
-    pub phase: PatientPhase,
+    /// Their phase (clinical roles only: front desk sees bookings, not plans, so a
+    /// discontinuation is not revealed, issue 15 §10).
+    pub phase: Option<PatientPhase>,
     /// Their latest course.
     pub course_id: Option<CourseId>,
-    /// The next booked session, today or later.
+    /// The next session, today or later: the first booked one, else (clinical roles) the
+    /// plan's.
     pub next_session: Option<Date>,
 }
 
@@ -158,6 +160,10 @@ impl App {
         from: usize,
     ) -> Result<OverviewPage, AppError> {
         require(actor.role, Permission::ReadPatients)?;
+        let clinical = crate::authz::allows(actor.role, Permission::ReadClinical);
+        if phase.is_some() && !clinical {
+            return Err(AppError::Forbidden(Permission::ReadClinical.phrase()));
+        }
         let search = crate::patients::check_search(search)?;
         let today = self.clinic_today(actor).await?;
         let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
@@ -177,14 +183,19 @@ impl App {
             .into_iter()
             .zip(looks)
             .map(|(patient, look)| PatientOverview {
-                phase: look.as_ref().map_or(PatientPhase::Screening, |l| {
-                    PatientPhase::of(l.read.snapshot.phase)
+                phase: clinical.then(|| {
+                    look.as_ref().map_or(PatientPhase::Screening, |l| {
+                        PatientPhase::of(l.read.snapshot.phase)
+                    })
                 }),
                 course_id: look.as_ref().map(|l| l.read.bundle.course.id),
-                next_session: look.as_ref().and_then(|l| l.read.snapshot.next_due),
+                next_session: look.as_ref().and_then(|l| {
+                    let s = &l.read.snapshot;
+                    (clinical || s.next_booked).then_some(s.next_due).flatten()
+                }),
                 patient,
             })
-            .filter(|row| phase.is_none_or(|p| row.phase == p))
+            .filter(|row| phase.is_none_or(|p| row.phase == Some(p)))
             .collect();
         let next = from.saturating_add(looked);
         Ok(OverviewPage {

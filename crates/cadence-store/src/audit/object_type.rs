@@ -14,6 +14,8 @@ string_enum!(
         ClinicCalendar = "clinic_calendar",
         /// A clinic's price list.
         PriceList = "price_list",
+        /// The clinic's audit log, as an admin views or exports it.
+        AuditLog = "audit_log",
         /// A clinic's registration settings (the MRN pattern).
         RegistrationSettings = "registration_settings",
         /// A staff user (created, role or access changed).

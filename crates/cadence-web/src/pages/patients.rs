@@ -38,7 +38,8 @@ struct PatientRow {
     name: String,
     mrn: String,
     birth_date: Date,
-    phase: &'static str,
+    /// `None` for front desk (bookings, not plans).
+    phase: Option<&'static str>,
     next_session: Option<Date>,
 }
 
@@ -61,6 +62,8 @@ struct ListPage {
     at_limit: bool,
     limit: u32,
     can_register: bool,
+    /// Clinical roles see and filter by phase; front desk does not.
+    clinical: bool,
     /// "patients 1-50 of 180" when the matches span pages.
     range: Option<String>,
     previous: Option<String>,
@@ -93,8 +96,10 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let mut problem = None;
+    let clinical = auth.can(Permission::ReadClinical);
     let wanted = match query.phase.trim() {
         "" | "all" => None,
+        _ if !clinical => None,
         id => match PatientPhase::parse(id) {
             Some(p) => Some(p),
             None => {
@@ -148,12 +153,13 @@ async fn list(
             ),
             mrn: o.patient.details.mrn,
             birth_date: o.patient.details.birth_date,
-            phase: phase_label(o.phase),
+            phase: o.phase.map(phase_label),
             next_session: o.next_session,
         })
         .collect();
     let phases = PatientPhase::ALL
         .into_iter()
+        .filter(|_| clinical)
         .map(|p| PhaseChoice {
             id: p.as_str(),
             label: phase_label(p),
@@ -161,6 +167,7 @@ async fn list(
         })
         .collect();
     let page = ListPage {
+        clinical,
         can_register: auth.can(Permission::WritePatients),
         chrome: auth.chrome,
         search: search.to_owned(),

@@ -22,7 +22,9 @@ use cadence_app::today::{AlertKind, TodayView};
 use jiff::civil::Date;
 
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/today", get(today))
+    Router::new()
+        .route("/today", get(today))
+        .route("/research", get(research))
 }
 
 /// A session on today's list.
@@ -246,4 +248,16 @@ pub(super) async fn service_error(
         }
     }
     PageError::from_app(err, auth.chrome.clone())
+}
+
+/// `GET /research`: the de-identified research summary (researchers and admins; a researcher's
+/// /today shows the same).
+async fn research(State(state): State<AppState>, auth: PageAuth) -> Result<Response, PageError> {
+    match state.app.research_summary(auth.actor()).await {
+        Ok(summary) => Ok(render(&ResearchPage {
+            chrome: auth.chrome,
+            summary,
+        })),
+        Err(e) => Err(service_error(&state, &auth, e, "GET /research").await),
+    }
 }

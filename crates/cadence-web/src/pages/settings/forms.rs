@@ -7,13 +7,15 @@ use crate::AppState;
 use crate::pages::today::service_error;
 use crate::pages::{PageAuth, PageError, render};
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cadence_app::ids::UserId;
 use cadence_app::records::Role;
 use cadence_app::settings::parse_closed_date_lines;
 use cadence_app::{AppError, ErrorCode};
 use cadence_clinical::calendar::OpenDays;
+use cadence_clinical::price::PriceList;
+use cadence_clinical::route::Route;
 use serde::Deserialize;
 
 /// An error a form shows beside itself (invalid input or a conflict); anything else is the
@@ -200,7 +202,7 @@ pub(super) struct PricesForm {
     prices: String,
 }
 
-/// `POST /settings/prices`: the price list file, checked before it is stored.
+/// `POST /settings/prices/import`: a price list file, checked before it is stored.
 pub(super) async fn prices(
     State(state): State<AppState>,
     auth: PageAuth,
@@ -209,7 +211,7 @@ pub(super) async fn prices(
     Form(form): Form<PricesForm>,
 ) -> Result<Response, PageError> {
     auth.check_form(&headers, &uri, &form.csrf_token)?;
-    const ROUTE: &str = "POST /settings/prices";
+    const ROUTE: &str = "POST /settings/prices/import";
     // Browsers send textarea line breaks as CRLF; the stored file uses LF.
     let text = form.prices.replace("\r\n", "\n");
     match state.app.set_price_list(auth.actor(), &text).await {
@@ -218,6 +220,214 @@ pub(super) async fn prices(
             let mut page = load(&state, &auth, ROUTE).await?;
             page.prices_problem = Some(e.to_string());
             page.prices = text;
+            Ok(unprocessable(&page))
+        }
+        Err(e) => Err(service_error(&state, &auth, e, ROUTE).await),
+    }
+}
+
+/// The price list as form fields: a price per route and an optional induction package
+/// (issue 16 §7). The form writes the TOML file the import takes, so both stay one format.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub(crate) struct PriceFields {
+    pub(crate) csrf_token: String,
+    pub(crate) currency: String,
+    pub(crate) esketamine: String,
+    pub(crate) iv_ketamine: String,
+    pub(crate) im_ketamine: String,
+    /// A route id, or empty for no package.
+    pub(crate) package_route: String,
+    pub(crate) package_sessions: String,
+    pub(crate) package_price: String,
+}
+
+impl PriceFields {
+    /// The fields of a stored price list (empty when none, or when it does not parse).
+    pub(crate) fn of(text: Option<&str>) -> PriceFields {
+        let Some(prices) = text.and_then(|t| PriceList::from_toml(t).ok()) else {
+            return PriceFields {
+                currency: "USD".into(),
+                ..PriceFields::default()
+            };
+        };
+        let price = |r: Route| {
+            prices
+                .per_session
+                .get(&r)
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        };
+        let package = prices.induction_package;
+        PriceFields {
+            csrf_token: String::new(),
+            currency: prices.currency.to_string(),
+            esketamine: price(Route::Esketamine),
+            iv_ketamine: price(Route::IvKetamine),
+            im_ketamine: price(Route::ImKetamine),
+            package_route: package
+                .map(|p| p.route.as_str().to_owned())
+                .unwrap_or_default(),
+            package_sessions: package.map(|p| p.sessions.to_string()).unwrap_or_default(),
+            package_price: package.map(|p| p.price.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The routes for the form: id, label, price as typed.
+    pub(crate) fn routes(&self) -> Vec<(&'static str, &'static str, &str)> {
+        vec![
+            (
+                "iv_ketamine",
+                Route::IvKetamine.label(),
+                self.iv_ketamine.as_str(),
+            ),
+            (
+                "im_ketamine",
+                Route::ImKetamine.label(),
+                self.im_ketamine.as_str(),
+            ),
+            (
+                "esketamine",
+                Route::Esketamine.label(),
+                self.esketamine.as_str(),
+            ),
+        ]
+    }
+
+    /// The price list file these fields make, or the field to fix. Every value is checked
+    /// to be a plain number or code before it is written, so no field can add TOML of its own.
+    fn to_toml(&self) -> Result<String, AppError> {
+        let bad = |field: &str, what: &str| {
+            AppError::invalid(ErrorCode::InvalidPriceList, format!("{field}: {what}"))
+        };
+        let amount = |field: &str, v: &str| -> Result<Option<String>, AppError> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            let (whole, cents) = v.split_once('.').unwrap_or((v, "00"));
+            let digits = |s: &str, max: usize| {
+                !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_digit())
+            };
+            if !digits(whole, 9) || !digits(cents, 2) {
+                return Err(bad(field, "write an amount like 450 or 450.00"));
+            }
+            Ok(Some(format!("{whole}.{cents:0<2}")))
+        };
+        let currency = self.currency.trim();
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(bad(
+                "currency",
+                "write a 3-letter code like USD, EUR or GBP",
+            ));
+        }
+        let mut text = format!("currency = \"{currency}\"\n\n[per_session]\n");
+        for (id, label, value) in self.routes() {
+            if let Some(a) = amount(label, value)? {
+                text.push_str(&format!("{id} = {a}\n"));
+            }
+        }
+        let route = self.package_route.trim();
+        if !route.is_empty() {
+            let route = route
+                .parse::<Route>()
+                .map_err(|_| bad("induction package", "choose a route"))?;
+            let sessions = self
+                .package_sessions
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .ok_or_else(|| bad("package sessions", "write a number of sessions, 1 to 100"))?;
+            let price = amount("package price", &self.package_price)?
+                .ok_or_else(|| bad("package price", "write the package's price"))?;
+            text.push_str(&format!(
+                "\n[induction_package]\nroute = \"{}\"\nsessions = {sessions}\nprice = {price}\n",
+                route.as_str()
+            ));
+        }
+        Ok(text)
+    }
+}
+
+/// `POST /settings/prices`: the price list from the form's fields.
+pub(super) async fn price_fields(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(form): Form<PriceFields>,
+) -> Result<Response, PageError> {
+    auth.check_form(&headers, &uri, &form.csrf_token)?;
+    const ROUTE: &str = "POST /settings/prices";
+    let result = match form.to_toml() {
+        Ok(text) => state
+            .app
+            .set_price_list(auth.actor(), &text)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/settings?saved=prices#prices").into_response()),
+        Err(e) if shown(&e) => {
+            let mut page = load(&state, &auth, ROUTE).await?;
+            page.prices_problem = Some(e.to_string());
+            page.price_fields = form;
+            Ok(unprocessable(&page))
+        }
+        Err(e) => Err(service_error(&state, &auth, e, ROUTE).await),
+    }
+}
+
+/// `GET /settings/prices.toml`: the stored price list file, to keep or edit elsewhere.
+pub(super) async fn export_prices(
+    State(state): State<AppState>,
+    auth: PageAuth,
+) -> Result<Response, PageError> {
+    match state.app.price_list_text(auth.actor()).await {
+        Ok(text) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"price-list.toml\"",
+                ),
+            ],
+            text.unwrap_or_default(),
+        )
+            .into_response()),
+        Err(e) => Err(service_error(&state, &auth, e, "GET /settings/prices.toml").await),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct RegistrationForm {
+    csrf_token: String,
+    mrn_pattern: String,
+}
+
+/// `POST /settings/registration`: the MRN pattern.
+pub(super) async fn registration(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    headers: HeaderMap,
+    uri: Uri,
+    Form(form): Form<RegistrationForm>,
+) -> Result<Response, PageError> {
+    auth.check_form(&headers, &uri, &form.csrf_token)?;
+    const ROUTE: &str = "POST /settings/registration";
+    match state
+        .app
+        .set_mrn_pattern(auth.actor(), &form.mrn_pattern)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/settings?saved=registration#registration").into_response()),
+        Err(e) if shown(&e) => {
+            let mut page = load(&state, &auth, ROUTE).await?;
+            page.registration_problem = Some(e.to_string());
+            page.mrn_pattern = form.mrn_pattern;
             Ok(unprocessable(&page))
         }
         Err(e) => Err(service_error(&state, &auth, e, ROUTE).await),

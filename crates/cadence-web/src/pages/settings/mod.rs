@@ -7,6 +7,7 @@
 //! re-renders this page with the message beside the form and what was typed (422). A new
 //! user's one-time password is shown once, on the page that answers the form.
 
+mod audit;
 mod forms;
 
 use super::today::service_error;
@@ -31,7 +32,12 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/users", post(forms::add_user))
         .route("/settings/users/{id}", post(forms::update_user))
         .route("/settings/calendar", post(forms::calendar))
-        .route("/settings/prices", post(forms::prices))
+        .route("/settings/prices", post(forms::price_fields))
+        .route("/settings/prices/import", post(forms::prices))
+        .route("/settings/prices.toml", get(forms::export_prices))
+        .route("/settings/registration", post(forms::registration))
+        .route("/settings/audit", get(audit::view))
+        .route("/settings/audit.csv", get(audit::csv))
 }
 
 /// The weekdays as the calendar form lists them, Monday first.
@@ -121,6 +127,14 @@ struct SettingsPage {
     calendar_problem: Option<String>,
     prices: String,
     prices_problem: Option<String>,
+    /// The price list as form fields (from the stored file, or as typed).
+    price_fields: forms::PriceFields,
+    /// Every time zone of the bundled database, for the picker.
+    zones: Vec<String>,
+    mrn_pattern: String,
+    /// The MRN the pattern gives the first patient, as an example.
+    mrn_example: String,
+    registration_problem: Option<String>,
 }
 
 impl SettingsPage {
@@ -139,19 +153,20 @@ impl SettingsPage {
     }
 }
 
-/// Builds the page from the stored settings (three reads), or the error page.
+/// Builds the page from the stored settings (a read per section), or the error page.
 async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<SettingsPage, PageError> {
     let app = &state.app;
     let actor = auth.actor();
-    let loaded: Result<(Clinic, _, _, _), AppError> = async {
+    let loaded: Result<(Clinic, _, _, _, _), AppError> = async {
         let clinic = app.clinic_settings(actor).await?;
         let users = app.list_users(actor).await?;
         let prices = app.price_list_text(actor).await?;
         let ends = app.exceptional_ends(actor).await?;
-        Ok((clinic, users, prices, ends))
+        let pattern = app.registration_mrn_pattern(actor).await?;
+        Ok((clinic, users, prices, ends, pattern))
     }
     .await;
-    let (clinic, users, prices, ends) = match loaded {
+    let (clinic, users, prices, ends, pattern) = match loaded {
         Ok(l) => l,
         Err(e) => return Err(service_error(state, auth, e, route).await),
     };
@@ -217,8 +232,16 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
         days: Vec::new(),
         closed_dates: String::new(),
         calendar_problem: None,
+        price_fields: forms::PriceFields::of(prices.as_deref()),
         prices: prices.unwrap_or_default(),
         prices_problem: None,
+        zones: jiff::tz::db()
+            .available()
+            .map(|z| z.as_str().to_owned())
+            .collect(),
+        mrn_example: pattern.mrn(1),
+        mrn_pattern: pattern.to_string(),
+        registration_problem: None,
     };
     let is_open = |id: &str| {
         WEEKDAYS
@@ -245,6 +268,7 @@ async fn settings(
         "user" => Some("The user's access is saved."),
         "calendar" => Some("The clinic calendar is saved."),
         "prices" => Some("The price list is saved."),
+        "registration" => Some("The MRN pattern is saved."),
         _ => None,
     };
     Ok(render(&page))

@@ -247,7 +247,7 @@ async fn the_demo_clinic_is_complete_on_every_weekday() {
             PatientPhase::Discontinued,
         ] {
             assert!(
-                page.rows.iter().any(|r| r.phase == phase),
+                page.rows.iter().any(|r| r.phase == Some(phase)),
                 "day {day}: {phase:?}"
             );
         }
