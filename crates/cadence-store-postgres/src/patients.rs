@@ -429,3 +429,65 @@ pub(crate) fn assessment(row: &PgRow) -> Result<Assessment, StoreError> {
         created_at: timestamp(row, "created_at")?,
     })
 }
+
+/// The clinic's patients with these ids, by id.
+pub(crate) async fn patients_by_ids(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    ids: &[PatientId],
+) -> Result<Vec<Patient>, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+    sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = $1 AND id = ANY($2) ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .bind(&ids)
+    .fetch_all(conn)
+    .await
+    .map_err(error::map)?
+    .iter()
+    .map(patient)
+    .collect()
+}
+
+/// A page of the clinic's patients matching `search` (as [`list_patients`]), in list order,
+/// and how many match in all.
+pub(crate) async fn patients_page(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    search: Option<&str>,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<Patient>, u64), StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = $1 AND ($2::TEXT IS NULL \
+         OR strpos(lower(given_name), lower($2)) > 0 \
+         OR strpos(lower(family_name), lower($2)) > 0 \
+         OR strpos(lower(mrn), lower($2)) > 0) \
+         ORDER BY family_name COLLATE \"C\", given_name COLLATE \"C\", id LIMIT $3 OFFSET $4"
+    ))
+    .bind(clinic.0)
+    .bind(search)
+    .bind(i64::from(limit))
+    .bind(i64::from(offset))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
+    let matches: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM patients WHERE clinic_id = $1 AND ($2::TEXT IS NULL \
+         OR strpos(lower(given_name), lower($2)) > 0 \
+         OR strpos(lower(family_name), lower($2)) > 0 \
+         OR strpos(lower(mrn), lower($2)) > 0)",
+    )
+    .bind(clinic.0)
+    .bind(search)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    Ok((found, u64::try_from(matches).unwrap_or(0)))
+}

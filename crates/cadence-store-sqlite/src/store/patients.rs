@@ -2,7 +2,7 @@
 
 use super::people::require_clinic;
 use super::safety::{Origin, insert_findings};
-use crate::audit::{about_patient, append, begin, commit, created};
+use crate::audit::{about_patient, append, audit_read, begin, begin_read, commit, created};
 use crate::codec::{date, db, get, json, parsed, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
@@ -130,11 +130,12 @@ pub(crate) async fn create_patient(
 
 pub(crate) async fn get_patient(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     id: PatientId,
     audit: AuditEvent,
 ) -> Result<Patient, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let row = sqlx::query(concat!(
         "SELECT ",
         patient_columns!(),
@@ -147,19 +148,19 @@ pub(crate) async fn get_patient(
     .map_err(db)?
     .ok_or(StoreError::NotFound)?;
     let found = patient(&row)?;
-    append(&mut tx, about_patient(audit, Some(found.id))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(found.id))).await?;
     Ok(found)
 }
 
 pub(crate) async fn list_patients(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     search: Option<&str>,
     limit: u32,
     audit: AuditEvent,
 ) -> Result<Vec<Patient>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     // `instr` rather than LIKE: the search text is matched literally (`%` and `_` are not
     // wildcards), case-insensitively for ASCII letters, as PostgreSQL's `strpos(lower(..))`.
     let rows = sqlx::query(concat!(
@@ -178,8 +179,7 @@ pub(crate) async fn list_patients(
     .await
     .map_err(db)?;
     let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
-    append(&mut tx, audit).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, audit).await?;
     Ok(found)
 }
 
@@ -260,11 +260,12 @@ pub(crate) async fn create_screening(
 
 pub(crate) async fn get_screening(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     id: ScreeningId,
     audit: AuditEvent,
 ) -> Result<Screening, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let row = sqlx::query(concat!(
         "SELECT ",
         screening_columns!(),
@@ -277,18 +278,18 @@ pub(crate) async fn get_screening(
     .map_err(db)?
     .ok_or(StoreError::NotFound)?;
     let found = screening(&row)?;
-    append(&mut tx, about_patient(audit, Some(found.patient_id))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(found.patient_id))).await?;
     Ok(found)
 }
 
 pub(crate) async fn list_screenings(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     patient: PatientId,
     audit: AuditEvent,
 ) -> Result<Vec<Screening>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     require_patient(&mut tx, clinic, patient).await?;
     let found = sqlx::query(concat!(
         "SELECT ",
@@ -303,8 +304,7 @@ pub(crate) async fn list_screenings(
     .iter()
     .map(screening)
     .collect::<Result<Vec<_>, _>>()?;
-    append(&mut tx, about_patient(audit, Some(patient))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(patient))).await?;
     Ok(found)
 }
 
@@ -411,14 +411,76 @@ pub(crate) async fn clinic_assessments(
 
 pub(crate) async fn list_assessments(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     patient: PatientId,
     audit: AuditEvent,
 ) -> Result<Vec<Assessment>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     require_patient(&mut tx, clinic, patient).await?;
     let found = assessments_of(&mut tx, clinic, patient).await?;
-    append(&mut tx, about_patient(audit, Some(patient))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(patient))).await?;
     Ok(found)
+}
+
+/// The clinic's patients with these ids, by id.
+pub(crate) async fn patients_by_ids(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    ids: &[PatientId],
+) -> Result<Vec<Patient>, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+    sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .bind(to_json(&ids, "patient ids")?)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(patient)
+    .collect()
+}
+
+/// A page of the clinic's patients matching `search` (as [`list_patients`]), in list order,
+/// and how many match in all.
+pub(crate) async fn patients_page(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    search: Option<&str>,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<Patient>, u64), StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = ?1 AND (?2 IS NULL",
+        " OR instr(lower(given_name), lower(?2)) > 0",
+        " OR instr(lower(family_name), lower(?2)) > 0",
+        " OR instr(lower(mrn), lower(?2)) > 0)",
+        " ORDER BY family_name, given_name, id LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(clinic.0)
+    .bind(search)
+    .bind(i64::from(limit))
+    .bind(i64::from(offset))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
+    let matches: i64 = sqlx::query_scalar(concat!(
+        "SELECT count(*) FROM patients WHERE clinic_id = ?1 AND (?2 IS NULL",
+        " OR instr(lower(given_name), lower(?2)) > 0",
+        " OR instr(lower(family_name), lower(?2)) > 0",
+        " OR instr(lower(mrn), lower(?2)) > 0)"
+    ))
+    .bind(clinic.0)
+    .bind(search)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok((found, u64::try_from(matches).unwrap_or(0)))
 }
