@@ -76,7 +76,6 @@ struct TodayPage {
     due: Vec<DueRow>,
     clinical: bool,
     can_register: bool,
-    truncated: bool,
 }
 
 #[derive(Template)]
@@ -186,7 +185,6 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
         reviews,
         clinical: view.clinical,
         can_register,
-        truncated: view.truncated,
     }
 }
 
