@@ -24,6 +24,8 @@ INSERT INTO course_summaries (course_id, clinic_id, patient_id, attention_on)
 
 CREATE INDEX treatment_sessions_clinic_course_idx
     ON treatment_sessions (clinic_id, course_id, scheduled_on);
+-- A session's record entries by session (the plan test found them read by a full scan).
+CREATE INDEX session_entries_by_session_idx ON session_entries (treatment_session_id, id);
 CREATE INDEX courses_patient_start_idx ON courses (clinic_id, patient_id, start_date, id);
 CREATE INDEX patients_clinic_name_idx
     ON patients (clinic_id, family_name COLLATE "C", given_name COLLATE "C", id);

@@ -27,6 +27,8 @@ INSERT INTO course_summaries (course_id, clinic_id, patient_id, attention_on)
 -- One course's sessions by course (not through the clinic-wide day index), a patient's newest
 -- course, and the patient list in its page order.
 CREATE INDEX treatment_sessions_clinic_course ON treatment_sessions (clinic_id, course_id, scheduled_on);
+-- A session's record entries by session (the plan test found them read by a full scan).
+CREATE INDEX session_entries_by_session ON session_entries (treatment_session_id, id);
 CREATE INDEX courses_patient_start ON courses (clinic_id, patient_id, start_date, id);
 CREATE INDEX patients_clinic_name ON patients (clinic_id, family_name, given_name, id);
 
