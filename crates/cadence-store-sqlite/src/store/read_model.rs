@@ -137,6 +137,10 @@ pub(crate) async fn today_records(
     })
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the trait method's arguments plus the two pools"
+)]
 pub(crate) async fn patient_page(
     pool: &SqlitePool,
     readers: &SqlitePool,
