@@ -111,9 +111,22 @@ pub(crate) async fn get_course_bundle(
     event: AuditEvent,
 ) -> Result<CourseBundle, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
-    let course = fetch_course(&mut tx, clinic, id).await?;
-    let sessions = sessions_of(&mut tx, clinic, id).await?;
-    let assessments = fetch_assessments(&mut tx, clinic, course.patient_id).await?;
+    let bundle = bundle_in(&mut tx, clinic, id).await?;
+    audit::append(&mut tx, about(event, bundle.course.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(bundle)
+}
+
+/// One course's bundle, read on the caller's connection.
+pub(crate) async fn bundle_in(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    id: CourseId,
+) -> Result<CourseBundle, StoreError> {
+    let tx = conn;
+    let course = fetch_course(&mut *tx, clinic, id).await?;
+    let sessions = sessions_of(&mut *tx, clinic, id).await?;
+    let assessments = fetch_assessments(&mut *tx, clinic, course.patient_id).await?;
     let rows = sqlx::query(concat!(
         "SELECT ",
         decision_columns!(),
@@ -125,8 +138,8 @@ pub(crate) async fn get_course_bundle(
     .await
     .map_err(error::map)?;
     let decisions = rows.iter().map(decision).collect::<Result<Vec<_>, _>>()?;
-    let findings = findings_of(&mut tx, clinic, course.patient_id).await?;
-    let rems = rems_of(&mut tx, clinic, course.patient_id).await?;
+    let findings = findings_of(&mut *tx, clinic, course.patient_id).await?;
+    let rems = rems_of(&mut *tx, clinic, course.patient_id).await?;
     let earlier: Option<String> = sqlx::query_scalar(
         "SELECT MAX(day) FROM ( \
            SELECT s.scheduled_on AS day FROM treatment_sessions s \
@@ -152,8 +165,6 @@ pub(crate) async fn get_course_bundle(
                 .map_err(|_| StoreError::Other(format!("an invalid date `{d}`")))
         })
         .transpose()?;
-    audit::append(&mut tx, about(event, course.patient_id)).await?;
-    tx.commit().await.map_err(error::map)?;
     Ok(CourseBundle {
         course,
         sessions,

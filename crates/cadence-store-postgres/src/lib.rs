@@ -19,6 +19,7 @@ mod courses;
 pub mod durability;
 mod error;
 mod patients;
+mod read_model;
 mod safety;
 mod sessions;
 mod store_impl;

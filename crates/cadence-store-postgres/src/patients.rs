@@ -28,6 +28,26 @@ macro_rules! patient_columns {
     };
 }
 
+/// The search condition: `$1` the clinic, `$2`..`$5` the search's words (unused ones NULL).
+/// Each word matches part of the given name, the family name or the MRN, or is the birth date;
+/// every word must match. strpos rather than LIKE, so `%` and `_` are plain characters.
+macro_rules! search_matches {
+    () => {
+        " AND ($2::TEXT IS NULL OR strpos(lower(given_name), lower($2)) > 0 \
+         OR strpos(lower(family_name), lower($2)) > 0 OR strpos(lower(mrn), lower($2)) > 0 \
+         OR birth_date = $2) \
+         AND ($3::TEXT IS NULL OR strpos(lower(given_name), lower($3)) > 0 \
+         OR strpos(lower(family_name), lower($3)) > 0 OR strpos(lower(mrn), lower($3)) > 0 \
+         OR birth_date = $3) \
+         AND ($4::TEXT IS NULL OR strpos(lower(given_name), lower($4)) > 0 \
+         OR strpos(lower(family_name), lower($4)) > 0 OR strpos(lower(mrn), lower($4)) > 0 \
+         OR birth_date = $4) \
+         AND ($5::TEXT IS NULL OR strpos(lower(given_name), lower($5)) > 0 \
+         OR strpos(lower(family_name), lower($5)) > 0 OR strpos(lower(mrn), lower($5)) > 0 \
+         OR birth_date = $5)"
+    };
+}
+
 /// The screenings columns in record order.
 macro_rules! screening_columns {
     () => {
@@ -131,6 +151,17 @@ pub(crate) async fn fetch_patient(
     patient(&row)
 }
 
+/// A search split into its words (at most [`MAX_SEARCH_WORDS`]; the service refuses more).
+fn search_words(search: Option<&str>) -> Result<[Option<&str>; MAX_SEARCH_WORDS], StoreError> {
+    let mut words = [None; MAX_SEARCH_WORDS];
+    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
+        *words.get_mut(i).ok_or_else(|| {
+            StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
+        })? = Some(word);
+    }
+    Ok(words)
+}
+
 pub(crate) async fn list_patients(
     pool: &PgPool,
     clinic: ClinicId,
@@ -141,30 +172,14 @@ pub(crate) async fn list_patients(
     // Each word matches part of the given name, the family name or the MRN, or is the birth
     // date; every word must match. strpos rather than LIKE, so `%` and `_` are plain
     // characters. COLLATE "C": byte order, as SQLite's default BINARY collation sorts.
-    let mut words: [Option<&str>; MAX_SEARCH_WORDS] = [None; MAX_SEARCH_WORDS];
-    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
-        *words.get_mut(i).ok_or_else(|| {
-            StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
-        })? = Some(word);
-    }
+    let words = search_words(search)?;
     let mut tx = pool.begin().await.map_err(error::map)?;
     let rows = sqlx::query(concat!(
         "SELECT ",
         patient_columns!(),
-        " FROM patients WHERE clinic_id = $1 \
-         AND ($2::TEXT IS NULL OR strpos(lower(given_name), lower($2)) > 0 \
-         OR strpos(lower(family_name), lower($2)) > 0 OR strpos(lower(mrn), lower($2)) > 0 \
-         OR birth_date = $2) \
-         AND ($3::TEXT IS NULL OR strpos(lower(given_name), lower($3)) > 0 \
-         OR strpos(lower(family_name), lower($3)) > 0 OR strpos(lower(mrn), lower($3)) > 0 \
-         OR birth_date = $3) \
-         AND ($4::TEXT IS NULL OR strpos(lower(given_name), lower($4)) > 0 \
-         OR strpos(lower(family_name), lower($4)) > 0 OR strpos(lower(mrn), lower($4)) > 0 \
-         OR birth_date = $4) \
-         AND ($5::TEXT IS NULL OR strpos(lower(given_name), lower($5)) > 0 \
-         OR strpos(lower(family_name), lower($5)) > 0 OR strpos(lower(mrn), lower($5)) > 0 \
-         OR birth_date = $5) \
-         ORDER BY family_name COLLATE \"C\", given_name COLLATE \"C\", id LIMIT $6"
+        " FROM patients WHERE clinic_id = $1",
+        search_matches!(),
+        " ORDER BY family_name COLLATE \"C\", given_name COLLATE \"C\", id LIMIT $6"
     ))
     .bind(clinic.0)
     .bind(words[0])
@@ -551,4 +566,69 @@ pub(crate) async fn count_patients(pool: &PgPool, clinic: ClinicId) -> Result<u6
         .await
         .map_err(error::map)?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The clinic's patients with these ids, by id.
+pub(crate) async fn patients_by_ids(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    ids: &[PatientId],
+) -> Result<Vec<Patient>, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+    sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = $1 AND id = ANY($2) ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .bind(&ids)
+    .fetch_all(conn)
+    .await
+    .map_err(error::map)?
+    .iter()
+    .map(patient)
+    .collect()
+}
+
+/// A page of the clinic's patients matching `search` (as [`list_patients`]), in list order,
+/// and how many match in all.
+pub(crate) async fn patients_page(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    search: Option<&str>,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<Patient>, u64), StoreError> {
+    let words = search_words(search)?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = $1",
+        search_matches!(),
+        " ORDER BY family_name COLLATE \"C\", given_name COLLATE \"C\", id LIMIT $6 OFFSET $7"
+    ))
+    .bind(clinic.0)
+    .bind(words[0])
+    .bind(words[1])
+    .bind(words[2])
+    .bind(words[3])
+    .bind(i64::from(limit))
+    .bind(i64::from(offset))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
+    let matches: i64 = sqlx::query_scalar(concat!(
+        "SELECT count(*) FROM patients WHERE clinic_id = $1",
+        search_matches!()
+    ))
+    .bind(clinic.0)
+    .bind(words[0])
+    .bind(words[1])
+    .bind(words[2])
+    .bind(words[3])
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    Ok((found, u64::try_from(matches).unwrap_or(0)))
 }

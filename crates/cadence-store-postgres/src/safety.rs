@@ -273,20 +273,28 @@ pub(crate) async fn list_open_findings(
     event: AuditEvent,
 ) -> Result<Vec<Finding>, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
-    let found = sqlx::query(concat!(
+    let found = open_findings_in(&mut tx, clinic).await?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(found)
+}
+
+/// The clinic's open findings, oldest first.
+pub(crate) async fn open_findings_in(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+) -> Result<Vec<Finding>, StoreError> {
+    sqlx::query(concat!(
         finding_select!(),
         "WHERE f.clinic_id = $1 AND r.id IS NULL ORDER BY f.found_at, f.id"
     ))
     .bind(clinic.0)
-    .fetch_all(&mut *tx)
+    .fetch_all(conn)
     .await
     .map_err(error::map)?
     .iter()
     .map(finding)
-    .collect::<Result<Vec<_>, _>>()?;
-    audit::append(&mut tx, event).await?;
-    tx.commit().await.map_err(error::map)?;
-    Ok(found)
+    .collect()
 }
 
 pub(crate) async fn release_finding(

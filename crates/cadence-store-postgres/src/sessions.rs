@@ -76,6 +76,18 @@ pub(crate) async fn list_treatment_sessions_on(
     event: AuditEvent,
 ) -> Result<Vec<TreatmentSession>, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
+    let sessions = sessions_on(&mut tx, clinic, day).await?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(sessions)
+}
+
+/// A clinic's sessions booked on a day, by id, with their records.
+pub(crate) async fn sessions_on(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    day: Date,
+) -> Result<Vec<TreatmentSession>, StoreError> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         session_columns!(),
@@ -84,15 +96,13 @@ pub(crate) async fn list_treatment_sessions_on(
     ))
     .bind(clinic.0)
     .bind(date_text(day))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await
     .map_err(error::map)?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in &rows {
-        sessions.push(with_records(&mut tx, row).await?);
+        sessions.push(with_records(&mut *conn, row).await?);
     }
-    audit::append(&mut tx, event).await?;
-    tx.commit().await.map_err(error::map)?;
     Ok(sessions)
 }
 

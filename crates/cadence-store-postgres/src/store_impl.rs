@@ -1,11 +1,12 @@
 //! The [`Store`] trait for [`PgStore`]: each method delegates to the module for its records.
 
-use crate::{PgStore, audit, clinics, courses, patients, safety, sessions};
+use crate::{PgStore, audit, clinics, courses, patients, read_model, safety, sessions};
 use cadence_store::audit::{AuditEntry, AuditEvent, AuditRecord, ChainHead};
 use cadence_store::ids::*;
 use cadence_store::records::*;
 use cadence_store::{Store, StoreError};
 use jiff::Timestamp;
+use jiff::civil::Date;
 
 #[async_trait::async_trait]
 impl Store for PgStore {
@@ -297,6 +298,35 @@ impl Store for PgStore {
         audit: AuditEvent,
     ) -> Result<Vec<CourseBundle>, StoreError> {
         courses::list_course_bundles(&self.pool, clinic, audit).await
+    }
+
+    async fn today_records(
+        &self,
+        clinic: ClinicId,
+        today: Date,
+        audit: AuditEvent,
+    ) -> Result<TodayRecords, StoreError> {
+        read_model::today_records(&self.pool, clinic, today, audit).await
+    }
+
+    async fn patient_page(
+        &self,
+        clinic: ClinicId,
+        search: Option<&str>,
+        offset: u32,
+        limit: u32,
+        today: Date,
+        audit: AuditEvent,
+    ) -> Result<PatientPage, StoreError> {
+        read_model::patient_page(&self.pool, clinic, search, offset, limit, today, audit).await
+    }
+
+    async fn put_course_summaries(
+        &self,
+        clinic: ClinicId,
+        updates: Vec<SummaryUpdate>,
+    ) -> Result<u64, StoreError> {
+        read_model::put_course_summaries(&self.pool, clinic, updates).await
     }
 
     async fn create_treatment_session(

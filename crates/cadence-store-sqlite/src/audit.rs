@@ -5,6 +5,12 @@
 //! that follows cannot interleave with another writer, in this process or any other, and the
 //! chain stays linear. A deferred `BEGIN` would instead fail with `SQLITE_BUSY` when a reader
 //! upgrades to a writer after someone else wrote.
+//!
+//! Audited reads never take the writer lock for their read (issue 18): they read in a deferred
+//! transaction on the reader pool ([`begin_read`]), a consistent snapshot that WAL lets run
+//! beside the writer, then append their audit row in a short write transaction of its own
+//! ([`audit_read`]), committed (durable) before the caller gets the data. A read whose audit
+//! row cannot be written fails, so no read goes unaudited.
 
 use crate::codec::{db, get, millis, parsed};
 use cadence_store::StoreError;
@@ -19,6 +25,26 @@ pub(crate) type Tx = Transaction<'static, Sqlite>;
 /// Begins a write transaction (`BEGIN IMMEDIATE`).
 pub(crate) async fn begin(pool: &SqlitePool) -> Result<Tx, StoreError> {
     pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+}
+
+/// Begins a read: a deferred transaction on the reader pool, which takes no lock that a
+/// writer waits for.
+pub(crate) async fn begin_read(readers: &SqlitePool) -> Result<Tx, StoreError> {
+    readers.begin().await.map_err(db)
+}
+
+/// Ends a read and appends its audit row in a short write transaction, committed before this
+/// returns (the data goes out only once its audit row is durable).
+pub(crate) async fn audit_read(
+    read: Tx,
+    writer: &SqlitePool,
+    event: AuditEvent,
+) -> Result<AuditRecord, StoreError> {
+    read.commit().await.map_err(db)?;
+    let mut tx = begin(writer).await?;
+    let record = append(&mut tx, event).await?;
+    commit(tx).await?;
+    Ok(record)
 }
 
 /// Commits.

@@ -27,7 +27,10 @@ use std::path::{Path, PathBuf};
 /// A Cadence store in one SQLite file. Cloning shares the connection pool.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Writes (`BEGIN IMMEDIATE`) and audit appends.
     pool: SqlitePool,
+    /// Reads: deferred transactions that run beside the writer under WAL (issue 18).
+    readers: SqlitePool,
     path: PathBuf,
 }
 
@@ -35,8 +38,12 @@ impl SqliteStore {
     /// Opens (creating if missing, owner-only) the database at `sqlite://<path>`, checks its
     /// durability settings and runs the migrations.
     pub async fn open(url: &str) -> Result<SqliteStore, OpenError> {
-        let (pool, path) = open::open_pool(url).await?;
-        Ok(SqliteStore { pool, path })
+        let (pool, readers, path) = open::open_pool(url).await?;
+        Ok(SqliteStore {
+            pool,
+            readers,
+            path,
+        })
     }
 
     /// Opens an existing database file for reading only (verifying or reporting on a copy,
@@ -44,7 +51,11 @@ impl SqliteStore {
     /// Writes through the store fail.
     pub async fn open_read_only(url: &str) -> Result<SqliteStore, OpenError> {
         let (pool, path) = open::open_read_only_pool(url).await?;
-        Ok(SqliteStore { pool, path })
+        Ok(SqliteStore {
+            readers: pool.clone(),
+            pool,
+            path,
+        })
     }
 
     /// The database file.
@@ -59,8 +70,18 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// Closes every connection (checkpointing the WAL into the database file).
+    /// Refreshes the query planner's statistics where SQLite finds them stale (`PRAGMA
+    /// optimize`, cheap when nothing changed). Run when the store closes and periodically by
+    /// `cadence serve`; errors are ignored (statistics only make plans better).
+    pub async fn optimize(&self) {
+        let _ = sqlx::query("PRAGMA optimize").execute(&self.pool).await;
+    }
+
+    /// Closes every connection (checkpointing the WAL into the database file), after refreshing
+    /// the planner's statistics.
     pub async fn close(&self) {
+        self.optimize().await;
+        self.readers.close().await;
         self.pool.close().await;
     }
 }

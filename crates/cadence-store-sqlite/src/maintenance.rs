@@ -17,6 +17,7 @@ pub const SCHEMA_TABLES: &[&str] = &[
     "audit_log",
     "auth_sessions",
     "clinics",
+    "course_summaries",
     "courses",
     "decisions",
     "finding_releases",

@@ -20,6 +20,9 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 /// IMMEDIATE`, so a few are enough on a small clinic server.
 const POOL_SIZE: u32 = 4;
 
+/// Reader connections: page views read in parallel beside the writer.
+const READERS: u32 = 8;
+
 /// The migrations, embedded in the binary.
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -252,9 +255,9 @@ async fn check_writable(conn: &mut SqliteConnection, path: &Path) -> Result<(), 
     probe.map(|_| ()).map_err(fail)
 }
 
-/// Opens the pool after checking the settings, that the file can be written, and migrating on
-/// one connection.
-pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenError> {
+/// Opens the writer and reader pools after checking the settings, that the file can be
+/// written, and migrating on one connection.
+pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, SqlitePool, PathBuf), OpenError> {
     let path = parse_url(url)?;
     create_private_file(&path)?;
     let options = connect_options(&path);
@@ -289,10 +292,26 @@ pub(crate) async fn open_pool(url: &str) -> Result<(SqlitePool, PathBuf), OpenEr
             })
         })
         .after_release(|conn, _meta| Box::pin(discard_if_in_transaction(conn)))
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| OpenError::Connect(e.to_string()))?;
+    // Readers: the same checked settings; their transactions are deferred and only read, so
+    // under WAL they never wait for the writer nor make it wait (issue 18).
+    let readers = SqlitePoolOptions::new()
+        .max_connections(READERS)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                Pragmas::read(conn)
+                    .await?
+                    .check()
+                    .map_err(|weak| sqlx::Error::Configuration(Box::new(weak)))
+            })
+        })
+        .after_release(|conn, _meta| Box::pin(discard_if_in_transaction(conn)))
         .connect_with(options)
         .await
         .map_err(|e| OpenError::Connect(e.to_string()))?;
-    Ok((pool, path))
+    Ok((pool, readers, path))
 }
 
 /// Opens an existing file for reading only: for verifying and reporting on a copy that may be

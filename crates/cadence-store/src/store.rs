@@ -266,6 +266,39 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         clinic: ClinicId,
         audit: AuditEvent,
     ) -> Result<Vec<CourseBundle>, StoreError>;
+    /// What `/today` shows for `today` ([`TodayRecords`]), read without the writer lock in one
+    /// consistent read, then audited by one row (the caller's event as given, naming no
+    /// patient) that is durable before the records are returned. The number of courses read
+    /// follows the day's work (sessions booked, summaries due for a look), not the clinic's
+    /// size.
+    async fn today_records(
+        &self,
+        clinic: ClinicId,
+        today: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<TodayRecords, StoreError>;
+    /// A page of the clinic's patients whose name or MRN contains `search` (as
+    /// [`Store::list_patients`] matches), by family name, given name and id, from `offset`, at
+    /// most `limit`, with the number of matches and each patient's newest course summary (and
+    /// its bundle when the summary does not hold on `today`). One read, one audit row (the
+    /// caller's event as given).
+    async fn patient_page(
+        &self,
+        clinic: ClinicId,
+        search: Option<&str>,
+        offset: u32,
+        limit: u32,
+        today: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<PatientPage, StoreError>;
+    /// Stores freshly computed course summaries (derived data, not audited: computing one is
+    /// not an access). An update whose `version` no longer matches (a write came in between)
+    /// or names another clinic's course is skipped; returns how many were stored.
+    async fn put_course_summaries(
+        &self,
+        clinic: ClinicId,
+        updates: Vec<SummaryUpdate>,
+    ) -> Result<u64, StoreError>;
     /// Books a treatment session in a course.
     async fn create_treatment_session(
         &self,

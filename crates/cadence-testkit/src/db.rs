@@ -299,3 +299,64 @@ mod tests {
         );
     }
 }
+
+/// A write transaction held open on a connection of the kit's own (issue 18): on SQLite
+/// `BEGIN IMMEDIATE` (the writer lock), on PostgreSQL the audit head's row lock (what every
+/// audited write and read queues on). Ends when [`WriterHold::release`] commits it.
+#[derive(Debug)]
+pub enum WriterHold {
+    /// The SQLite connection inside its transaction.
+    Sqlite(sqlx::SqliteConnection),
+    /// The PostgreSQL connection inside its transaction.
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriterHold {
+    /// Commits the held transaction.
+    pub async fn release(self) {
+        match self {
+            WriterHold::Sqlite(mut conn) => {
+                conn.execute("COMMIT")
+                    .await
+                    .unwrap_or_else(|e| panic!("commit the held write: {e}"));
+                let _ = conn.close().await;
+            }
+            WriterHold::Postgres(mut conn) => {
+                conn.execute("COMMIT")
+                    .await
+                    .unwrap_or_else(|e| panic!("commit the held write: {e}"));
+                let _ = conn.close().await;
+            }
+        }
+    }
+}
+
+impl Concrete {
+    /// Opens a write transaction that holds the lock writers queue on.
+    pub(crate) async fn hold_writer(&self) -> WriterHold {
+        match self {
+            Concrete::Sqlite(store) => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(store.path());
+                let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                    .await
+                    .unwrap_or_else(|e| panic!("connect to the test database: {e}"));
+                conn.execute("BEGIN IMMEDIATE")
+                    .await
+                    .unwrap_or_else(|e| panic!("take the writer lock: {e}"));
+                WriterHold::Sqlite(conn)
+            }
+            Concrete::Postgres(url) => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .unwrap_or_else(|e| panic!("connect to the test database: {e}"));
+                conn.execute("BEGIN")
+                    .await
+                    .unwrap_or_else(|e| panic!("begin: {e}"));
+                conn.execute("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+                    .await
+                    .unwrap_or_else(|e| panic!("take the audit head lock: {e}"));
+                WriterHold::Postgres(conn)
+            }
+        }
+    }
+}

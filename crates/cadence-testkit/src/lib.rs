@@ -23,7 +23,7 @@ pub mod builders;
 mod db;
 mod http;
 
-pub use db::{Backend, PG_URL_VAR};
+pub use db::{Backend, PG_URL_VAR, WriterHold};
 pub use http::{Credential, TestResponse, build, cookie_pair, send, with_client_address};
 
 use axum::Router;
@@ -313,6 +313,12 @@ impl TestApp {
     /// connection of the kit's own.
     pub async fn execute_sql(&self, sql: &'static str) {
         self.concrete.execute_sql(sql).await;
+    }
+
+    /// Opens a long write transaction behind the app's back (issue 18): pages must still
+    /// answer once it ends, and their data waits for their audit row.
+    pub async fn hold_writer(&self) -> WriterHold {
+        self.concrete.hold_writer().await
     }
 
     /// The last audit sequence number (0 when empty).

@@ -1,28 +1,26 @@
 //! The day's work ([`App::today`]): sessions booked today, safety alerts and reviews due; and
 //! the patient list at a glance ([`App::patient_overview`], in [`overview`]).
 //!
-//! Built from four store reads whatever the clinic's size: the clinic, the day's sessions, the
-//! patient list (at most [`SEARCH_LIMIT`]; it names the patients) and the clinic's course
-//! bundles, of which each listed patient's latest course is looked at (plus a patient read for a
-//! session booked for someone beyond the list's limit). Each read is audited like any other,
-//! one row each. The engine's suggestion for each course is computed once, exactly as
-//! [`App::get_course`] does; front desk gets the schedule and "review due" without the
-//! suggestion, scores or reasons.
+//! Built from one audited store read whatever the clinic's size (issue 18): the day's
+//! sessions, the open findings and the courses the read model marks as possibly needing a look
+//! today (a session, a review or an assessment due, or a write since the summary was computed),
+//! with their patients; one audit row per view. The engine's suggestion for each course is
+//! computed once, exactly as [`App::get_course`] does; front desk gets the schedule and
+//! "review due" without the suggestion, scores or reasons.
 
 mod overview;
 
 pub use overview::{OVERVIEW_PAGE, OverviewPage, PatientOverview, PatientPhase};
 
-use overview::CourseLook;
+use overview::{CourseLook, LookedCourse};
 
 use crate::authz::{Permission, allows, require};
-use crate::patients::SEARCH_LIMIT;
+use crate::courses::{CourseRead, calendar_of, redact_clinical};
 use crate::safety::holds_for;
 use crate::{Actor, App, AppError};
 use cadence_clinical::collection::DueAssessment;
-use cadence_clinical::course::CoursePhase;
 use cadence_clinical::safety::FindingKind;
-use cadence_clinical::suggestion::Suggestion;
+use cadence_clinical::suggestion::{Suggestion, review};
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, FindingId, PatientId, TreatmentSessionId};
 use cadence_store::records::{Patient, SessionStatus, TreatmentSession};
@@ -180,8 +178,6 @@ pub struct TodayView {
     pub assessments_due: Vec<AssessmentsDue>,
     /// Whether the viewer sees clinical content.
     pub clinical: bool,
-    /// More patients than were looked at ([`SEARCH_LIMIT`]): alerts may be incomplete.
-    pub truncated: bool,
 }
 
 fn days_between(from: Date, to: Date) -> i32 {
@@ -190,67 +186,75 @@ fn days_between(from: Date, to: Date) -> i32 {
 
 impl App {
     /// Today's sessions, safety alerts and reviews due in the actor's clinic.
+    ///
+    /// One store read whatever the clinic's size ([`Store::today_records`]): the day's
+    /// bookings, the open findings and the courses the read model says may need a look today,
+    /// audited by one row. Each of those courses is replayed once, as [`App::get_course`]
+    /// does, and its summary written back when it changed.
+    ///
+    /// [`Store::today_records`]: cadence_store::Store::today_records
     pub async fn today(&self, actor: &Actor) -> Result<TodayView, AppError> {
         require(actor.role, Permission::ReadPatients)?;
         let clinical = allows(actor.role, Permission::ReadClinical);
-        let today = self.clinic_today(actor).await?;
-        let mut booked = self.sessions_on(actor, today).await?;
-        booked.sort_by_key(|s| s.id);
-        let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
-        let patients = self
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let today = self
+            .now()
+            .to_zoned(clinic.time_zone.time_zone().clone())
+            .date();
+        let calendar = calendar_of(&clinic)?;
+        let event = actor.event(self, AuditAction::Read, ObjectType::CourseList);
+        let records = self
             .store
-            .list_patients(actor.clinic_id, None, SEARCH_LIMIT, event)
+            .today_records(actor.clinic_id, today, event)
             .await?;
-        let truncated = patients.len() >= SEARCH_LIMIT as usize;
-        let looks = self.look(actor, &patients, today).await?;
-
-        let mut by_id: HashMap<PatientId, Patient> =
-            patients.iter().map(|p| (p.id, p.clone())).collect();
-        let look_of: HashMap<PatientId, &CourseLook> = patients
+        let by_id: HashMap<PatientId, Patient> =
+            records.patients.into_iter().map(|p| (p.id, p)).collect();
+        let patient = |id: PatientId| {
+            by_id
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| AppError::Internal(format!("patient {id} of today's work")))
+        };
+        let mut looks: Vec<LookedCourse> = Vec::with_capacity(records.courses.len());
+        for c in records.courses {
+            let read = CourseRead::of(c.bundle, calendar.clone(), today)?;
+            // A course whose outcome cannot be computed is shown without a suggestion rather
+            // than failing the whole list; its own page reports the problem.
+            let review = review(&read.protocol, &read.snapshot).ok();
+            looks.push(LookedCourse {
+                look: CourseLook { read, review },
+                summary: c.summary,
+                latest: c.latest,
+            });
+        }
+        self.write_back(actor, &looks, today).await;
+        let look_of: HashMap<CourseId, &CourseLook> = looks
             .iter()
-            .zip(&looks)
-            .filter_map(|(p, l)| l.as_ref().map(|l| (p.id, l)))
+            .map(|l| (l.look.read.bundle.course.id, &l.look))
             .collect();
-        let mut sessions = Vec::with_capacity(booked.len());
-        for mut session in booked {
-            let patient = match by_id.get(&session.patient_id) {
-                Some(p) => p.clone(),
-                None => {
-                    let p = self.get_patient(actor, session.patient_id).await?;
-                    by_id.insert(p.id, p.clone());
-                    p
-                }
-            };
+
+        let mut sessions = Vec::with_capacity(records.sessions.len());
+        for mut session in records.sessions {
             // Held while the patient has an open finding or the session fails a gate.
-            if let Some(look) = look_of.get(&session.patient_id) {
+            if let Some(look) = look_of.get(&session.course_id) {
                 let read = &look.read;
-                let full = read
-                    .bundle
-                    .sessions
-                    .iter()
-                    .find(|s| s.id == session.id)
-                    .unwrap_or(&session);
-                if !holds_for(full, &read.protocol, &read.bundle).is_empty() {
+                if !holds_for(&session, &read.protocol, &read.bundle).is_empty() {
                     session.status = SessionStatus::Held;
                 }
             }
+            if !clinical {
+                redact_clinical(&mut session);
+            }
+            let patient = patient(session.patient_id)?;
             sessions.push(ScheduledSession { session, patient });
         }
 
         let mut alerts = Vec::new();
         if clinical {
-            for f in self.open_findings(actor).await? {
-                let patient = match by_id.get(&f.patient_id) {
-                    Some(p) => p.clone(),
-                    None => {
-                        let p = self.get_patient(actor, f.patient_id).await?;
-                        by_id.insert(p.id, p.clone());
-                        p
-                    }
-                };
+            for f in records.open_findings {
                 alerts.push(SafetyAlert {
                     kind: AlertKind::of(f.kind),
-                    patient,
+                    patient: patient(f.patient_id)?,
                     course_id: f.course_id,
                     session_id: f.treatment_session_id,
                     finding_id: Some(f.id),
@@ -260,9 +264,22 @@ impl App {
         }
         let mut reviews_due = Vec::new();
         let mut assessments_due = Vec::new();
-        for (patient, look) in patients.iter().zip(&looks) {
-            let Some(look) = look else { continue };
+        let mut latest: Vec<&CourseLook> =
+            looks.iter().filter(|l| l.latest).map(|l| &l.look).collect();
+        // In the patient list's order, as before the read model.
+        latest.sort_by_key(|l| {
+            by_id.get(&l.read.bundle.course.patient_id).map(|p| {
+                (
+                    p.details.family_name.clone(),
+                    p.details.given_name.clone(),
+                    p.id,
+                )
+            })
+        });
+        for look in latest {
+            let patient = patient(look.read.bundle.course.patient_id)?;
             let snap = &look.read.snapshot;
+            let course_id = look.read.bundle.course.id;
             let items: Vec<DueAssessment> = snap
                 .due_assessments
                 .iter()
@@ -272,64 +289,20 @@ impl App {
             if !items.is_empty() {
                 assessments_due.push(AssessmentsDue {
                     patient: patient.clone(),
-                    course_id: look.read.bundle.course.id,
+                    course_id,
                     items,
                 });
             }
-            if snap.phase == CoursePhase::Discontinued {
-                continue;
-            }
-            let course_id = look.read.bundle.course.id;
-            let held_for_safety = !snap.open_findings.is_empty();
-            let Some(r) = &look.review else { continue };
-            let due = |kind, since: Date| {
-                let overdue = days_between(since, today) > REVIEW_GRACE_DAYS;
-                ReviewDue {
-                    kind,
-                    patient: patient.clone(),
-                    course_id,
-                    since,
-                    overdue,
-                    suggestion: clinical.then_some(r.suggestion),
-                }
-            };
-            let review_due = match (snap.phase, snap.last_session) {
-                _ if held_for_safety => Some(due(ReviewKind::ClinicianReview, today)),
-                (CoursePhase::Induction, Some(last))
-                    if snap.induction.complete() && !look.decided_since(last) =>
-                {
-                    match r.suggestion {
-                        Suggestion::StartMaintenance
-                        | Suggestion::ExtendInduction
-                        | Suggestion::Discontinue => Some(due(ReviewKind::EndOfInduction, last)),
-                        _ if r.reasons.iter().any(|x| x.code == "assessment_due") => {
-                            Some(due(ReviewKind::EndOfInductionScore, last))
-                        }
-                        _ => None,
-                    }
-                }
-                (CoursePhase::Maintenance, _)
-                    if matches!(
-                        r.suggestion,
-                        Suggestion::LengthenInterval
-                            | Suggestion::ShortenInterval
-                            | Suggestion::Booster
-                    ) =>
-                {
-                    let latest = snap.scores.follow_ups.last().map_or(today, |a| a.date);
-                    Some(due(ReviewKind::Maintenance, latest))
-                }
-                _ => None,
-            };
-            let Some(review_due) = review_due else {
+            let Some((kind, since)) = look.review_due(today) else {
                 continue;
             };
+            let overdue = days_between(since, today) > REVIEW_GRACE_DAYS;
             // Safety holds are alerts for clinical roles already; front desk sees only that a
             // clinician review is due.
-            if review_due.kind == ReviewKind::ClinicianReview && clinical {
+            if kind == ReviewKind::ClinicianReview && clinical {
                 continue;
             }
-            if review_due.overdue && clinical {
+            if overdue && clinical {
                 alerts.push(SafetyAlert {
                     kind: AlertKind::OverdueReview,
                     patient: patient.clone(),
@@ -337,14 +310,24 @@ impl App {
                     session_id: None,
                     finding_id: None,
                     message: format!(
-                        "{} due since {}, more than {REVIEW_GRACE_DAYS} days ago, with no \
+                        "{} due since {since}, more than {REVIEW_GRACE_DAYS} days ago, with no \
                          decision recorded.",
-                        review_due.kind.label(),
-                        review_due.since
+                        kind.label(),
                     ),
                 });
             }
-            reviews_due.push(review_due);
+            reviews_due.push(ReviewDue {
+                kind,
+                patient,
+                course_id,
+                since,
+                overdue,
+                suggestion: if clinical {
+                    look.review.as_ref().map(|r| r.suggestion)
+                } else {
+                    None
+                },
+            });
         }
         if !clinical {
             alerts.clear();
@@ -360,7 +343,6 @@ impl App {
             reviews_due,
             assessments_due,
             clinical,
-            truncated,
         })
     }
 }

@@ -1,21 +1,21 @@
 //! The patient list at a glance: each patient's phase and next session, from their latest
 //! course ([`App::patient_overview`]), and the look at latest courses that `/today` shares.
 //!
-//! The clinic's course bundles come from one audited store read (a fixed number of queries,
-//! however many patients); each listed patient's latest course (the one a clinician acts on) is
-//! looked at. The list shows [`OVERVIEW_PAGE`] patients a page.
+//! A page is one audited store read, paginated and searched in the database (issue 18); each
+//! listed patient's latest course (the one a clinician acts on) is shown from the course read
+//! model, replayed only when its stored summary does not hold today. The list shows
+//! [`OVERVIEW_PAGE`] patients a page.
 
+use super::ReviewKind;
 use crate::authz::{Permission, require};
 use crate::courses::{CourseRead, calendar_of};
-use crate::patients::SEARCH_LIMIT;
 use crate::{Actor, App, AppError};
 use cadence_clinical::course::CoursePhase;
-use cadence_clinical::suggestion::{Review, review};
+use cadence_clinical::suggestion::{Review, Suggestion, review};
 use cadence_store::audit::{AuditAction, ObjectType};
-use cadence_store::ids::{CourseId, PatientId};
-use cadence_store::records::{CourseBundle, Patient};
+use cadence_store::ids::CourseId;
+use cadence_store::records::{CourseSummaryRecord, NEVER, Patient, SummaryUpdate};
 use jiff::civil::Date;
-use std::collections::HashMap;
 
 /// Where a patient stands, from their latest course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,9 +95,9 @@ pub struct OverviewPage {
     pub from: usize,
     /// Where the next page starts, when there are more matches.
     pub next_from: Option<usize>,
-    /// Patients matching the search (at most [`SEARCH_LIMIT`]).
+    /// Patients matching the search.
     pub matches: usize,
-    /// The search hit [`SEARCH_LIMIT`]: narrow it to see the others.
+    /// Always false since the list is paginated in the database (issue 18); kept for the page.
     pub at_limit: bool,
 }
 
@@ -107,51 +107,130 @@ pub(super) struct CourseLook {
     pub(super) review: Option<Review>,
 }
 
+/// A course looked at for a clinic-wide page, with its stored summary.
+pub(super) struct LookedCourse {
+    pub(super) look: CourseLook,
+    pub(super) summary: CourseSummaryRecord,
+    pub(super) latest: bool,
+}
+
 impl CourseLook {
     pub(super) fn decided_since(&self, date: Date) -> bool {
         self.read.snapshot.last_decision.is_some_and(|d| d >= date)
     }
+
+    /// The review this course waits for today, and since when: a safety hold (a clinician
+    /// review), the end-of-induction review (or its score), or a maintenance interval review.
+    pub(super) fn review_due(&self, today: Date) -> Option<(ReviewKind, Date)> {
+        let snap = &self.read.snapshot;
+        if snap.phase == CoursePhase::Discontinued {
+            return None;
+        }
+        let r = self.review.as_ref()?;
+        if !snap.open_findings.is_empty() {
+            return Some((ReviewKind::ClinicianReview, today));
+        }
+        match (snap.phase, snap.last_session) {
+            (CoursePhase::Induction, Some(last))
+                if snap.induction.complete() && !self.decided_since(last) =>
+            {
+                match r.suggestion {
+                    Suggestion::StartMaintenance
+                    | Suggestion::ExtendInduction
+                    | Suggestion::Discontinue => Some((ReviewKind::EndOfInduction, last)),
+                    _ if r.reasons.iter().any(|x| x.code == "assessment_due") => {
+                        Some((ReviewKind::EndOfInductionScore, last))
+                    }
+                    _ => None,
+                }
+            }
+            (CoursePhase::Maintenance, _)
+                if matches!(
+                    r.suggestion,
+                    Suggestion::LengthenInterval
+                        | Suggestion::ShortenInterval
+                        | Suggestion::Booster
+                ) =>
+            {
+                let latest = snap.scores.follow_ups.last().map_or(today, |a| a.date);
+                Some((ReviewKind::Maintenance, latest))
+            }
+            _ => None,
+        }
+    }
+
+    /// The first day this course may need a look on `/today`: today when something shows now
+    /// (a review, an assessment due, an open finding), else the first day a session or an
+    /// assessment falls due; [`NEVER`] for a patient's older course or when nothing is due.
+    /// Nothing else changes what `/today` shows without a write, and every write marks the
+    /// summary stale.
+    pub(super) fn attention_on(&self, latest: bool, today: Date) -> Date {
+        if !latest {
+            return NEVER;
+        }
+        let snap = &self.read.snapshot;
+        let shows_now = !snap.open_findings.is_empty()
+            || self.review_due(today).is_some()
+            || snap.due_assessments.iter().any(|d| d.due_on <= today);
+        if shows_now {
+            return today;
+        }
+        snap.due_assessments
+            .iter()
+            .map(|d| d.due_on)
+            .chain(snap.next_due)
+            .min()
+            .unwrap_or(NEVER)
+    }
+
+    /// The summary to store for this course as computed for `today`.
+    fn update(&self, version: i64, latest: bool, today: Date) -> SummaryUpdate {
+        SummaryUpdate {
+            course_id: self.read.bundle.course.id,
+            version,
+            phase: self.read.snapshot.phase,
+            next_due: self.read.snapshot.next_due,
+            attention_on: self.attention_on(latest, today),
+            computed_on: today,
+        }
+    }
+}
+
+/// Whether a stored summary already says what `update` would store.
+fn unchanged(stored: &CourseSummaryRecord, update: &SummaryUpdate) -> bool {
+    stored.phase == Some(update.phase)
+        && stored.next_due == update.next_due
+        && stored.attention_on == update.attention_on
 }
 
 impl App {
-    /// Looks at the latest course of every listed patient, from one audited read of the
-    /// clinic's course bundles (a fixed number of queries, whatever the number of patients).
-    pub(super) async fn look(
-        &self,
-        actor: &Actor,
-        patients: &[Patient],
-        today: Date,
-    ) -> Result<Vec<Option<CourseLook>>, AppError> {
-        let event = actor.event(self, AuditAction::Read, ObjectType::CourseList);
-        let bundles = self
+    /// Stores the recomputed summaries that changed (derived data: a failure only means the
+    /// next view recomputes them, so it is logged, not returned).
+    pub(super) async fn write_back(&self, actor: &Actor, looks: &[LookedCourse], today: Date) {
+        let updates: Vec<SummaryUpdate> = looks
+            .iter()
+            .map(|l| (l, l.look.update(l.summary.version, l.latest, today)))
+            .filter(|(l, u)| !unchanged(&l.summary, u))
+            .map(|(_, u)| u)
+            .collect();
+        if updates.is_empty() {
+            return;
+        }
+        if let Err(e) = self
             .store
-            .list_course_bundles(actor.clinic_id, event)
-            .await?;
-        // Each patient's newest course comes first: that is the one a clinician acts on.
-        let mut latest: HashMap<PatientId, CourseBundle> = HashMap::new();
-        for bundle in bundles {
-            latest.entry(bundle.course.patient_id).or_insert(bundle);
+            .put_course_summaries(actor.clinic_id, updates)
+            .await
+        {
+            tracing::warn!(error = %e, "course summaries not stored; the next view recomputes them");
         }
-        let calendar = calendar_of(&self.store.get_clinic(actor.clinic_id).await?)?;
-        let mut looks = Vec::with_capacity(patients.len());
-        for p in patients {
-            let Some(bundle) = latest.remove(&p.id) else {
-                looks.push(None);
-                continue;
-            };
-            let read = CourseRead::of(bundle, calendar.clone(), today)?;
-            // A course whose outcome cannot be computed is shown without a suggestion rather
-            // than failing the whole list; its own page reports the problem.
-            let review = review(&read.protocol, &read.snapshot).ok();
-            looks.push(Some(CourseLook { read, review }));
-        }
-        Ok(looks)
     }
 
     /// One page of the patient list: patients whose name or MRN contains `search` (by family
     /// name), from position `from` of the matches, each with their phase and next session;
-    /// with `phase`, only patients in it. Looks at most [`OVERVIEW_PAGE`] patients beyond
-    /// `from`; a page costs the same few store reads however many patients there are.
+    /// with `phase`, only patients in it. One store read per page, paginated and searched in
+    /// the database, whatever the number of patients (issue 18): each row's phase and next
+    /// session come from the read model, or from a replay of the course when its summary does
+    /// not hold today (then stored again).
     pub async fn patient_overview(
         &self,
         actor: &Actor,
@@ -165,45 +244,73 @@ impl App {
             return Err(AppError::Forbidden(Permission::ReadClinical.phrase()));
         }
         let search = crate::patients::check_search(search)?;
-        let today = self.clinic_today(actor).await?;
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let today = self
+            .now()
+            .to_zoned(clinic.time_zone.time_zone().clone())
+            .date();
         let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
-        let patients = self
+        let offset = u32::try_from(from).unwrap_or(u32::MAX);
+        let page_size = u32::try_from(OVERVIEW_PAGE).unwrap_or(u32::MAX);
+        let page = self
             .store
-            .list_patients(actor.clinic_id, search, SEARCH_LIMIT, event)
+            .patient_page(actor.clinic_id, search, offset, page_size, today, event)
             .await?;
-        let matches = patients.len();
-        let window: Vec<Patient> = patients
+        let matches = usize::try_from(page.matches).unwrap_or(usize::MAX);
+        let looked = page.rows.len();
+        let mut calendar = None;
+        let mut recomputed = Vec::new();
+        let mut rows = Vec::with_capacity(looked);
+        for row in page.rows {
+            let (phase, course_id, next_session) = match (row.latest, row.bundle) {
+                (None, _) => (PatientPhase::Screening, None, None),
+                (Some(summary), Some(bundle)) => {
+                    let calendar = match &calendar {
+                        Some(c) => c,
+                        None => calendar.insert(calendar_of(&clinic)?),
+                    };
+                    let read = CourseRead::of(bundle, calendar.clone(), today)?;
+                    let review = review(&read.protocol, &read.snapshot).ok();
+                    let look = CourseLook { read, review };
+                    let shown = (
+                        PatientPhase::of(look.read.snapshot.phase),
+                        Some(summary.course_id),
+                        look.read.snapshot.next_due,
+                    );
+                    recomputed.push(LookedCourse {
+                        look,
+                        summary,
+                        latest: true,
+                    });
+                    shown
+                }
+                (Some(summary), None) => (
+                    summary
+                        .phase
+                        .map_or(PatientPhase::Screening, PatientPhase::of),
+                    Some(summary.course_id),
+                    summary.next_due,
+                ),
+            };
+            rows.push(PatientOverview {
+                patient: row.patient,
+                phase: clinical.then_some(phase),
+                course_id,
+                next_session,
+            });
+        }
+        self.write_back(actor, &recomputed, today).await;
+        let rows = rows
             .into_iter()
-            .skip(from)
-            .take(OVERVIEW_PAGE)
-            .collect();
-        let looked = window.len();
-        let looks = self.look(actor, &window, today).await?;
-        let rows = window
-            .into_iter()
-            .zip(looks)
-            .map(|(patient, look)| PatientOverview {
-                phase: clinical.then(|| {
-                    look.as_ref().map_or(PatientPhase::Screening, |l| {
-                        PatientPhase::of(l.read.snapshot.phase)
-                    })
-                }),
-                course_id: look.as_ref().map(|l| l.read.bundle.course.id),
-                next_session: look.as_ref().and_then(|l| {
-                    let s = &l.read.snapshot;
-                    (clinical || s.next_booked).then_some(s.next_due).flatten()
-                }),
-                patient,
-            })
             .filter(|row| phase.is_none_or(|p| row.phase == Some(p)))
             .collect();
         let next = from.saturating_add(looked);
         Ok(OverviewPage {
             rows,
             from,
-            next_from: (next < matches).then_some(next),
+            next_from: (looked > 0 && next < matches).then_some(next),
             matches,
-            at_limit: matches >= SEARCH_LIMIT as usize,
+            at_limit: false,
         })
     }
 }

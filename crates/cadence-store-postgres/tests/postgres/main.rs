@@ -15,6 +15,7 @@ mod concurrency;
 mod conformance;
 mod durability;
 mod parity;
+mod plans;
 mod store;
 mod support;
 mod upgrade;

@@ -4,7 +4,7 @@
 use super::patients::{assessments_of, clinic_assessments, require_patient};
 use super::safety::{finding, finding_select, findings_of, release_of_patient, rems_of};
 use super::sessions::{clinic_sessions, course_patient, insert_session, sessions_of};
-use crate::audit::{about_patient, append, begin, commit, created};
+use crate::audit::{about_patient, append, audit_read, begin, begin_read, commit, created};
 use crate::codec::{date, db, get, parsed, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
@@ -107,11 +107,12 @@ pub(crate) async fn create_course(
 
 pub(crate) async fn list_courses(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     patient: PatientId,
     audit: AuditEvent,
 ) -> Result<Vec<Course>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     require_patient(&mut tx, clinic, patient).await?;
     let rows = sqlx::query(concat!(
         "SELECT ",
@@ -124,8 +125,7 @@ pub(crate) async fn list_courses(
     .await
     .map_err(db)?;
     let found = rows.iter().map(course).collect::<Result<Vec<_>, _>>()?;
-    append(&mut tx, about_patient(audit, Some(patient))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(patient))).await?;
     Ok(found)
 }
 
@@ -151,12 +151,30 @@ async fn decisions_of(
 
 pub(crate) async fn get_course_bundle(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     id: CourseId,
     audit: AuditEvent,
 ) -> Result<CourseBundle, StoreError> {
     // One transaction, so the parts are a consistent snapshot.
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
+    let bundle = bundle_in(&mut tx, clinic, id).await?;
+    audit_read(
+        tx,
+        pool,
+        about_patient(audit, Some(bundle.course.patient_id)),
+    )
+    .await?;
+    Ok(bundle)
+}
+
+/// One course's bundle, read on the caller's connection.
+pub(crate) async fn bundle_in(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    id: CourseId,
+) -> Result<CourseBundle, StoreError> {
+    let tx = conn;
     let row = sqlx::query(concat!(
         "SELECT ",
         course_columns!(),
@@ -169,11 +187,11 @@ pub(crate) async fn get_course_bundle(
     .map_err(db)?
     .ok_or(StoreError::NotFound)?;
     let course = course(&row)?;
-    let sessions = sessions_of(&mut tx, clinic, id).await?;
-    let assessments = assessments_of(&mut tx, clinic, course.patient_id).await?;
-    let decisions = decisions_of(&mut tx, clinic, id).await?;
-    let findings = findings_of(&mut tx, clinic, course.patient_id).await?;
-    let rems = rems_of(&mut tx, clinic, course.patient_id).await?;
+    let sessions = sessions_of(&mut *tx, clinic, id).await?;
+    let assessments = assessments_of(&mut *tx, clinic, course.patient_id).await?;
+    let decisions = decisions_of(&mut *tx, clinic, id).await?;
+    let findings = findings_of(&mut *tx, clinic, course.patient_id).await?;
+    let rems = rems_of(&mut *tx, clinic, course.patient_id).await?;
     let earlier: Option<String> = sqlx::query_scalar(
         "SELECT MAX(day) FROM ( \
            SELECT s.scheduled_on AS day FROM treatment_sessions s \
@@ -199,8 +217,6 @@ pub(crate) async fn get_course_bundle(
                 .map_err(|_| StoreError::Other(format!("an invalid date `{d}`")))
         })
         .transpose()?;
-    append(&mut tx, about_patient(audit, Some(course.patient_id))).await?;
-    commit(tx).await?;
     Ok(CourseBundle {
         course,
         sessions,
@@ -214,12 +230,13 @@ pub(crate) async fn get_course_bundle(
 
 pub(crate) async fn list_course_bundles(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     audit: AuditEvent,
 ) -> Result<Vec<CourseBundle>, StoreError> {
     // One transaction (holding the writer lock), so the parts are a consistent snapshot; one
     // query per table, grouped here, so the cost does not grow in queries with the clinic.
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let courses = sqlx::query(concat!(
         "SELECT ",
         course_columns!(),
@@ -286,8 +303,7 @@ pub(crate) async fn list_course_bundles(
             },
         );
     }
-    append(&mut tx, audit).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, audit).await?;
     let mut bundles: Vec<CourseBundle> = courses
         .into_iter()
         .map(|course| CourseBundle {

@@ -8,6 +8,7 @@ mod auth;
 mod courses;
 mod patients;
 mod people;
+mod read_model;
 mod records;
 mod safety;
 mod sessions;
@@ -31,11 +32,11 @@ impl Store for SqliteStore {
     }
 
     async fn get_clinic(&self, id: ClinicId) -> Result<Clinic, StoreError> {
-        people::get_clinic(&self.pool, id).await
+        people::get_clinic(&self.readers, id).await
     }
 
     async fn find_clinic_by_name(&self, name: &str) -> Result<Clinic, StoreError> {
-        people::find_clinic_by_name(&self.pool, name).await
+        people::find_clinic_by_name(&self.readers, name).await
     }
 
     async fn update_clinic_calendar(
@@ -55,15 +56,15 @@ impl Store for SqliteStore {
     }
 
     async fn find_user_by_email(&self, email: &str) -> Result<User, StoreError> {
-        people::find_user_by_email(&self.pool, email).await
+        people::find_user_by_email(&self.readers, email).await
     }
 
     async fn get_user(&self, id: UserId) -> Result<User, StoreError> {
-        people::get_user(&self.pool, id).await
+        people::get_user(&self.readers, id).await
     }
 
     async fn list_users(&self, clinic: ClinicId) -> Result<Vec<User>, StoreError> {
-        people::list_users(&self.pool, clinic).await
+        people::list_users(&self.readers, clinic).await
     }
 
     async fn set_password(
@@ -105,7 +106,7 @@ impl Store for SqliteStore {
     }
 
     async fn get_auth_session(&self, token_hash: &str) -> Result<AuthSession, StoreError> {
-        auth::get_auth_session(&self.pool, token_hash).await
+        auth::get_auth_session(&self.readers, token_hash).await
     }
 
     async fn touch_auth_session(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError> {
@@ -144,7 +145,7 @@ impl Store for SqliteStore {
         id: PatientId,
         audit: AuditEvent,
     ) -> Result<Patient, StoreError> {
-        patients::get_patient(&self.pool, clinic, id, audit).await
+        patients::get_patient(&self.pool, &self.readers, clinic, id, audit).await
     }
 
     async fn list_patients(
@@ -154,7 +155,7 @@ impl Store for SqliteStore {
         limit: u32,
         audit: AuditEvent,
     ) -> Result<Vec<Patient>, StoreError> {
-        patients::list_patients(&self.pool, clinic, search, limit, audit).await
+        patients::list_patients(&self.pool, &self.readers, clinic, search, limit, audit).await
     }
 
     async fn update_patient(
@@ -169,7 +170,7 @@ impl Store for SqliteStore {
     }
 
     async fn mrn_pattern(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {
-        patients::mrn_pattern(&self.pool, clinic).await
+        patients::mrn_pattern(&self.readers, clinic).await
     }
 
     async fn set_mrn_pattern(
@@ -182,7 +183,7 @@ impl Store for SqliteStore {
     }
 
     async fn count_patients(&self, clinic: ClinicId) -> Result<u64, StoreError> {
-        patients::count_patients(&self.pool, clinic).await
+        patients::count_patients(&self.readers, clinic).await
     }
 
     async fn create_screening(
@@ -200,7 +201,7 @@ impl Store for SqliteStore {
         patient: PatientId,
         audit: AuditEvent,
     ) -> Result<Vec<Screening>, StoreError> {
-        patients::list_screenings(&self.pool, clinic, patient, audit).await
+        patients::list_screenings(&self.pool, &self.readers, clinic, patient, audit).await
     }
 
     async fn get_screening(
@@ -209,7 +210,7 @@ impl Store for SqliteStore {
         id: ScreeningId,
         audit: AuditEvent,
     ) -> Result<Screening, StoreError> {
-        patients::get_screening(&self.pool, clinic, id, audit).await
+        patients::get_screening(&self.pool, &self.readers, clinic, id, audit).await
     }
 
     async fn create_assessment(
@@ -227,7 +228,7 @@ impl Store for SqliteStore {
         patient: PatientId,
         audit: AuditEvent,
     ) -> Result<Vec<Finding>, StoreError> {
-        safety::list_findings(&self.pool, clinic, patient, audit).await
+        safety::list_findings(&self.pool, &self.readers, clinic, patient, audit).await
     }
 
     async fn list_open_findings(
@@ -235,7 +236,7 @@ impl Store for SqliteStore {
         clinic: ClinicId,
         audit: AuditEvent,
     ) -> Result<Vec<Finding>, StoreError> {
-        safety::list_open_findings(&self.pool, clinic, audit).await
+        safety::list_open_findings(&self.pool, &self.readers, clinic, audit).await
     }
 
     async fn release_finding(
@@ -274,7 +275,7 @@ impl Store for SqliteStore {
         patient: PatientId,
         audit: AuditEvent,
     ) -> Result<Vec<Assessment>, StoreError> {
-        patients::list_assessments(&self.pool, clinic, patient, audit).await
+        patients::list_assessments(&self.pool, &self.readers, clinic, patient, audit).await
     }
 
     async fn create_course(
@@ -292,7 +293,7 @@ impl Store for SqliteStore {
         patient: PatientId,
         audit: AuditEvent,
     ) -> Result<Vec<Course>, StoreError> {
-        courses::list_courses(&self.pool, clinic, patient, audit).await
+        courses::list_courses(&self.pool, &self.readers, clinic, patient, audit).await
     }
 
     async fn get_course_bundle(
@@ -301,7 +302,7 @@ impl Store for SqliteStore {
         id: CourseId,
         audit: AuditEvent,
     ) -> Result<CourseBundle, StoreError> {
-        courses::get_course_bundle(&self.pool, clinic, id, audit).await
+        courses::get_course_bundle(&self.pool, &self.readers, clinic, id, audit).await
     }
 
     async fn list_course_bundles(
@@ -309,7 +310,46 @@ impl Store for SqliteStore {
         clinic: ClinicId,
         audit: AuditEvent,
     ) -> Result<Vec<CourseBundle>, StoreError> {
-        courses::list_course_bundles(&self.pool, clinic, audit).await
+        courses::list_course_bundles(&self.pool, &self.readers, clinic, audit).await
+    }
+
+    async fn today_records(
+        &self,
+        clinic: ClinicId,
+        today: Date,
+        audit: AuditEvent,
+    ) -> Result<TodayRecords, StoreError> {
+        read_model::today_records(&self.pool, &self.readers, clinic, today, audit).await
+    }
+
+    async fn patient_page(
+        &self,
+        clinic: ClinicId,
+        search: Option<&str>,
+        offset: u32,
+        limit: u32,
+        today: Date,
+        audit: AuditEvent,
+    ) -> Result<PatientPage, StoreError> {
+        read_model::patient_page(
+            &self.pool,
+            &self.readers,
+            clinic,
+            search,
+            offset,
+            limit,
+            today,
+            audit,
+        )
+        .await
+    }
+
+    async fn put_course_summaries(
+        &self,
+        clinic: ClinicId,
+        updates: Vec<SummaryUpdate>,
+    ) -> Result<u64, StoreError> {
+        read_model::put_course_summaries(&self.pool, clinic, updates).await
     }
 
     async fn create_treatment_session(
@@ -326,7 +366,7 @@ impl Store for SqliteStore {
         id: TreatmentSessionId,
         audit: AuditEvent,
     ) -> Result<TreatmentSession, StoreError> {
-        sessions::get_treatment_session(&self.pool, clinic, id, audit).await
+        sessions::get_treatment_session(&self.pool, &self.readers, clinic, id, audit).await
     }
 
     async fn list_treatment_sessions_on(
@@ -335,7 +375,7 @@ impl Store for SqliteStore {
         date: Date,
         audit: AuditEvent,
     ) -> Result<Vec<TreatmentSession>, StoreError> {
-        sessions::list_treatment_sessions_on(&self.pool, clinic, date, audit).await
+        sessions::list_treatment_sessions_on(&self.pool, &self.readers, clinic, date, audit).await
     }
 
     async fn set_treatment_session_status(
@@ -368,7 +408,7 @@ impl Store for SqliteStore {
         limit: u32,
         audit: AuditEvent,
     ) -> Result<Vec<ClinicEntry>, StoreError> {
-        sessions::list_clinic_entries(&self.pool, clinic, kind, limit, audit).await
+        sessions::list_clinic_entries(&self.pool, &self.readers, clinic, kind, limit, audit).await
     }
 
     async fn add_monitoring_entry(
@@ -396,11 +436,11 @@ impl Store for SqliteStore {
         clinic: ClinicId,
         course: CourseId,
     ) -> Result<String, StoreError> {
-        records::course_protocol_text(&self.pool, clinic, course).await
+        records::course_protocol_text(&self.readers, clinic, course).await
     }
 
     async fn get_price_list(&self, clinic: ClinicId) -> Result<Option<String>, StoreError> {
-        records::get_price_list(&self.pool, clinic).await
+        records::get_price_list(&self.readers, clinic).await
     }
 
     async fn set_price_list(
@@ -421,15 +461,15 @@ impl Store for SqliteStore {
         from_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        records::audit_entries(&self.pool, from_seq, limit).await
+        records::audit_entries(&self.readers, from_seq, limit).await
     }
 
     async fn audit_head(&self) -> Result<Option<ChainHead>, StoreError> {
-        records::audit_head(&self.pool).await
+        records::audit_head(&self.readers).await
     }
 
     async fn audit_page(&self, from_seq: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
-        records::audit_page(&self.pool, from_seq, limit).await
+        records::audit_page(&self.readers, from_seq, limit).await
     }
 
     async fn audit_range(
@@ -438,6 +478,6 @@ impl Store for SqliteStore {
         to: Timestamp,
         patient: Option<PatientId>,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        records::audit_range(&self.pool, from, to, patient).await
+        records::audit_range(&self.readers, from, to, patient).await
     }
 }

@@ -2,7 +2,7 @@
 
 use super::people::require_clinic;
 use super::safety::{Origin, insert_findings};
-use crate::audit::{about_patient, append, begin, commit, created};
+use crate::audit::{about_patient, append, audit_read, begin, begin_read, commit, created};
 use crate::codec::{date, date_opt, db, get, json, millis, parsed, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
@@ -32,6 +32,29 @@ macro_rules! assessment_columns {
     () => {
         "id, clinic_id, patient_id, course_id, instrument, answers, total, score, source, \
          taken_on, created_by, created_at"
+    };
+}
+
+/// The search condition: `?1` the clinic, `?2`..`?5` the search's words (unused ones NULL).
+/// Each word matches part of the given name, the family name or the MRN, or is the birth date;
+/// every word must match. `instr` rather than LIKE: the text is matched literally (`%` and `_`
+/// are not wildcards), case-insensitively for ASCII letters, as PostgreSQL's `strpos(lower())`.
+macro_rules! search_matches {
+    () => {
+        concat!(
+            " AND (?2 IS NULL OR instr(lower(given_name), lower(?2)) > 0",
+            " OR instr(lower(family_name), lower(?2)) > 0 OR instr(lower(mrn), lower(?2)) > 0",
+            " OR birth_date = ?2)",
+            " AND (?3 IS NULL OR instr(lower(given_name), lower(?3)) > 0",
+            " OR instr(lower(family_name), lower(?3)) > 0 OR instr(lower(mrn), lower(?3)) > 0",
+            " OR birth_date = ?3)",
+            " AND (?4 IS NULL OR instr(lower(given_name), lower(?4)) > 0",
+            " OR instr(lower(family_name), lower(?4)) > 0 OR instr(lower(mrn), lower(?4)) > 0",
+            " OR birth_date = ?4)",
+            " AND (?5 IS NULL OR instr(lower(given_name), lower(?5)) > 0",
+            " OR instr(lower(family_name), lower(?5)) > 0 OR instr(lower(mrn), lower(?5)) > 0",
+            " OR birth_date = ?5)"
+        )
     };
 }
 
@@ -165,11 +188,12 @@ pub(crate) async fn create_patient(
 
 pub(crate) async fn get_patient(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     id: PatientId,
     audit: AuditEvent,
 ) -> Result<Patient, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let row = sqlx::query(concat!(
         "SELECT ",
         patient_columns!(),
@@ -182,8 +206,7 @@ pub(crate) async fn get_patient(
     .map_err(db)?
     .ok_or(StoreError::NotFound)?;
     let found = patient(&row)?;
-    append(&mut tx, about_patient(audit, Some(found.id))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(found.id))).await?;
     Ok(found)
 }
 
@@ -200,33 +223,20 @@ fn search_words(search: Option<&str>) -> Result<[Option<&str>; MAX_SEARCH_WORDS]
 
 pub(crate) async fn list_patients(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     search: Option<&str>,
     limit: u32,
     audit: AuditEvent,
 ) -> Result<Vec<Patient>, StoreError> {
     let words = search_words(search)?;
-    let mut tx = begin(pool).await?;
-    // Each word matches part of the given name, the family name or the MRN, or is the birth
-    // date; every word must match ("Rita Esk" finds Rita Eskenazi). `instr` rather than LIKE:
-    // the text is matched literally (`%` and `_` are not wildcards), case-insensitively for
-    // ASCII letters, as PostgreSQL's `strpos(lower(..))`.
+    let mut tx = begin_read(readers).await?;
+    // "Rita Esk" finds Rita Eskenazi: see `search_matches!`.
     let rows = sqlx::query(concat!(
         "SELECT ",
         patient_columns!(),
         " FROM patients WHERE clinic_id = ?1",
-        " AND (?2 IS NULL OR instr(lower(given_name), lower(?2)) > 0",
-        " OR instr(lower(family_name), lower(?2)) > 0 OR instr(lower(mrn), lower(?2)) > 0",
-        " OR birth_date = ?2)",
-        " AND (?3 IS NULL OR instr(lower(given_name), lower(?3)) > 0",
-        " OR instr(lower(family_name), lower(?3)) > 0 OR instr(lower(mrn), lower(?3)) > 0",
-        " OR birth_date = ?3)",
-        " AND (?4 IS NULL OR instr(lower(given_name), lower(?4)) > 0",
-        " OR instr(lower(family_name), lower(?4)) > 0 OR instr(lower(mrn), lower(?4)) > 0",
-        " OR birth_date = ?4)",
-        " AND (?5 IS NULL OR instr(lower(given_name), lower(?5)) > 0",
-        " OR instr(lower(family_name), lower(?5)) > 0 OR instr(lower(mrn), lower(?5)) > 0",
-        " OR birth_date = ?5)",
+        search_matches!(),
         " ORDER BY family_name, given_name, id LIMIT ?6"
     ))
     .bind(clinic.0)
@@ -239,8 +249,7 @@ pub(crate) async fn list_patients(
     .await
     .map_err(db)?;
     let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
-    append(&mut tx, audit).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, audit).await?;
     Ok(found)
 }
 
@@ -339,11 +348,12 @@ pub(crate) async fn create_screening(
 
 pub(crate) async fn get_screening(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     id: ScreeningId,
     audit: AuditEvent,
 ) -> Result<Screening, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let row = sqlx::query(concat!(
         "SELECT ",
         screening_columns!(),
@@ -356,18 +366,18 @@ pub(crate) async fn get_screening(
     .map_err(db)?
     .ok_or(StoreError::NotFound)?;
     let found = screening(&row)?;
-    append(&mut tx, about_patient(audit, Some(found.patient_id))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(found.patient_id))).await?;
     Ok(found)
 }
 
 pub(crate) async fn list_screenings(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     patient: PatientId,
     audit: AuditEvent,
 ) -> Result<Vec<Screening>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     require_patient(&mut tx, clinic, patient).await?;
     let found = sqlx::query(concat!(
         "SELECT ",
@@ -382,8 +392,7 @@ pub(crate) async fn list_screenings(
     .iter()
     .map(screening)
     .collect::<Result<Vec<_>, _>>()?;
-    append(&mut tx, about_patient(audit, Some(patient))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(patient))).await?;
     Ok(found)
 }
 
@@ -490,15 +499,15 @@ pub(crate) async fn clinic_assessments(
 
 pub(crate) async fn list_assessments(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     patient: PatientId,
     audit: AuditEvent,
 ) -> Result<Vec<Assessment>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     require_patient(&mut tx, clinic, patient).await?;
     let found = assessments_of(&mut tx, clinic, patient).await?;
-    append(&mut tx, about_patient(audit, Some(patient))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(patient))).await?;
     Ok(found)
 }
 
@@ -543,4 +552,69 @@ pub(crate) async fn count_patients(pool: &SqlitePool, clinic: ClinicId) -> Resul
         .await
         .map_err(db)?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The clinic's patients with these ids, by id.
+pub(crate) async fn patients_by_ids(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    ids: &[PatientId],
+) -> Result<Vec<Patient>, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|p| p.0).collect();
+    sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    ))
+    .bind(clinic.0)
+    .bind(to_json(&ids, "patient ids")?)
+    .fetch_all(conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(patient)
+    .collect()
+}
+
+/// A page of the clinic's patients matching `search` (as [`list_patients`]), in list order,
+/// and how many match in all.
+pub(crate) async fn patients_page(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    search: Option<&str>,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<Patient>, u64), StoreError> {
+    let words = search_words(search)?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        patient_columns!(),
+        " FROM patients WHERE clinic_id = ?1",
+        search_matches!(),
+        " ORDER BY family_name, given_name, id LIMIT ?6 OFFSET ?7"
+    ))
+    .bind(clinic.0)
+    .bind(words[0])
+    .bind(words[1])
+    .bind(words[2])
+    .bind(words[3])
+    .bind(i64::from(limit))
+    .bind(i64::from(offset))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let found = rows.iter().map(patient).collect::<Result<Vec<_>, _>>()?;
+    let matches: i64 = sqlx::query_scalar(concat!(
+        "SELECT count(*) FROM patients WHERE clinic_id = ?1",
+        search_matches!()
+    ))
+    .bind(clinic.0)
+    .bind(words[0])
+    .bind(words[1])
+    .bind(words[2])
+    .bind(words[3])
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok((found, u64::try_from(matches).unwrap_or(0)))
 }

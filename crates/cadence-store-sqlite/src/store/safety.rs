@@ -6,7 +6,7 @@
 //! ([`require_no_open_findings`]): SQLite's single writer (`BEGIN IMMEDIATE`) makes that check
 //! and the append one step.
 
-use crate::audit::{about_patient, append, begin, commit};
+use crate::audit::{about_patient, append, audit_read, begin, begin_read, commit};
 use crate::codec::{date, db, get, parsed, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
@@ -229,38 +229,46 @@ pub(crate) async fn release_of_patient(
 
 pub(crate) async fn list_findings(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     patient: PatientId,
     audit: AuditEvent,
 ) -> Result<Vec<Finding>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     super::patients::require_patient(&mut tx, clinic, patient).await?;
     let found = findings_of(&mut tx, clinic, patient).await?;
-    append(&mut tx, about_patient(audit, Some(patient))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(patient))).await?;
     Ok(found)
 }
 
 pub(crate) async fn list_open_findings(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     audit: AuditEvent,
 ) -> Result<Vec<Finding>, StoreError> {
-    let mut tx = begin(pool).await?;
-    let found = sqlx::query(concat!(
+    let mut tx = begin_read(readers).await?;
+    let found = open_findings_in(&mut tx, clinic).await?;
+    audit_read(tx, pool, audit).await?;
+    Ok(found)
+}
+
+/// The clinic's open findings, oldest first.
+pub(crate) async fn open_findings_in(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+) -> Result<Vec<Finding>, StoreError> {
+    sqlx::query(concat!(
         finding_select!(),
         "WHERE f.clinic_id = ? AND r.id IS NULL ORDER BY f.found_at, f.id"
     ))
     .bind(clinic.0)
-    .fetch_all(&mut *tx)
+    .fetch_all(conn)
     .await
     .map_err(db)?
     .iter()
     .map(finding)
-    .collect::<Result<Vec<_>, _>>()?;
-    append(&mut tx, audit).await?;
-    commit(tx).await?;
-    Ok(found)
+    .collect()
 }
 
 pub(crate) async fn release_finding(

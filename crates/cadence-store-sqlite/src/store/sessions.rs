@@ -8,7 +8,7 @@
 //! [`TreatmentSession::fold_entries`], shared with the PostgreSQL backend.
 
 use super::safety::{Origin, insert_findings, require_no_open_findings};
-use crate::audit::{about_patient, append, begin, commit, created};
+use crate::audit::{about_patient, append, audit_read, begin, begin_read, commit, created};
 use crate::codec::{date, db, get, json, parsed, small, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
@@ -305,38 +305,47 @@ pub(crate) async fn create_treatment_session(
 
 pub(crate) async fn get_treatment_session(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     id: TreatmentSessionId,
     audit: AuditEvent,
 ) -> Result<TreatmentSession, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let found = one_session(&mut tx, clinic, id).await?;
-    append(&mut tx, about_patient(audit, Some(found.patient_id))).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, about_patient(audit, Some(found.patient_id))).await?;
     Ok(found)
 }
 
 pub(crate) async fn list_treatment_sessions_on(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     on: Date,
     audit: AuditEvent,
 ) -> Result<Vec<TreatmentSession>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
+    let found = sessions_on(&mut tx, clinic, on).await?;
+    audit_read(tx, pool, audit).await?;
+    Ok(found)
+}
+
+/// A clinic's sessions booked on a day, by id, with their records.
+pub(crate) async fn sessions_on(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    on: Date,
+) -> Result<Vec<TreatmentSession>, StoreError> {
     let rows = sqlx::query(concat!(
         session_select!(),
         "WHERE s.clinic_id = ? AND s.scheduled_on = ? ORDER BY s.id"
     ))
     .bind(clinic.0)
     .bind(on.to_string())
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
     let sessions = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
-    let found = with_records(&mut tx, sessions).await?;
-    append(&mut tx, audit).await?;
-    commit(tx).await?;
-    Ok(found)
+    with_records(conn, sessions).await
 }
 
 pub(crate) async fn set_treatment_session_status(
@@ -520,12 +529,13 @@ pub(crate) async fn add_monitoring_entry(
 
 pub(crate) async fn list_clinic_entries(
     pool: &SqlitePool,
+    readers: &SqlitePool,
     clinic: ClinicId,
     kind: SessionEntryKind,
     limit: u32,
     audit: AuditEvent,
 ) -> Result<Vec<ClinicEntry>, StoreError> {
-    let mut tx = begin(pool).await?;
+    let mut tx = begin_read(readers).await?;
     let rows = sqlx::query(
         "SELECT e.id, e.treatment_session_id, e.kind, e.body, e.corrects, e.reason, \
          e.recorded_by, e.recorded_at, s.scheduled_on \
@@ -550,7 +560,6 @@ pub(crate) async fn list_clinic_entries(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    append(&mut tx, audit).await?;
-    commit(tx).await?;
+    audit_read(tx, pool, audit).await?;
     Ok(found)
 }

@@ -12,6 +12,7 @@
 mod backup;
 mod conformance;
 mod harness;
+mod plans;
 mod schema;
 mod settings;
 mod triggers;

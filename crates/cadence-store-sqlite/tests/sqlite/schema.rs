@@ -65,6 +65,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "course_summaries",
+        &[
+            "course_id",
+            "clinic_id",
+            "patient_id",
+            "version",
+            "phase",
+            "next_due",
+            "attention_on",
+            "computed_on",
+        ],
+    ),
+    (
         "courses",
         &[
             "id",

@@ -45,6 +45,7 @@ mod isolation;
 mod patients;
 mod people;
 mod price_list;
+mod read_model;
 mod safety;
 mod sessions;
 mod support;
@@ -59,6 +60,7 @@ pub use isolation::*;
 pub use patients::*;
 pub use people::*;
 pub use price_list::*;
+pub use read_model::*;
 pub use safety::*;
 pub use sessions::*;
 pub use support::{Backend, assert_chain_verifies};
@@ -91,6 +93,8 @@ macro_rules! conformance_tests {
             course_books_initial_sessions_in_one_transaction,
             course_bundle_contents,
             clinic_course_bundles,
+            read_model_today_and_write_back,
+            read_model_patient_page,
             treatment_session_entries_and_monitoring,
             session_entries_once_and_corrections,
             clinic_entries_of_one_kind,

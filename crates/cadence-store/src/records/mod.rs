@@ -6,12 +6,14 @@ mod clinical;
 mod people;
 mod safety;
 mod sessions;
+mod summary;
 mod vitals;
 
 pub use clinical::*;
 pub use people::*;
 pub use safety::*;
 pub use sessions::*;
+pub use summary::*;
 pub use vitals::{stored_blood_pressure, stored_spo2};
 
 /// The one way to spell an id enum as text ([`cadence_clinical::text_enum`]).

@@ -80,7 +80,6 @@ struct TodayPage {
     can_register: bool,
     /// Clinicians get a one-click link to the chart's decision form.
     can_decide: bool,
-    truncated: bool,
 }
 
 #[derive(Template)]
@@ -191,7 +190,6 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool, can_decide: bool) -
         clinical: view.clinical,
         can_register,
         can_decide,
-        truncated: view.truncated,
     }
 }
 

@@ -1,0 +1,209 @@
+//! The course read model and the clinic-wide page reads (issue 18): `/today` and the patient
+//! list read only what they show, in one deferred read transaction each (no writer lock),
+//! audited by one row.
+//!
+//! The summaries are marked stale by the triggers of `0006_read_model.sql` in every write's own
+//! transaction; the service stores recomputed ones through [`put_course_summaries`], guarded by
+//! the version it read.
+
+use super::courses::bundle_in;
+use super::patients::{patients_by_ids, patients_page};
+use super::safety::open_findings_in;
+use super::sessions::sessions_on;
+use crate::audit::{audit_read, begin, begin_read, commit};
+use crate::codec::{date, db, get};
+use cadence_store::StoreError;
+use cadence_store::audit::AuditEvent;
+use cadence_store::ids::*;
+use cadence_store::records::*;
+use jiff::civil::Date;
+use sqlx::SqliteConnection;
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use std::collections::BTreeSet;
+
+macro_rules! summary_columns {
+    () => {
+        "course_id, patient_id, version, phase, next_due, attention_on, computed_on"
+    };
+}
+
+fn summary(row: &SqliteRow) -> Result<CourseSummaryRecord, StoreError> {
+    let phase: Option<String> = get(row, "phase")?;
+    let optional_date = |column: &'static str| -> Result<Option<Date>, StoreError> {
+        get::<Option<String>>(row, column)?
+            .map(|d| {
+                d.parse().map_err(|_| {
+                    StoreError::Other(format!("column {column} holds an invalid date"))
+                })
+            })
+            .transpose()
+    };
+    Ok(CourseSummaryRecord {
+        course_id: CourseId(get(row, "course_id")?),
+        patient_id: PatientId(get(row, "patient_id")?),
+        version: get(row, "version")?,
+        phase: phase
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| StoreError::other("column phase holds an unknown value"))
+            })
+            .transpose()?,
+        next_due: optional_date("next_due")?,
+        attention_on: date(row, "attention_on")?,
+        computed_on: optional_date("computed_on")?,
+    })
+}
+
+async fn summary_of(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    course: CourseId,
+) -> Result<CourseSummaryRecord, StoreError> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        summary_columns!(),
+        " FROM course_summaries WHERE clinic_id = ? AND course_id = ?"
+    ))
+    .bind(clinic.0)
+    .bind(course.0)
+    .fetch_optional(conn)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound)?;
+    summary(&row)
+}
+
+/// The patient's newest course (the order of `list_courses`), if any.
+async fn latest_course(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    patient: PatientId,
+) -> Result<Option<CourseId>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM courses WHERE clinic_id = ? AND patient_id = ? \
+         ORDER BY start_date DESC, id DESC LIMIT 1",
+    )
+    .bind(clinic.0)
+    .bind(patient.0)
+    .fetch_optional(conn)
+    .await
+    .map_err(db)?
+    .map(CourseId))
+}
+
+pub(crate) async fn today_records(
+    pool: &SqlitePool,
+    readers: &SqlitePool,
+    clinic: ClinicId,
+    today: Date,
+    audit: AuditEvent,
+) -> Result<TodayRecords, StoreError> {
+    let mut tx = begin_read(readers).await?;
+    let sessions = sessions_on(&mut tx, clinic, today).await?;
+    let open_findings = open_findings_in(&mut tx, clinic).await?;
+    let mut course_ids: BTreeSet<i64> = sessions.iter().map(|s| s.course_id.0).collect();
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT course_id FROM course_summaries WHERE clinic_id = ? AND attention_on <= ?",
+    )
+    .bind(clinic.0)
+    .bind(today.to_string())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    course_ids.extend(due);
+    let mut courses = Vec::with_capacity(course_ids.len());
+    for id in course_ids {
+        let bundle = bundle_in(&mut tx, clinic, CourseId(id)).await?;
+        let summary = summary_of(&mut tx, clinic, CourseId(id)).await?;
+        let latest =
+            latest_course(&mut tx, clinic, bundle.course.patient_id).await? == Some(CourseId(id));
+        courses.push(SummarisedBundle {
+            bundle,
+            summary,
+            latest,
+        });
+    }
+    let mut patient_ids: BTreeSet<PatientId> = sessions.iter().map(|s| s.patient_id).collect();
+    patient_ids.extend(open_findings.iter().map(|f| f.patient_id));
+    patient_ids.extend(courses.iter().map(|c| c.bundle.course.patient_id));
+    let ids: Vec<PatientId> = patient_ids.into_iter().collect();
+    let patients = patients_by_ids(&mut tx, clinic, &ids).await?;
+    audit_read(tx, pool, audit).await?;
+    Ok(TodayRecords {
+        sessions,
+        open_findings,
+        courses,
+        patients,
+    })
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the trait method's arguments plus the two pools"
+)]
+pub(crate) async fn patient_page(
+    pool: &SqlitePool,
+    readers: &SqlitePool,
+    clinic: ClinicId,
+    search: Option<&str>,
+    offset: u32,
+    limit: u32,
+    today: Date,
+    audit: AuditEvent,
+) -> Result<PatientPage, StoreError> {
+    let mut tx = begin_read(readers).await?;
+    let (patients, matches) = patients_page(&mut tx, clinic, search, offset, limit).await?;
+    let mut rows = Vec::with_capacity(patients.len());
+    for patient in patients {
+        let (latest, bundle) = match latest_course(&mut tx, clinic, patient.id).await? {
+            None => (None, None),
+            Some(course) => {
+                let summary = summary_of(&mut tx, clinic, course).await?;
+                let bundle = if summary.holds_on(today) {
+                    None
+                } else {
+                    Some(bundle_in(&mut tx, clinic, course).await?)
+                };
+                (Some(summary), bundle)
+            }
+        };
+        rows.push(PatientRow {
+            patient,
+            latest,
+            bundle,
+        });
+    }
+    audit_read(tx, pool, audit).await?;
+    Ok(PatientPage { rows, matches })
+}
+
+pub(crate) async fn put_course_summaries(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    updates: Vec<SummaryUpdate>,
+) -> Result<u64, StoreError> {
+    if updates.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = begin(pool).await?;
+    let mut stored = 0;
+    for u in updates {
+        stored += sqlx::query(
+            "UPDATE course_summaries SET phase = ?, next_due = ?, attention_on = ?, \
+             computed_on = ? WHERE clinic_id = ? AND course_id = ? AND version = ?",
+        )
+        .bind(u.phase.as_str())
+        .bind(u.next_due.map(|d| d.to_string()))
+        .bind(u.attention_on.to_string())
+        .bind(u.computed_on.to_string())
+        .bind(clinic.0)
+        .bind(u.course_id.0)
+        .bind(u.version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    }
+    commit(tx).await?;
+    Ok(stored)
+}
