@@ -36,10 +36,13 @@ impl MrnPattern {
 }
 
 impl Default for MrnPattern {
+    /// [`DEFAULT_MRN_PATTERN`] (a test checks the two agree).
     fn default() -> MrnPattern {
-        DEFAULT_MRN_PATTERN
-            .parse()
-            .expect("the default pattern parses")
+        MrnPattern {
+            prefix: "P-".to_owned(),
+            width: 6,
+            suffix: String::new(),
+        }
     }
 }
 
@@ -165,6 +168,10 @@ mod tests {
         assert_eq!(plain.mrn(42), "42X");
         assert_eq!(plain.to_string(), "{n}X");
         assert_eq!(MrnPattern::default().mrn(1), "P-000001");
+        assert_eq!(
+            DEFAULT_MRN_PATTERN.parse::<MrnPattern>().unwrap(),
+            MrnPattern::default()
+        );
     }
 
     #[test]
