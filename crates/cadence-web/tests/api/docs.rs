@@ -120,7 +120,9 @@ fn every_described_type_has_its_own_name() {
         for line in text.lines().map(str::trim) {
             if line.starts_with("#[derive(") && line.contains("ToSchema") {
                 described = true;
-            } else if described && (line.starts_with("pub struct ") || line.starts_with("pub enum ")) {
+            } else if described
+                && (line.starts_with("pub struct ") || line.starts_with("pub enum "))
+            {
                 let name = line
                     .split_whitespace()
                     .nth(2)
@@ -138,5 +140,8 @@ fn every_described_type_has_its_own_name() {
         }
     }
     assert!(seen.len() > 50, "the scan found the described types");
-    assert!(duplicates.is_empty(), "one name, two schemas: {duplicates:?}");
+    assert!(
+        duplicates.is_empty(),
+        "one name, two schemas: {duplicates:?}"
+    );
 }
