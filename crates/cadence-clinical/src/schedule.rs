@@ -294,13 +294,14 @@ pub fn free_chair(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OpenSlot {
     /// The start (`HH:MM`).
-    #[serde(serialize_with = "ser_time")]
+    #[serde(serialize_with = "serde_hhmm")]
     pub start: Time,
     /// Chairs free for the whole session.
     pub free_chairs: u16,
 }
 
-fn ser_time<S: serde::Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
+/// Serialises a time as `HH:MM` (for `#[serde(serialize_with)]`).
+pub fn serde_hhmm<S: serde::Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&format_time(*t))
 }
 
