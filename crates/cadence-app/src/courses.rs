@@ -355,6 +355,7 @@ impl App {
         patient: PatientId,
         protocol_id: &str,
         start_date: Date,
+        start_time: Option<&str>,
         screening_override: Option<&str>,
     ) -> Result<Course, AppError> {
         require(actor.role, Permission::CreateCourse)?;
@@ -388,13 +389,49 @@ impl App {
             )
             .await?;
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let planned = new_course_plan(&protocol, &calendar_of(&clinic)?, start_date)?;
-        let induction: Vec<Date> = planned
+        let calendar = calendar_of(&clinic)?;
+        let planned = new_course_plan(&protocol, &calendar, start_date)?;
+        let start = crate::schedule::parse_start(start_time)?;
+        let minutes = crate::schedule::minutes_for(&clinic, &protocol);
+        let mut induction = Vec::new();
+        for s in planned
             .sessions
             .iter()
             .filter(|s| s.kind == SessionKind::Induction)
-            .map(|s| s.date)
-            .collect();
+        {
+            let day = self
+                .store
+                .list_treatment_sessions_on(
+                    actor.clinic_id,
+                    s.date,
+                    actor.event(self, AuditAction::Read, ObjectType::Schedule),
+                )
+                .await?;
+            if day.iter().any(|d| {
+                d.patient_id == patient
+                    && !matches!(d.status, SessionStatus::Cancelled | SessionStatus::NoShow)
+            }) {
+                return Err(AppError::Conflict {
+                    code: ErrorCode::AlreadyBooked,
+                    message: format!(
+                        "the patient already has a session on {}: move or cancel it first",
+                        s.date
+                    ),
+                });
+            }
+            let occupied = crate::schedule::occupied(&day, None);
+            // The time asked for where it is free that day, else the day's first open slot.
+            let slot = match crate::schedule::pick_slot(
+                &clinic, &calendar, s.date, start, None, minutes, &occupied,
+            ) {
+                Ok(slot) => slot,
+                Err(_) if start.is_some() => crate::schedule::pick_slot(
+                    &clinic, &calendar, s.date, None, None, minutes, &occupied,
+                )?,
+                Err(e) => return Err(e),
+            };
+            induction.push(slot);
+        }
         let new = NewCourse {
             clinic_id: actor.clinic_id,
             patient_id: patient,
@@ -411,7 +448,10 @@ impl App {
         let event = actor
             .event(self, AuditAction::Create, ObjectType::Course)
             .with_patient(patient);
-        Ok(self.store.create_course(new, induction, event).await?)
+        Ok(self
+            .store
+            .create_course(new, induction, clinic.chairs, event)
+            .await?)
     }
 
     /// The screening a course may start on, or why there is none.

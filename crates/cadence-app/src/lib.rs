@@ -27,6 +27,7 @@ pub mod health;
 pub mod patients;
 pub mod research;
 pub mod safety;
+pub mod schedule;
 pub mod screenings;
 pub mod settings;
 pub mod throttle;
