@@ -182,6 +182,9 @@ pub struct TodayView {
     pub clinical: bool,
     /// More patients than were looked at ([`SEARCH_LIMIT`]): alerts may be incomplete.
     pub truncated: bool,
+    /// Booked sessions that no longer fit the plan or the calendar (issue 16 §1), for front
+    /// desk to move on `/schedule`.
+    pub to_move: usize,
 }
 
 fn days_between(from: Date, to: Date) -> i32 {
@@ -195,7 +198,7 @@ impl App {
         let clinical = allows(actor.role, Permission::ReadClinical);
         let today = self.clinic_today(actor).await?;
         let mut booked = self.sessions_on(actor, today).await?;
-        booked.sort_by_key(|s| s.id);
+        booked.sort_by_key(|s| (s.starts_at, s.chair, s.id));
         let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
         let patients = self
             .store
@@ -353,7 +356,14 @@ impl App {
         alerts.sort_by_key(|a| a.kind);
         reviews_due.sort_by_key(|r| (!r.overdue, r.since));
         assessments_due.sort_by_key(|a| !a.overdue());
+        let hours = self.store.get_clinic(actor.clinic_id).await?.opening_hours;
+        let to_move = looks
+            .iter()
+            .flatten()
+            .map(|l| crate::schedule::course_to_move(&l.read, &hours).len())
+            .sum();
         Ok(TodayView {
+            to_move,
             date: today,
             sessions,
             alerts,

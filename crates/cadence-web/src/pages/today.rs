@@ -31,6 +31,8 @@ struct SessionRow {
     patient_id: i64,
     name: String,
     mrn: String,
+    time: String,
+    minutes: u16,
     status: &'static str,
     held: bool,
 }
@@ -77,6 +79,7 @@ struct TodayPage {
     clinical: bool,
     can_register: bool,
     truncated: bool,
+    to_move: usize,
 }
 
 #[derive(Template)]
@@ -121,6 +124,8 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
             patient_id: s.patient.id.0,
             name: full_name(&s.patient),
             mrn: s.patient.details.mrn.clone(),
+            time: cadence_clinical::schedule::format_time(s.session.starts_at),
+            minutes: s.session.minutes,
             status: status_words(s.session.status),
             held: s.session.status == SessionStatus::Held,
         })
@@ -187,6 +192,7 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool) -> TodayPage {
         clinical: view.clinical,
         can_register,
         truncated: view.truncated,
+        to_move: view.to_move,
     }
 }
 
