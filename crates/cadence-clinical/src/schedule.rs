@@ -17,7 +17,7 @@ use std::str::FromStr;
 /// a clinical number (the protocol's observation time overrides it when longer).
 pub const DEFAULT_SESSION_MINUTES: u16 = 120;
 /// The default number of chairs (rooms) a clinic treats in at once: a clinic setting.
-pub const DEFAULT_CHAIRS: u16 = 1;
+pub const DEFAULT_CHAIRS: u16 = 4;
 /// The most chairs a clinic may set.
 pub const MAX_CHAIRS: u16 = 50;
 /// The open slots of a day start every this many minutes from opening.

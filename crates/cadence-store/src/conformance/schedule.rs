@@ -28,14 +28,14 @@ fn new_session(site: &Site, course: &Course, slot: BookingSlot) -> NewTreatmentS
     }
 }
 
-/// The clinic's day settings default to 09:00-17:00, one chair, 120 minutes, and change with
+/// The clinic's day settings default to 09:00-17:00, four chairs, 120 minutes, and change with
 /// one audit row.
 pub async fn clinic_schedule_settings(backend: &dyn super::Backend) {
     let store = backend.store();
     let s: &dyn Store = &*store;
     let a = site(s, "A").await;
     assert_eq!(a.clinic.opening_hours, OpeningHours::default());
-    assert_eq!((a.clinic.chairs, a.clinic.session_minutes), (1, 120));
+    assert_eq!((a.clinic.chairs, a.clinic.session_minutes), (4, 120));
     let hours: OpeningHours = "mon 08:00-12:30,sat 10:00-14:00".parse().unwrap();
     let before = last_seq(s).await;
     let updated = s
