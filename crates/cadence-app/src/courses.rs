@@ -342,7 +342,9 @@ impl App {
         Ok((protocol, planned))
     }
 
-    /// Starts a course on a built-in protocol and books its induction sessions as planned.
+    /// Starts a course on a built-in protocol and books its induction sessions as planned, each
+    /// at `start_time` where a chair is free that day, else the day's first open slot; a day
+    /// with no chair free is left planned, not booked (never overbooked).
     ///
     /// Gated on screening (issue 13 §4): the patient's latest screening for the protocol's
     /// route, taken at most the protocol's `screening.valid_days` before the start, must be
@@ -394,19 +396,27 @@ impl App {
         let start = crate::schedule::parse_start(start_time)?;
         let minutes = crate::schedule::minutes_for(&clinic, &protocol);
         let mut induction = Vec::new();
+        // The clinic's bookings, read once (one `schedule` row) for every induction day.
+        let booked: Vec<TreatmentSession> = self
+            .store
+            .list_course_bundles(
+                actor.clinic_id,
+                actor.event(self, AuditAction::Read, ObjectType::Schedule),
+            )
+            .await?
+            .into_iter()
+            .flat_map(|b| b.sessions)
+            .collect();
         for s in planned
             .sessions
             .iter()
             .filter(|s| s.kind == SessionKind::Induction)
         {
-            let day = self
-                .store
-                .list_treatment_sessions_on(
-                    actor.clinic_id,
-                    s.date,
-                    actor.event(self, AuditAction::Read, ObjectType::Schedule),
-                )
-                .await?;
+            let day: Vec<TreatmentSession> = booked
+                .iter()
+                .filter(|b| b.scheduled_on == s.date)
+                .cloned()
+                .collect();
             if day.iter().any(|d| {
                 d.patient_id == patient
                     && !matches!(d.status, SessionStatus::Cancelled | SessionStatus::NoShow)
@@ -424,13 +434,22 @@ impl App {
             let slot = match crate::schedule::pick_slot(
                 &clinic, &calendar, s.date, start, None, minutes, &occupied,
             ) {
-                Ok(slot) => slot,
+                Ok(slot) => Ok(slot),
                 Err(_) if start.is_some() => crate::schedule::pick_slot(
                     &clinic, &calendar, s.date, None, None, minutes, &occupied,
-                )?,
-                Err(e) => return Err(e),
+                ),
+                Err(e) => Err(e),
             };
-            induction.push(slot);
+            match slot {
+                Ok(slot) => induction.push(slot),
+                // A full day is never overbooked: that session stays planned, not booked, and
+                // the chart offers it to book on another day.
+                Err(AppError::Conflict {
+                    code: ErrorCode::SlotFull | ErrorCode::ChairTaken,
+                    ..
+                }) => {}
+                Err(e) => return Err(e),
+            }
         }
         let new = NewCourse {
             clinic_id: actor.clinic_id,

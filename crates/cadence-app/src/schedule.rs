@@ -579,22 +579,7 @@ impl App {
         session_minutes: u16,
     ) -> Result<ClinicHours, AppError> {
         require(actor.role, Permission::Administer)?;
-        let hours: OpeningHours = opening_hours
-            .parse()
-            .map_err(|e| AppError::invalid(ErrorCode::InvalidOpeningHours, e))?;
-        if !(1..=MAX_CHAIRS).contains(&chairs) {
-            return Err(AppError::invalid(
-                ErrorCode::OutOfRange,
-                format!("chairs must be 1 to {MAX_CHAIRS}"),
-            ));
-        }
-        let (lo, hi) = SESSION_MINUTES_RANGE;
-        if !(lo..=hi).contains(&session_minutes) {
-            return Err(AppError::invalid(
-                ErrorCode::OutOfRange,
-                format!("session length must be {lo} to {hi} minutes"),
-            ));
-        }
+        let hours = check_day(opening_hours, chairs, session_minutes)?;
         let event = actor
             .event(self, AuditAction::Update, ObjectType::ClinicHours)
             .with_object_id(actor.clinic_id);
@@ -608,6 +593,32 @@ impl App {
             session_minutes: c.session_minutes,
         })
     }
+}
+
+/// Checks the clinic's day settings: opening hours, 1 to [`MAX_CHAIRS`] chairs, a session
+/// length within [`SESSION_MINUTES_RANGE`].
+pub(crate) fn check_day(
+    opening_hours: &str,
+    chairs: u16,
+    session_minutes: u16,
+) -> Result<OpeningHours, AppError> {
+    let hours: OpeningHours = opening_hours
+        .parse()
+        .map_err(|e| AppError::invalid(ErrorCode::InvalidOpeningHours, e))?;
+    if !(1..=MAX_CHAIRS).contains(&chairs) {
+        return Err(AppError::invalid(
+            ErrorCode::OutOfRange,
+            format!("chairs must be 1 to {MAX_CHAIRS}"),
+        ));
+    }
+    let (lo, hi) = SESSION_MINUTES_RANGE;
+    if !(lo..=hi).contains(&session_minutes) {
+        return Err(AppError::invalid(
+            ErrorCode::OutOfRange,
+            format!("session length must be {lo} to {hi} minutes"),
+        ));
+    }
+    Ok(hours)
 }
 
 /// The to-move rows, by date and time.
