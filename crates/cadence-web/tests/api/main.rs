@@ -32,6 +32,7 @@ mod pages_clinical;
 mod redirects;
 mod safety;
 mod safety_properties;
+mod schedule;
 mod sessions;
 mod storage;
 mod throttling;

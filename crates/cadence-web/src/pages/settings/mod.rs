@@ -8,6 +8,7 @@
 //! user's one-time password is shown once, on the page that answers the form.
 
 mod forms;
+mod hours;
 
 use super::today::service_error;
 use super::{Chrome, PageAuth, PageError, render};
@@ -31,6 +32,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/users", post(forms::add_user))
         .route("/settings/users/{id}", post(forms::update_user))
         .route("/settings/calendar", post(forms::calendar))
+        .route("/settings/hours", post(hours::hours))
         .route("/settings/prices", post(forms::prices))
 }
 
@@ -121,6 +123,10 @@ struct SettingsPage {
     calendar_problem: Option<String>,
     prices: String,
     prices_problem: Option<String>,
+    /// The clinic's day (issue 16 §1): `mon 09:00-17:00` lines, chairs, session minutes.
+    opening_hours: String,
+    chairs: u16,
+    session_minutes: u16,
 }
 
 impl SettingsPage {
@@ -219,6 +225,9 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
         calendar_problem: None,
         prices: prices.unwrap_or_default(),
         prices_problem: None,
+        opening_hours: clinic.opening_hours.to_string().replace(',', "\n"),
+        chairs: clinic.chairs,
+        session_minutes: clinic.session_minutes,
     };
     let is_open = |id: &str| {
         WEEKDAYS
@@ -245,6 +254,7 @@ async fn settings(
         "user" => Some("The user's access is saved."),
         "calendar" => Some("The clinic calendar is saved."),
         "prices" => Some("The price list is saved."),
+        "hours" => Some("The opening hours, chairs and session length are saved."),
         _ => None,
     };
     Ok(render(&page))

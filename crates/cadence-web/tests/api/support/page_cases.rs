@@ -107,6 +107,7 @@ pub const PAGE_CASES: &[PageCase] = &[
     page(POST, "/settings/users", 200, Need::Nothing),
     page(POST, "/settings/users/{id}", 303, Need::OtherUser),
     page(POST, "/settings/calendar", 303, Need::Nothing),
+    page(POST, "/settings/hours", 303, Need::Nothing),
     page(POST, "/settings/prices", 303, Need::Nothing),
 ];
 
@@ -248,6 +249,11 @@ pub async fn prepare_page(w: &World, case: &PageCase, role: Option<Role>) -> Pre
         ],
         ("POST", "/schedule/sessions/{id}/move") => vec![("date", &today), ("start_time", "14:00")],
         ("POST", "/schedule/sessions/{id}/cancel") => vec![],
+        ("POST", "/settings/hours") => vec![
+            ("opening_hours", "mon 08:00-18:00\ntue 08:00-18:00"),
+            ("chairs", "50"),
+            ("session_minutes", "120"),
+        ],
         ("POST", "/schedule/sessions/{id}/rebook") => vec![("date", &later)],
         ("POST", "/sessions/{id}/infusion-end") => vec![],
         ("POST", "/sessions/{id}/exceptional-end") => vec![
