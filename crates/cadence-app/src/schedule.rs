@@ -410,9 +410,8 @@ impl App {
             names.insert(p.id, p);
         }
         for id in wanted {
-            if !names.contains_key(&id) {
-                let p = self.get_patient(actor, id).await?;
-                names.insert(id, p);
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+                slot.insert(self.get_patient(actor, id).await?);
             }
         }
         Ok(names)

@@ -279,6 +279,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Moves a scheduled session to another slot (its day, time, length and chair), with the
     /// reason when it departs from the plan; checked like a booking, leaving the session itself
     /// out. A session not `scheduled` is `Conflict{"treatment_sessions.status"}`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a move is its slot, reason, time and the clinic's chairs, as a booking's are"
+    )]
     async fn move_treatment_session(
         &self,
         clinic: ClinicId,
