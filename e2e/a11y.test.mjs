@@ -77,6 +77,8 @@ async function pagesFor(page, role) {
         .then(() => page.locator('main a[href^="/courses/"]').first().getAttribute('href'));
       return [
         '/today',
+        '/schedule',
+        '/schedule?view=week',
         '/patients',
         '/patients/new',
         ben.chart,
@@ -89,19 +91,30 @@ async function pagesFor(page, role) {
         ben.session,
         ivy.session,
         course,
+        `${ben.chart}/edit`,
+        '/research',
         '/password',
       ].filter(Boolean);
     }
     case 'nurse': {
       const ben = await chartOf(page, 'DEMO-002');
-      return ['/today', '/patients', ben.chart, ben.session];
+      return ['/today', '/schedule', '/schedule?view=week', '/patients', ben.chart, ben.session];
     }
     case 'frontdesk': {
       const ben = await chartOf(page, 'DEMO-002');
-      return ['/today', '/patients', '/patients/new', ben.chart, ben.session];
+      return [
+        '/today',
+        '/schedule',
+        '/schedule?view=week',
+        '/patients',
+        '/patients/new',
+        ben.chart,
+        `${ben.chart}/edit`,
+        ben.session,
+      ];
     }
     case 'admin':
-      return ['/settings', '/settings/protocols/iv-ketamine-6', '/password'];
+      return ['/settings', '/settings/protocols/iv-ketamine-6', '/settings/audit', '/research', '/password'];
     case 'researcher':
       return ['/today'];
     default:

@@ -55,6 +55,24 @@ impl App {
         Ok(self.store.create_clinic(new, event).await?)
     }
 
+    /// Sets a clinic's day as the operator (command line, test kit): opening hours
+    /// (`mon 09:00-17:00` lines), chairs and session length, with the admin's checks.
+    pub async fn configure_clinic_day(
+        &self,
+        clinic: ClinicId,
+        opening_hours: &str,
+        chairs: u16,
+        session_minutes: u16,
+    ) -> Result<Clinic, AppError> {
+        let hours = crate::schedule::check_day(opening_hours, chairs, session_minutes)?;
+        let mut event = self.operator_event(AuditAction::Update, ObjectType::ClinicHours);
+        event.clinic_id = Some(clinic);
+        Ok(self
+            .store
+            .update_clinic_schedule(clinic, &hours, chairs, session_minutes, event)
+            .await?)
+    }
+
     /// Adds a staff user to a clinic. With a password, the account is ready to use; without,
     /// a random one-time password is returned (shown once, never stored in clear), which must
     /// be changed at first login.

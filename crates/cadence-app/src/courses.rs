@@ -348,7 +348,9 @@ impl App {
         Ok((protocol, planned))
     }
 
-    /// Starts a course on a built-in protocol and books its induction sessions as planned.
+    /// Starts a course on a built-in protocol and books its induction sessions as planned, each
+    /// at `start_time` where a chair is free that day, else the day's first open slot; a day
+    /// with no chair free is left planned, not booked (never overbooked).
     ///
     /// Gated on screening (issue 13 §4): the patient's latest screening for the protocol's
     /// route, taken at most the protocol's `screening.valid_days` before the start, must be
@@ -361,6 +363,7 @@ impl App {
         patient: PatientId,
         protocol_id: &str,
         start_date: Date,
+        start_time: Option<&str>,
         screening_override: Option<&str>,
     ) -> Result<Course, AppError> {
         require(actor.role, Permission::CreateCourse)?;
@@ -394,13 +397,66 @@ impl App {
             )
             .await?;
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
-        let planned = new_course_plan(&protocol, &calendar_of(&clinic)?, start_date)?;
-        let induction: Vec<Date> = planned
+        let calendar = calendar_of(&clinic)?;
+        let planned = new_course_plan(&protocol, &calendar, start_date)?;
+        let start = crate::schedule::parse_start(start_time)?;
+        let minutes = crate::schedule::minutes_for(&clinic, &protocol);
+        let mut induction = Vec::new();
+        // The clinic's bookings, read once (one `schedule` row) for every induction day.
+        let booked: Vec<TreatmentSession> = self
+            .store
+            .list_course_bundles(
+                actor.clinic_id,
+                actor.event(self, AuditAction::Read, ObjectType::Schedule),
+            )
+            .await?
+            .into_iter()
+            .flat_map(|b| b.sessions)
+            .collect();
+        for s in planned
             .sessions
             .iter()
             .filter(|s| s.kind == SessionKind::Induction)
-            .map(|s| s.date)
-            .collect();
+        {
+            let day: Vec<TreatmentSession> = booked
+                .iter()
+                .filter(|b| b.scheduled_on == s.date)
+                .cloned()
+                .collect();
+            if day.iter().any(|d| {
+                d.patient_id == patient
+                    && !matches!(d.status, SessionStatus::Cancelled | SessionStatus::NoShow)
+            }) {
+                return Err(AppError::Conflict {
+                    code: ErrorCode::AlreadyBooked,
+                    message: format!(
+                        "the patient already has a session on {}: move or cancel it first",
+                        s.date
+                    ),
+                });
+            }
+            let occupied = crate::schedule::occupied(&day, None);
+            // The time asked for where it is free that day, else the day's first open slot.
+            let slot = match crate::schedule::pick_slot(
+                &clinic, &calendar, s.date, start, None, minutes, &occupied,
+            ) {
+                Ok(slot) => Ok(slot),
+                Err(_) if start.is_some() => crate::schedule::pick_slot(
+                    &clinic, &calendar, s.date, None, None, minutes, &occupied,
+                ),
+                Err(e) => Err(e),
+            };
+            match slot {
+                Ok(slot) => induction.push(slot),
+                // A full day is never overbooked: that session stays planned, not booked, and
+                // the chart offers it to book on another day.
+                Err(AppError::Conflict {
+                    code: ErrorCode::SlotFull | ErrorCode::ChairTaken,
+                    ..
+                }) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let new = NewCourse {
             clinic_id: actor.clinic_id,
             patient_id: patient,
@@ -417,7 +473,10 @@ impl App {
         let event = actor
             .event(self, AuditAction::Create, ObjectType::Course)
             .with_patient(patient);
-        Ok(self.store.create_course(new, induction, event).await?)
+        Ok(self
+            .store
+            .create_course(new, induction, clinic.chairs, event)
+            .await?)
     }
 
     /// The screening a course may start on, or why there is none.

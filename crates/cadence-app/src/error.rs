@@ -84,6 +84,36 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> AppError {
         match err {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { constraint }
+                if constraint == "treatment_sessions.patient_day" =>
+            {
+                AppError::Conflict {
+                    code: ErrorCode::AlreadyBooked,
+                    message: "the patient already has a session that day: move or cancel it first"
+                        .into(),
+                }
+            }
+            StoreError::Conflict { constraint } if constraint == "treatment_sessions.capacity" => {
+                AppError::Conflict {
+                    code: ErrorCode::SlotFull,
+                    message: "every chair is taken at that time (another booking was just made): \
+                              choose another time"
+                        .into(),
+                }
+            }
+            StoreError::Conflict { constraint } if constraint == "treatment_sessions.chair" => {
+                AppError::Conflict {
+                    code: ErrorCode::ChairTaken,
+                    message: "that chair is taken at that time: choose another chair or time"
+                        .into(),
+                }
+            }
+            StoreError::Conflict { constraint } if constraint == "treatment_sessions.status" => {
+                AppError::Conflict {
+                    code: ErrorCode::SessionNotScheduled,
+                    message: "this session is no longer scheduled: it cannot be moved".into(),
+                }
+            }
             StoreError::Conflict { constraint } => AppError::Conflict {
                 code: ErrorCode::Conflict,
                 message: match constraint.as_str() {

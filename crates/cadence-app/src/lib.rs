@@ -28,6 +28,7 @@ pub mod patients;
 pub mod registration;
 pub mod research;
 pub mod safety;
+pub mod schedule;
 pub mod screenings;
 pub mod settings;
 pub mod throttle;

@@ -13,7 +13,8 @@
 //! 5. [`protocol`]: a clinic's protocol as a versioned TOML file, and the built-in protocols.
 //! 6. [`history`] and [`decision`]: what happened in a course, and what clinicians decided;
 //!    [`vitals`]: blood pressure and SpO2 readings, checked for plausibility in one place.
-//! 7. [`calendar`] and [`planner`]: the dated plan of sessions and review points.
+//! 7. [`calendar`] and [`planner`]: the dated plan of sessions and review points;
+//!    [`schedule`]: opening hours, session length, chairs, open slots and sessions to move.
 //! 8. [`suggestion`]: the one next step the engine suggests, with its reasons.
 //! 9. [`forecast`] and [`price`]: how many treatments lie ahead, and what they cost.
 //! 10. [`safety`]: findings that hold sessions, the gates before a dose, dose-record checks and
@@ -33,6 +34,7 @@ pub mod price;
 pub mod protocol;
 pub mod route;
 pub mod safety;
+pub mod schedule;
 pub mod screening;
 pub mod suggestion;
 pub mod text;

@@ -1,13 +1,14 @@
 //! Clinics, staff users and login sessions.
 
 use crate::audit;
-use crate::convert::{date_text, get, json, parsed, timestamp, to_json};
+use crate::convert::{date_text, get, json, parsed, small_opt, timestamp, to_json};
 use crate::error;
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::{ClinicId, UserId};
 use cadence_store::records::{
-    AuthSession, Clinic, NewAuthSession, NewClinic, NewUser, OpenDays, Role, TimeZoneName, User,
+    AuthSession, Clinic, NewAuthSession, NewClinic, NewUser, OpenDays, OpeningHours, Role,
+    TimeZoneName, User,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,7 +17,8 @@ use sqlx::postgres::{PgConnection, PgPool, PgRow};
 /// The clinics columns in record order.
 macro_rules! clinic_columns {
     () => {
-        "id, name, time_zone, open_days, closed_dates, created_at"
+        "id, name, time_zone, open_days, closed_dates, opening_hours, chairs, session_minutes, \
+         created_at"
     };
 }
 
@@ -111,6 +113,34 @@ pub(crate) async fn update_clinic_calendar(
     .bind(time_zone.as_str())
     .bind(open_days.to_string())
     .bind(to_json(&dates)?)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(error::map)?
+    .ok_or(StoreError::NotFound)?;
+    let clinic = clinic(&row)?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(clinic)
+}
+
+pub(crate) async fn update_clinic_schedule(
+    pool: &PgPool,
+    id: ClinicId,
+    hours: &OpeningHours,
+    chairs: u16,
+    session_minutes: u16,
+    event: AuditEvent,
+) -> Result<Clinic, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let row = sqlx::query(concat!(
+        "UPDATE clinics SET opening_hours = $2, chairs = $3, session_minutes = $4 \
+         WHERE id = $1 RETURNING ",
+        clinic_columns!()
+    ))
+    .bind(id.0)
+    .bind(hours.to_string())
+    .bind(i32::from(chairs))
+    .bind(i32::from(session_minutes))
     .fetch_optional(&mut *tx)
     .await
     .map_err(error::map)?
@@ -411,6 +441,9 @@ fn clinic(row: &PgRow) -> Result<Clinic, StoreError> {
         time_zone: parsed(row, "time_zone")?,
         open_days: parsed(row, "open_days")?,
         closed_dates,
+        opening_hours: parsed(row, "opening_hours")?,
+        chairs: small_opt(row, "chairs")?.unwrap_or(1),
+        session_minutes: small_opt(row, "session_minutes")?.unwrap_or(120),
         created_at: timestamp(row, "created_at")?,
     })
 }

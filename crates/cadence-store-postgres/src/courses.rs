@@ -11,7 +11,6 @@ use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
 use cadence_store::records::*;
-use jiff::civil::Date;
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use std::collections::HashMap;
 
@@ -34,7 +33,8 @@ macro_rules! decision_columns {
 pub(crate) async fn create_course(
     pool: &PgPool,
     new: NewCourse,
-    sessions: Vec<Date>,
+    sessions: Vec<BookingSlot>,
+    chairs: u16,
     event: AuditEvent,
 ) -> Result<Course, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
@@ -59,13 +59,14 @@ pub(crate) async fn create_course(
     .await
     .map_err(error::map)?;
     let course = course(&row)?;
-    for day in sessions {
+    for slot in sessions {
         insert_session(
             &mut tx,
             course.clinic_id,
             course.id,
-            day,
+            slot,
             None,
+            chairs,
             new.created_at,
         )
         .await?;

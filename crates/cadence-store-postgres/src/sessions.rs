@@ -21,8 +21,8 @@ use std::collections::HashMap;
 /// The treatment_sessions columns, with the patient from the course (`s` and `c`).
 macro_rules! session_columns {
     () => {
-        "s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.status, \
-         s.booking_reason, s.updated_at"
+        "s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.starts_at, s.minutes, \
+         s.chair, s.status, s.booking_reason, s.updated_at"
     };
 }
 
@@ -37,6 +37,7 @@ macro_rules! monitoring_columns {
 pub(crate) async fn create_treatment_session(
     pool: &PgPool,
     new: NewTreatmentSession,
+    chairs: u16,
     event: AuditEvent,
 ) -> Result<TreatmentSession, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
@@ -45,8 +46,9 @@ pub(crate) async fn create_treatment_session(
         &mut tx,
         new.clinic_id,
         new.course_id,
-        new.scheduled_on,
+        new.slot,
         new.booking_reason.as_deref(),
+        chairs,
         new.created_at,
     )
     .await?;
@@ -291,22 +293,75 @@ pub(crate) async fn add_monitoring_entry(
     Ok(stored)
 }
 
-/// Books one session, returning its id.
+/// The stored start time (`HH:MM`).
+fn start_time(row: &PgRow) -> Result<jiff::civil::Time, StoreError> {
+    let text: String = get(row, "starts_at")?;
+    cadence_clinical::schedule::parse_time(&text)
+        .map_err(|_| StoreError::Other("stored value of starts_at is invalid".into()))
+}
+
+/// The clinic's sessions booked on a day (not cancelled or missed), for the slot check, after
+/// locking the clinic's row: bookings of one clinic take turns, in every server process, so
+/// two at once cannot both find the same chair free.
+async fn day_bookings(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    day: Date,
+) -> Result<Vec<DayBooking>, StoreError> {
+    sqlx::query("SELECT 1 FROM clinics WHERE id = $1 FOR UPDATE")
+        .bind(clinic.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(error::map)?
+        .ok_or(StoreError::NotFound)?;
+    let rows = sqlx::query(
+        "SELECT s.id, c.patient_id, s.starts_at, s.minutes, s.chair \
+         FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.clinic_id = $1 AND s.scheduled_on = $2 \
+         AND s.status NOT IN ('cancelled', 'no_show')",
+    )
+    .bind(clinic.0)
+    .bind(date_text(day))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    rows.iter()
+        .map(|row| {
+            Ok(DayBooking {
+                id: TreatmentSessionId(get(row, "id")?),
+                patient_id: PatientId(get(row, "patient_id")?),
+                starts_at: start_time(row)?,
+                minutes: small_opt(row, "minutes")?.unwrap_or(0),
+                chair: small_opt(row, "chair")?,
+            })
+        })
+        .collect()
+}
+
+/// Books one session after [`check_slot`] on the day's bookings, returning its id.
 pub(crate) async fn insert_session(
     conn: &mut PgConnection,
     clinic: ClinicId,
     course: CourseId,
-    day: Date,
+    slot: BookingSlot,
     reason: Option<&str>,
+    chairs: u16,
     at: Timestamp,
 ) -> Result<TreatmentSessionId, StoreError> {
+    let patient = fetch_course(&mut *conn, clinic, course).await?.patient_id;
+    let day = day_bookings(&mut *conn, clinic, slot.on).await?;
+    check_slot(&day, patient, &slot, chairs, None)?;
     let row = sqlx::query(
-        "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, status, \
-         booking_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, starts_at, minutes, \
+         chair, status, booking_reason, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     )
     .bind(clinic.0)
     .bind(course.0)
-    .bind(date_text(day))
+    .bind(date_text(slot.on))
+    .bind(cadence_clinical::schedule::format_time(slot.starts_at))
+    .bind(i32::from(slot.minutes))
+    .bind(i32::from(slot.chair))
     .bind(SessionStatus::Scheduled.as_str())
     .bind(reason)
     .bind(at.as_millisecond())
@@ -314,6 +369,50 @@ pub(crate) async fn insert_session(
     .await
     .map_err(error::map)?;
     Ok(TreatmentSessionId(get(&row, "id")?))
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the Store trait's move, one value each"
+)]
+pub(crate) async fn move_treatment_session(
+    pool: &PgPool,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+    slot: BookingSlot,
+    reason: Option<String>,
+    chairs: u16,
+    at: Timestamp,
+    event: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let day = day_bookings(&mut tx, clinic, slot.on).await?;
+    let current = fetch_session(&mut tx, clinic, id).await?;
+    if current.status != SessionStatus::Scheduled {
+        return Err(StoreError::Conflict {
+            constraint: "treatment_sessions.status".into(),
+        });
+    }
+    check_slot(&day, current.patient_id, &slot, chairs, Some(id))?;
+    sqlx::query(
+        "UPDATE treatment_sessions SET scheduled_on = $3, starts_at = $4, minutes = $5, \
+         chair = $6, booking_reason = $7, updated_at = $8 WHERE clinic_id = $1 AND id = $2",
+    )
+    .bind(clinic.0)
+    .bind(id.0)
+    .bind(date_text(slot.on))
+    .bind(cadence_clinical::schedule::format_time(slot.starts_at))
+    .bind(i32::from(slot.minutes))
+    .bind(i32::from(slot.chair))
+    .bind(reason)
+    .bind(at.as_millisecond())
+    .execute(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let session = fetch_session(&mut tx, clinic, id).await?;
+    audit::append(&mut tx, about(event, session.patient_id)).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(session)
 }
 
 /// A course's sessions by date, with their monitoring entries (inside a transaction).
@@ -424,6 +523,9 @@ fn session(
         course_id: CourseId(get(row, "course_id")?),
         patient_id: PatientId(get(row, "patient_id")?),
         scheduled_on: date(row, "scheduled_on")?,
+        starts_at: start_time(row)?,
+        minutes: small_opt(row, "minutes")?.unwrap_or(0),
+        chair: small_opt(row, "chair")?,
         status: parsed(row, "status")?,
         booking_reason: get(row, "booking_reason")?,
         pre_checks: None,

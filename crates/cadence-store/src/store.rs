@@ -46,6 +46,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         audit: AuditEvent,
     ) -> Result<Clinic, StoreError>;
 
+    /// Sets a clinic's day (issue 16 §1): opening hours per weekday, chairs, session length.
+    async fn update_clinic_schedule(
+        &self,
+        id: ClinicId,
+        opening_hours: &OpeningHours,
+        chairs: u16,
+        session_minutes: u16,
+        audit: AuditEvent,
+    ) -> Result<Clinic, StoreError>;
+
     /// Creates a user.
     async fn create_user(&self, new: NewUser, audit: AuditEvent) -> Result<User, StoreError>;
     /// A user by login email (lower-cased), in any clinic.
@@ -233,11 +243,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // --- courses, sessions, decisions -------------------------------------------------------
 
-    /// Creates a course and books its first sessions, in one transaction.
+    /// Creates a course and books its first sessions, in one transaction, each slot checked
+    /// as [`Store::create_treatment_session`] checks it against `chairs`.
     async fn create_course(
         &self,
         new: NewCourse,
-        sessions: Vec<jiff::civil::Date>,
+        sessions: Vec<BookingSlot>,
+        chairs: u16,
         audit: AuditEvent,
     ) -> Result<Course, StoreError>;
     /// A patient's courses, newest first.
@@ -299,10 +311,33 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         clinic: ClinicId,
         updates: Vec<SummaryUpdate>,
     ) -> Result<u64, StoreError>;
-    /// Books a treatment session in a course.
+    /// Books a treatment session in a course. Checked inside the transaction against every
+    /// booked session of the clinic that day (not cancelled or missed), so two bookings at once
+    /// cannot both pass: the patient already has a session that day is
+    /// `Conflict{"treatment_sessions.patient_day"}`; the slot's chair is taken (or is not one of
+    /// `chairs`) is `Conflict{"treatment_sessions.chair"}`; `chairs` sessions already overlap
+    /// it is `Conflict{"treatment_sessions.capacity"}`.
     async fn create_treatment_session(
         &self,
         new: NewTreatmentSession,
+        chairs: u16,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError>;
+    /// Moves a scheduled session to another slot (its day, time, length and chair), with the
+    /// reason when it departs from the plan; checked like a booking, leaving the session itself
+    /// out. A session not `scheduled` is `Conflict{"treatment_sessions.status"}`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a move is its slot, reason, time and the clinic's chairs, as a booking's are"
+    )]
+    async fn move_treatment_session(
+        &self,
+        clinic: ClinicId,
+        id: TreatmentSessionId,
+        slot: BookingSlot,
+        booking_reason: Option<String>,
+        chairs: u16,
+        at: Timestamp,
         audit: AuditEvent,
     ) -> Result<TreatmentSession, StoreError>;
     /// A treatment session with its monitoring entries.

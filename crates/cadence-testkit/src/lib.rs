@@ -170,12 +170,18 @@ impl TestApp {
         self.clock.advance(by);
     }
 
-    /// Creates a clinic on UTC.
+    /// Creates a clinic on UTC with 50 chairs (the most), so the many courses a test world
+    /// starts on one day all get their sessions; scheduling tests set their own chairs.
     pub async fn clinic(&self, name: &str) -> Clinic {
-        self.app
+        let clinic = self
+            .app
             .create_clinic(name, "UTC")
             .await
-            .unwrap_or_else(|e| panic!("create clinic {name}: {e}"))
+            .unwrap_or_else(|e| panic!("create clinic {name}: {e}"));
+        self.app
+            .configure_clinic_day(clinic.id, "", 50, 120)
+            .await
+            .unwrap_or_else(|e| panic!("configure clinic {name}: {e}"))
     }
 
     /// Creates a user with [`PASSWORD`] (no one-time password to change).

@@ -38,6 +38,7 @@ pub const DOCUMENT_PATH: &str = "/api/v1/openapi.json";
         (name = "clinical", description = "Screenings and assessments"),
         (name = "courses", description = "Courses, plans, forecasts, booking and decisions"),
         (name = "sessions", description = "Treatment sessions and the day's schedule"),
+        (name = "schedule", description = "The schedule by day and week, open slots, moving, rebooking and the to-move list"),
         (name = "safety", description = "Safety findings, holds and their release; REMS enrolment"),
         (name = "research", description = "De-identified aggregates"),
         (name = "meta", description = "Health"),

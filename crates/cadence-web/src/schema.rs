@@ -626,6 +626,12 @@ pub struct TreatmentSession {
     pub course_id: i64,
     pub patient_id: i64,
     pub scheduled_on: Date,
+    /// The booked start, `HH:MM` in the clinic's time zone.
+    pub starts_at: String,
+    /// The booked length, in minutes.
+    pub minutes: i32,
+    /// The chair (none for sessions booked before chairs were kept).
+    pub chair: Option<i32>,
     pub status: SessionStatus,
     /// Why the booking departs from the plan, when it does.
     pub booking_reason: Option<String>,
@@ -650,6 +656,12 @@ pub struct SessionView {
     pub course_id: i64,
     pub patient_id: i64,
     pub scheduled_on: Date,
+    /// The booked start, `HH:MM` in the clinic's time zone.
+    pub starts_at: String,
+    /// The booked length, in minutes.
+    pub minutes: i32,
+    /// The chair (none for sessions booked before chairs were kept).
+    pub chair: Option<i32>,
     pub status: SessionStatus,
     pub booking_reason: Option<String>,
     pub pre_checks: Option<Value>,
@@ -943,4 +955,77 @@ mod tests {
             })
             .collect()
     }
+}
+
+/// The schedule for a day or a week (issue 16 §1).
+#[derive(Debug, ToSchema)]
+pub struct ScheduleView {
+    /// The clinic's today.
+    pub today: Date,
+    /// The days, in order.
+    pub days: Vec<ScheduleDay>,
+    /// Chairs the clinic treats in at once.
+    pub chairs: i32,
+    /// The clinic's session length in minutes (a protocol's observation can lengthen one).
+    pub session_minutes: i32,
+    /// Every booked session from today that no longer fits.
+    pub to_move: Vec<ToMove>,
+}
+
+/// One day of the schedule.
+#[derive(Debug, ToSchema)]
+pub struct ScheduleDay {
+    pub date: Date,
+    /// Whether the clinic is open that day.
+    pub open: bool,
+    /// `HH:MM`.
+    pub opens: String,
+    /// `HH:MM`.
+    pub closes: String,
+    /// Sessions (cancelled and missed ones too), by start time.
+    pub sessions: Vec<ScheduleEntry>,
+    /// Start times with a chair free for a session of the clinic's length (none in the past
+    /// or on a closed day).
+    pub open_slots: Vec<OpenSlot>,
+}
+
+/// A session on the schedule.
+#[derive(Debug, ToSchema)]
+pub struct ScheduleEntry {
+    /// The session (front desk: the booking only).
+    pub session: TreatmentSession,
+    pub patient_id: i64,
+    /// Given and family name.
+    pub patient_name: String,
+    pub mrn: String,
+    /// Why it must move, when it no longer fits.
+    #[schema(required = false)]
+    pub to_move: Option<String>,
+}
+
+/// A start time with chairs free.
+#[derive(Debug, ToSchema)]
+pub struct OpenSlot {
+    /// `HH:MM`.
+    pub start: String,
+    /// Chairs free for a whole session from it.
+    pub free_chairs: i32,
+}
+
+/// A booked session that no longer fits, for front desk to move.
+#[derive(Debug, ToSchema)]
+pub struct ToMove {
+    pub session_id: i64,
+    pub course_id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    /// The booked day.
+    pub date: Date,
+    /// The booked start, `HH:MM`.
+    pub start_time: String,
+    /// Why: `{kind}` with `kind` one of `clinic_closed`, `outside_hours`, `course_not_active`,
+    /// or `interval_changed` (with `interval_weeks` and `due`, the day the plan now gives).
+    pub reason: Value,
+    /// Why, in words.
+    pub message: String,
 }

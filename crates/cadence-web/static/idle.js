@@ -110,3 +110,11 @@
     }
   }, 5_000);
 })();
+
+// Print buttons (the day's schedule). The content security policy allows no inline handlers,
+// so a button marked `data-print` is wired here, on every page a logged-in user sees.
+document.addEventListener('DOMContentLoaded', () => {
+  for (const button of document.querySelectorAll('button[data-print]')) {
+    button.addEventListener('click', () => window.print());
+  }
+});

@@ -64,6 +64,21 @@ impl App {
             .store
             .update_clinic_calendar(clinic.id, &clinic.time_zone, DEMO_OPEN_DAYS, &[], event)
             .await?;
+        // Its day: 08:00 to 18:00 every day, three chairs, two-hour sessions (settings).
+        let mut event = self.operator_event(AuditAction::Update, ObjectType::ClinicHours);
+        event.clinic_id = Some(clinic.id);
+        let clinic = self
+            .store
+            .update_clinic_schedule(
+                clinic.id,
+                &DEMO_HOURS
+                    .parse()
+                    .map_err(|e| AppError::Internal(format!("{e}")))?,
+                DEMO_CHAIRS,
+                120,
+                event,
+            )
+            .await?;
         let tz = clinic.time_zone.time_zone().clone();
         let mut ids = Vec::new();
         for (email, role) in DEMO_USERS {
@@ -90,9 +105,17 @@ impl App {
         s.suicide_risk_hold().await?;
         s.blood_pressure_hold().await?;
         s.esketamine().await?;
+        s.closed_day_to_move().await?;
         Ok(true)
     }
 }
+
+/// The demo clinic's opening hours (a setting).
+const DEMO_HOURS: &str = "mon 08:00-18:00,tue 08:00-18:00,wed 08:00-18:00,thu 08:00-18:00,\
+                          fri 08:00-18:00,sat 08:00-18:00,sun 08:00-18:00";
+
+/// The demo clinic's chairs (a setting).
+const DEMO_CHAIRS: u16 = 3;
 
 /// The demo clinic's open days: every day (see [`App::seed_demo_in`]).
 pub const DEMO_OPEN_DAYS: OpenDays = OpenDays::EVERY_DAY;

@@ -268,6 +268,11 @@ impl Seeder<'_> {
         let text = protocol::builtin_text(protocol_id).ok_or(AppError::NotFound)?;
         let protocol = Protocol::from_toml(text).map_err(|e| AppError::Internal(e.to_string()))?;
         let dates = self.induction_dates_of(protocol_id, start)?;
+        let minutes = crate::schedule::minutes_for(&self.clinic, &protocol);
+        let mut slots = Vec::with_capacity(dates.len());
+        for d in &dates {
+            slots.push(self.free_slot(*d, minutes).await?);
+        }
         let new = NewCourse {
             clinic_id: self.clinic.id,
             patient_id: patient,
@@ -284,7 +289,7 @@ impl Seeder<'_> {
         let course = self
             .app
             .store
-            .create_course(new, dates.clone(), event)
+            .create_course(new, slots, self.clinic.chairs, event)
             .await?;
         Ok((course.id, dates))
     }
@@ -722,16 +727,48 @@ impl Seeder<'_> {
         date: Date,
     ) -> Result<(TreatmentSessionId, Date), AppError> {
         let date = self.open_from(date)?;
+        let slot = self
+            .free_slot(date, self.clinic.session_minutes.max(120))
+            .await?;
         let new = NewTreatmentSession {
             clinic_id: self.clinic.id,
             course_id: course,
-            scheduled_on: date,
+            slot,
             booking_reason: None,
             created_at: self.at(),
         };
         let event = self.event(AuditAction::Create, ObjectType::TreatmentSession);
-        let session = self.app.store.create_treatment_session(new, event).await?;
+        let session = self
+            .app
+            .store
+            .create_treatment_session(new, self.clinic.chairs, event)
+            .await?;
         Ok((session.id, date))
+    }
+
+    /// The first free slot of a day for a session of `minutes` (the demo spreads its patients
+    /// over the day's chairs and times, as front desk would).
+    pub(super) async fn free_slot(
+        &self,
+        date: Date,
+        minutes: u16,
+    ) -> Result<cadence_store::records::BookingSlot, AppError> {
+        let event = self.event(AuditAction::Read, ObjectType::Schedule);
+        let day = self
+            .app
+            .store
+            .list_treatment_sessions_on(self.clinic.id, date, event)
+            .await?;
+        let calendar = crate::courses::calendar_of(&self.clinic)?;
+        crate::schedule::pick_slot(
+            &self.clinic,
+            &calendar,
+            date,
+            None,
+            None,
+            minutes,
+            &crate::schedule::occupied(&day, None),
+        )
     }
 
     /// A maintenance (or booster) session that took place around `date`, with the PHQ-9 taken
@@ -809,6 +846,42 @@ impl Seeder<'_> {
             .store
             .set_mrn_pattern(self.clinic.id, pattern, event)
             .await?;
+        Ok(())
+    }
+
+    /// A closed day added after the bookings (a staff training day two or more days ahead):
+    /// the sessions booked that day go on front desk's "to move" list, with the reason, as they
+    /// would in a real clinic; nothing moves by itself.
+    pub(super) async fn closed_day_to_move(&self) -> Result<(), AppError> {
+        let event = self.event(AuditAction::Read, ObjectType::CourseList);
+        let bundles = self
+            .app
+            .store
+            .list_course_bundles(self.clinic.id, event)
+            .await?;
+        let later = self
+            .today
+            .checked_add(jiff::Span::new().days(2))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let day = bundles
+            .iter()
+            .flat_map(|b| b.sessions.iter())
+            .filter(|s| s.status == SessionStatus::Scheduled && s.scheduled_on >= later)
+            .map(|s| s.scheduled_on)
+            .min();
+        if let Some(day) = day {
+            let event = self.event(AuditAction::Update, ObjectType::ClinicCalendar);
+            self.app
+                .store
+                .update_clinic_calendar(
+                    self.clinic.id,
+                    &self.clinic.time_zone,
+                    self.clinic.open_days,
+                    &[day],
+                    event,
+                )
+                .await?;
+        }
         Ok(())
     }
 

@@ -82,7 +82,15 @@ error_codes! {
     CourseNotStarted = "course_not_started", 409,
         "the course starts later: record decisions from its start date on";
     AlreadyBooked = "already_booked", 409,
-        "the course has a session on that day already";
+        "the patient (or the course) has a session on that day already: move or cancel it first";
+    SlotFull = "slot_full", 409,
+        "every chair is taken at that time: choose another time (the schedule shows the open slots)";
+    ChairTaken = "chair_taken", 409,
+        "that chair is taken at that time, or the clinic has no chair of that number";
+    SessionNotScheduled = "session_not_scheduled", 409,
+        "only a scheduled session whose record has not begun can be moved; a cancelled or missed one is rebooked";
+    SessionNotCancelled = "session_not_cancelled", 409,
+        "only a cancelled or missed session is rebooked; a scheduled one is moved";
     AdministrationMissing = "administration_missing", 409,
         "record the administration before discharge (or before the infusion's end)";
     SessionCompleted = "session_completed", 409,
@@ -135,6 +143,12 @@ error_codes! {
         "a course starting before today";
     ClinicClosed = "clinic_closed", 422,
         "the clinic is closed on that date";
+    OutsideOpeningHours = "outside_opening_hours", 422,
+        "the session (its start plus its length) does not fit the day's opening hours";
+    InvalidTime = "invalid_time", 422,
+        "a time is not HH:MM (24-hour)";
+    InvalidOpeningHours = "invalid_opening_hours", 422,
+        "opening hours are not `mon 09:00-17:00` lines, or a day closes before it opens";
     InvalidMrn = "invalid_mrn", 422,
         "the MRN has characters other than letters, digits, `-` and `_` (leave it blank to have it numbered by the clinic's pattern)";
     InvalidAnswers = "invalid_answers", 422,

@@ -178,6 +178,10 @@ pub struct TodayView {
     pub assessments_due: Vec<AssessmentsDue>,
     /// Whether the viewer sees clinical content.
     pub clinical: bool,
+    /// Booked sessions among today's work (today's bookings and the courses due for a look)
+    /// that no longer fit the plan or the calendar (issue 16 §1); `/schedule` lists the
+    /// clinic's all.
+    pub to_move: usize,
 }
 
 fn days_between(from: Date, to: Date) -> i32 {
@@ -336,7 +340,14 @@ impl App {
         alerts.sort_by_key(|a| a.kind);
         reviews_due.sort_by_key(|r| (!r.overdue, r.since));
         assessments_due.sort_by_key(|a| !a.overdue());
+        sessions.sort_by_key(|s| (s.session.starts_at, s.session.chair, s.session.id));
+        let to_move = looks
+            .iter()
+            .filter(|l| l.latest)
+            .map(|l| crate::schedule::course_to_move(&l.look.read, &clinic.opening_hours).len())
+            .sum();
         Ok(TodayView {
+            to_move,
             date: today,
             sessions,
             alerts,

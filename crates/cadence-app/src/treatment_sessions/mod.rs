@@ -21,6 +21,7 @@ use crate::authz::{Permission, allows, require};
 pub use crate::courses::BOOKING_HORIZON_DAYS;
 use crate::courses::{CourseRead, redact_clinical};
 use crate::safety::{Hold, holds_for};
+use crate::schedule::SlotRequest;
 use crate::validate;
 use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::planner::SessionState;
@@ -213,20 +214,9 @@ impl App {
         })
     }
 
-    /// Books a session in a course on a date: an open day of the clinic, not in the past, not
-    /// before the course starts, within [`BOOKING_HORIZON_DAYS`], not on a day the course has
-    /// a session already, and never on a paused or discontinued course. A day the plan does not
-    /// propose (issue 14) needs a reason, which the plan then shows with the session.
-    pub async fn book_session(
-        &self,
-        actor: &Actor,
-        course: CourseId,
-        date: Date,
-        reason: Option<&str>,
-    ) -> Result<SessionView, AppError> {
-        require(actor.role, Permission::Schedule)?;
-        let reason = validate::note("reason", reason, 500)?;
-        let read = self.read_course(actor, course).await?;
+    /// Refuses a day a session cannot be booked on: in the past, beyond
+    /// [`BOOKING_HORIZON_DAYS`], a closed day, before the course starts.
+    pub(crate) fn check_booking_day(&self, read: &CourseRead, date: Date) -> Result<(), AppError> {
         let today = read.snapshot.today;
         if date < today {
             return Err(AppError::invalid(
@@ -261,6 +251,30 @@ impl App {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Books a session in a course on a slot: an open day of the clinic, not in the past, not
+    /// before the course starts, within [`BOOKING_HORIZON_DAYS`], not on a day the patient
+    /// has a session already, and never on a paused or discontinued course; at the time asked
+    /// for (within opening hours, a chair free) or the day's first open slot, for the clinic's
+    /// session length or the protocol's observation time if longer (issue 16 §1). A day the
+    /// plan does not propose (issue 14) needs a reason, which the plan then shows with the
+    /// session.
+    pub async fn book_session(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        to: SlotRequest,
+        reason: Option<&str>,
+    ) -> Result<SessionView, AppError> {
+        require(actor.role, Permission::Schedule)?;
+        let reason = validate::note("reason", reason, 500)?;
+        let start = crate::schedule::parse_start(to.start_time.as_deref())?;
+        let date = to.date;
+        let read = self.read_course(actor, course).await?;
+        let today = read.snapshot.today;
+        self.check_booking_day(&read, date)?;
         read.require_active()?;
         let taken = read.bundle.sessions.iter().any(|s| {
             s.scheduled_on == date
@@ -293,15 +307,47 @@ impl App {
                 ),
             ));
         }
+        let clinic = self.store.get_clinic(actor.clinic_id).await?;
+        let day = self
+            .store
+            .list_treatment_sessions_on(
+                actor.clinic_id,
+                date,
+                actor.event(self, AuditAction::Read, ObjectType::Schedule),
+            )
+            .await?;
+        if day.iter().any(|s| {
+            s.patient_id == read.bundle.course.patient_id
+                && !matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow)
+        }) {
+            return Err(AppError::Conflict {
+                code: ErrorCode::AlreadyBooked,
+                message: format!(
+                    "the patient already has a session on {date}: move or cancel it first"
+                ),
+            });
+        }
+        let slot = crate::schedule::pick_slot(
+            &clinic,
+            &read.calendar,
+            date,
+            start,
+            to.chair,
+            crate::schedule::minutes_for(&clinic, &read.protocol),
+            &crate::schedule::occupied(&day, None),
+        )?;
         let new = NewTreatmentSession {
             clinic_id: actor.clinic_id,
             course_id: course,
-            scheduled_on: date,
+            slot,
             booking_reason: reason,
             created_at: self.now(),
         };
         let event = actor.event(self, AuditAction::Create, ObjectType::TreatmentSession);
-        let booked = self.store.create_treatment_session(new, event).await?;
+        let booked = self
+            .store
+            .create_treatment_session(new, clinic.chairs, event)
+            .await?;
         let mut read = read;
         read.bundle.sessions.push(booked.clone());
         let holds = holds_for(&booked, &read.protocol, &read.bundle);

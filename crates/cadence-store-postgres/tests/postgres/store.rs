@@ -184,7 +184,13 @@ async fn a_reference_to_a_missing_user_is_a_foreign_key_conflict() {
                 created_by: UserId(999),
                 created_at: at(),
             },
-            vec![date(2027, 1, 4)],
+            vec![BookingSlot {
+                on: date(2027, 1, 4),
+                starts_at: jiff::civil::time(9, 0, 0, 0),
+                minutes: 120,
+                chair: 1,
+            }],
+            1,
             event(ObjectType::Course, T0),
         )
         .await
@@ -326,7 +332,21 @@ async fn a_course_round_trips_with_sessions_monitoring_and_decisions() {
                 created_by: nurse,
                 created_at: at(),
             },
-            vec![date(2027, 1, 4), date(2027, 1, 7)],
+            vec![
+                BookingSlot {
+                    on: date(2027, 1, 4),
+                    starts_at: jiff::civil::time(9, 0, 0, 0),
+                    minutes: 120,
+                    chair: 1,
+                },
+                BookingSlot {
+                    on: date(2027, 1, 7),
+                    starts_at: jiff::civil::time(9, 0, 0, 0),
+                    minutes: 120,
+                    chair: 1,
+                },
+            ],
+            1,
             event(ObjectType::Course, T0),
         )
         .await

@@ -10,7 +10,6 @@ use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
 use cadence_store::records::*;
-use jiff::civil::Date;
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use std::collections::HashMap;
@@ -64,7 +63,8 @@ fn decision(row: &SqliteRow) -> Result<DecisionRecord, StoreError> {
 pub(crate) async fn create_course(
     pool: &SqlitePool,
     new: NewCourse,
-    sessions: Vec<Date>,
+    sessions: Vec<BookingSlot>,
+    chairs: u16,
     audit: AuditEvent,
 ) -> Result<Course, StoreError> {
     let mut tx = begin(pool).await?;
@@ -89,13 +89,14 @@ pub(crate) async fn create_course(
     .await
     .map_err(db)?;
     let stored = course(&row)?;
-    for on in sessions {
+    for slot in sessions {
         insert_session(
             &mut tx,
             stored.clinic_id,
             stored.id,
-            on,
+            slot,
             None,
+            chairs,
             new.created_at,
         )
         .await?;

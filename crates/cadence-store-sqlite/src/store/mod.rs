@@ -51,6 +51,25 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn update_clinic_schedule(
+        &self,
+        id: ClinicId,
+        opening_hours: &OpeningHours,
+        chairs: u16,
+        session_minutes: u16,
+        audit: AuditEvent,
+    ) -> Result<Clinic, StoreError> {
+        people::update_clinic_schedule(
+            &self.pool,
+            id,
+            opening_hours,
+            chairs,
+            session_minutes,
+            audit,
+        )
+        .await
+    }
+
     async fn create_user(&self, new: NewUser, audit: AuditEvent) -> Result<User, StoreError> {
         people::create_user(&self.pool, new, audit).await
     }
@@ -281,10 +300,11 @@ impl Store for SqliteStore {
     async fn create_course(
         &self,
         new: NewCourse,
-        sessions: Vec<Date>,
+        sessions: Vec<BookingSlot>,
+        chairs: u16,
         audit: AuditEvent,
     ) -> Result<Course, StoreError> {
-        courses::create_course(&self.pool, new, sessions, audit).await
+        courses::create_course(&self.pool, new, sessions, chairs, audit).await
     }
 
     async fn list_courses(
@@ -355,9 +375,33 @@ impl Store for SqliteStore {
     async fn create_treatment_session(
         &self,
         new: NewTreatmentSession,
+        chairs: u16,
         audit: AuditEvent,
     ) -> Result<TreatmentSession, StoreError> {
-        sessions::create_treatment_session(&self.pool, new, audit).await
+        sessions::create_treatment_session(&self.pool, new, chairs, audit).await
+    }
+
+    async fn move_treatment_session(
+        &self,
+        clinic: ClinicId,
+        id: TreatmentSessionId,
+        slot: BookingSlot,
+        booking_reason: Option<String>,
+        chairs: u16,
+        at: Timestamp,
+        audit: AuditEvent,
+    ) -> Result<TreatmentSession, StoreError> {
+        sessions::move_treatment_session(
+            &self.pool,
+            clinic,
+            id,
+            slot,
+            booking_reason,
+            chairs,
+            at,
+            audit,
+        )
+        .await
     }
 
     async fn get_treatment_session(

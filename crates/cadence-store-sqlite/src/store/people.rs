@@ -2,7 +2,7 @@
 //! changes).
 
 use crate::audit::{append, begin, commit};
-use crate::codec::{db, flag, get, json, parsed, to_json, ts};
+use crate::codec::{db, flag, get, json, parsed, small, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::{ClinicId, UserId};
@@ -13,7 +13,8 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 
 macro_rules! clinic_columns {
     () => {
-        "id, name, time_zone, open_days, closed_dates, created_at"
+        "id, name, time_zone, open_days, closed_dates, opening_hours, chairs, session_minutes, \
+         created_at"
     };
 }
 
@@ -36,6 +37,9 @@ fn clinic(row: &SqliteRow) -> Result<Clinic, StoreError> {
         time_zone: parsed(row, "time_zone")?,
         open_days: parsed(row, "open_days")?,
         closed_dates,
+        opening_hours: parsed(row, "opening_hours")?,
+        chairs: small(row, "chairs")?.unwrap_or(1),
+        session_minutes: small(row, "session_minutes")?.unwrap_or(120),
         created_at: ts(row, "created_at")?,
     })
 }
@@ -141,6 +145,34 @@ pub(crate) async fn update_clinic_calendar(
     .bind(time_zone.as_str())
     .bind(open_days.to_string())
     .bind(closed)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound)?;
+    let updated = clinic(&row)?;
+    append(&mut tx, audit).await?;
+    commit(tx).await?;
+    Ok(updated)
+}
+
+pub(crate) async fn update_clinic_schedule(
+    pool: &SqlitePool,
+    id: ClinicId,
+    hours: &OpeningHours,
+    chairs: u16,
+    session_minutes: u16,
+    audit: AuditEvent,
+) -> Result<Clinic, StoreError> {
+    let mut tx = begin(pool).await?;
+    let row = sqlx::query(concat!(
+        "UPDATE clinics SET opening_hours = ?, chairs = ?, session_minutes = ? WHERE id = ? ",
+        "RETURNING ",
+        clinic_columns!()
+    ))
+    .bind(hours.to_string())
+    .bind(i64::from(chairs))
+    .bind(i64::from(session_minutes))
     .bind(id.0)
     .fetch_optional(&mut *tx)
     .await

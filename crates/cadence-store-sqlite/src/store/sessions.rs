@@ -23,8 +23,8 @@ use std::collections::HashMap;
 /// Session columns, joined with the course (`s`, `c`).
 macro_rules! session_select {
     () => {
-        "SELECT s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.status, \
-         s.booking_reason, s.updated_at \
+        "SELECT s.id, s.clinic_id, s.course_id, c.patient_id, s.scheduled_on, s.starts_at, \
+         s.minutes, s.chair, s.status, s.booking_reason, s.updated_at \
          FROM treatment_sessions s JOIN courses c ON c.id = s.course_id "
     };
 }
@@ -43,6 +43,9 @@ fn session(row: &SqliteRow) -> Result<TreatmentSession, StoreError> {
         course_id: CourseId(get(row, "course_id")?),
         patient_id: PatientId(get(row, "patient_id")?),
         scheduled_on: date(row, "scheduled_on")?,
+        starts_at: start_time(row)?,
+        minutes: small(row, "minutes")?.unwrap_or(0),
+        chair: small(row, "chair")?,
         status: parsed(row, "status")?,
         booking_reason: get(row, "booking_reason")?,
         pre_checks: None,
@@ -240,22 +243,67 @@ async fn one_session(
     all.pop().ok_or(StoreError::NotFound)
 }
 
-/// Books a scheduled session (inside the caller's transaction); returns its id.
+/// The stored start time (`HH:MM`).
+fn start_time(row: &SqliteRow) -> Result<jiff::civil::Time, StoreError> {
+    let text: String = get(row, "starts_at")?;
+    cadence_clinical::schedule::parse_time(&text)
+        .map_err(|_| StoreError::other("column starts_at holds an invalid time"))
+}
+
+/// The clinic's sessions booked on a day (not cancelled or missed), for the slot check.
+async fn day_bookings(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    on: Date,
+) -> Result<Vec<DayBooking>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT s.id, c.patient_id, s.starts_at, s.minutes, s.chair ",
+        "FROM treatment_sessions s JOIN courses c ON c.id = s.course_id ",
+        "WHERE s.clinic_id = ? AND s.scheduled_on = ? AND s.status NOT IN ('cancelled', 'no_show')"
+    ))
+    .bind(clinic.0)
+    .bind(on.to_string())
+    .fetch_all(conn)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|row| {
+            Ok(DayBooking {
+                id: TreatmentSessionId(get(row, "id")?),
+                patient_id: PatientId(get(row, "patient_id")?),
+                starts_at: start_time(row)?,
+                minutes: small(row, "minutes")?.unwrap_or(0),
+                chair: small(row, "chair")?,
+            })
+        })
+        .collect()
+}
+
+/// Books a scheduled session (inside the caller's transaction, after [`check_slot`] on the
+/// day's bookings); returns its id.
 pub(crate) async fn insert_session(
     conn: &mut SqliteConnection,
     clinic: ClinicId,
     course: CourseId,
-    on: Date,
+    slot: BookingSlot,
     reason: Option<&str>,
+    chairs: u16,
     at: Timestamp,
 ) -> Result<TreatmentSessionId, StoreError> {
+    let patient = course_patient(&mut *conn, clinic, course).await?;
+    let day = day_bookings(&mut *conn, clinic, slot.on).await?;
+    check_slot(&day, patient, &slot, chairs, None)?;
     let row = sqlx::query(concat!(
-        "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, status, ",
-        "booking_reason, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id"
+        "INSERT INTO treatment_sessions (clinic_id, course_id, scheduled_on, starts_at, minutes, ",
+        "chair, status, booking_reason, created_at, updated_at) ",
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id"
     ))
     .bind(clinic.0)
     .bind(course.0)
-    .bind(on.to_string())
+    .bind(slot.on.to_string())
+    .bind(cadence_clinical::schedule::format_time(slot.starts_at))
+    .bind(i64::from(slot.minutes))
+    .bind(i64::from(slot.chair))
     .bind(SessionStatus::Scheduled.as_str())
     .bind(reason)
     .bind(at.as_millisecond())
@@ -284,6 +332,7 @@ pub(crate) async fn course_patient(
 pub(crate) async fn create_treatment_session(
     pool: &SqlitePool,
     new: NewTreatmentSession,
+    chairs: u16,
     audit: AuditEvent,
 ) -> Result<TreatmentSession, StoreError> {
     let mut tx = begin(pool).await?;
@@ -292,8 +341,9 @@ pub(crate) async fn create_treatment_session(
         &mut tx,
         new.clinic_id,
         new.course_id,
-        new.scheduled_on,
+        new.slot,
         new.booking_reason.as_deref(),
+        chairs,
         new.created_at,
     )
     .await?;
@@ -369,6 +419,50 @@ pub(crate) async fn set_treatment_session_status(
     if updated.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
+    let stored = one_session(&mut tx, clinic, id).await?;
+    append(&mut tx, about_patient(audit, Some(stored.patient_id))).await?;
+    commit(tx).await?;
+    Ok(stored)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the Store trait's move, one value each"
+)]
+pub(crate) async fn move_treatment_session(
+    pool: &SqlitePool,
+    clinic: ClinicId,
+    id: TreatmentSessionId,
+    slot: BookingSlot,
+    reason: Option<String>,
+    chairs: u16,
+    at: Timestamp,
+    audit: AuditEvent,
+) -> Result<TreatmentSession, StoreError> {
+    let mut tx = begin(pool).await?;
+    let current = one_session(&mut tx, clinic, id).await?;
+    if current.status != SessionStatus::Scheduled {
+        return Err(StoreError::Conflict {
+            constraint: "treatment_sessions.status".into(),
+        });
+    }
+    let day = day_bookings(&mut tx, clinic, slot.on).await?;
+    check_slot(&day, current.patient_id, &slot, chairs, Some(id))?;
+    sqlx::query(concat!(
+        "UPDATE treatment_sessions SET scheduled_on = ?, starts_at = ?, minutes = ?, chair = ?, ",
+        "booking_reason = ?, updated_at = ? WHERE clinic_id = ? AND id = ?"
+    ))
+    .bind(slot.on.to_string())
+    .bind(cadence_clinical::schedule::format_time(slot.starts_at))
+    .bind(i64::from(slot.minutes))
+    .bind(i64::from(slot.chair))
+    .bind(reason)
+    .bind(at.as_millisecond())
+    .bind(clinic.0)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
     let stored = one_session(&mut tx, clinic, id).await?;
     append(&mut tx, about_patient(audit, Some(stored.patient_id))).await?;
     commit(tx).await?;

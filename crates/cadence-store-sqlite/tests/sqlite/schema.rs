@@ -62,6 +62,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "open_days",
             "closed_dates",
             "created_at",
+            "opening_hours",
+            "chairs",
+            "session_minutes",
         ],
     ),
     (
@@ -234,6 +237,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "created_at",
             "updated_at",
             "booking_reason",
+            "starts_at",
+            "minutes",
+            "chair",
         ],
     ),
     (

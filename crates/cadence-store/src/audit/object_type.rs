@@ -12,6 +12,8 @@ string_enum!(
         Clinic = "clinic",
         /// A clinic's calendar (time zone, open days, closed dates).
         ClinicCalendar = "clinic_calendar",
+        /// A clinic's day: opening hours per weekday, chairs, session length (issue 16 §1).
+        ClinicHours = "clinic_hours",
         /// A clinic's price list.
         PriceList = "price_list",
         /// The clinic's audit log, as an admin views or exports it.

@@ -107,7 +107,8 @@ pub async fn course_books_initial_sessions_in_one_transaction(backend: &dyn supe
                 created_by: a.clinician.id,
                 created_at: at(2),
             },
-            vec![day("2026-03-02")],
+            vec![slot("2026-03-02")],
+            CHAIRS,
             create(&a.clinician, ObjectType::Course),
         )
         .await;

@@ -245,7 +245,8 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
                 created_by: intruder.id,
                 created_at: at(50),
             },
-            vec![day("2026-03-03")],
+            vec![slot("2026-03-03")],
+            CHAIRS,
             create(intruder, ObjectType::Course),
         )
         .await,
@@ -256,10 +257,11 @@ pub async fn other_clinic_writes_are_not_found_and_change_nothing(backend: &dyn 
             NewTreatmentSession {
                 clinic_id: bc,
                 course_id: c.course.id,
-                scheduled_on: day("2026-03-03"),
+                slot: slot("2026-03-03"),
                 booking_reason: None,
                 created_at: at(50),
             },
+            CHAIRS,
             create(intruder, ObjectType::TreatmentSession),
         )
         .await,

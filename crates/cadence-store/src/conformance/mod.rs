@@ -47,6 +47,7 @@ mod people;
 mod price_list;
 mod read_model;
 mod safety;
+mod schedule;
 mod sessions;
 mod support;
 mod upgrade;
@@ -62,6 +63,7 @@ pub use people::*;
 pub use price_list::*;
 pub use read_model::*;
 pub use safety::*;
+pub use schedule::*;
 pub use sessions::*;
 pub use support::{Backend, assert_chain_verifies};
 pub use upgrade::{OLD_RECORDS, old_record_statements, records_survive_migration_0003};
@@ -111,6 +113,10 @@ macro_rules! conformance_tests {
             audit_rows_are_append_only,
             audit_range_boundaries_and_patient_filter,
             concurrent_writes_keep_the_chain_linear,
+            clinic_schedule_settings,
+            booking_refuses_taken_chairs_full_days_and_double_booking,
+            moving_a_session_is_checked_like_a_booking,
+            concurrent_bookings_of_one_chair_store_one,
         );
     };
     (@cases $fresh:path; $($case:ident),+ $(,)?) => {

@@ -87,10 +87,11 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             NewTreatmentSession {
                 clinic_id: a.clinic.id,
                 course_id: course.id,
-                scheduled_on: day("2026-03-04"),
+                slot: slot("2026-03-04"),
                 booking_reason: Some("patient's choice".into()),
                 created_at: at(20),
             },
+            CHAIRS,
             create(&nurse, ObjectType::TreatmentSession),
         )
         .await
@@ -361,10 +362,11 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
             NewTreatmentSession {
                 clinic_id: a.clinic.id,
                 course_id: CourseId(course.id.0 + 1000),
-                scheduled_on: day("2026-03-04"),
+                slot: slot("2026-03-04"),
                 booking_reason: None,
                 created_at: at(20),
             },
+            CHAIRS,
             create(&nurse, ObjectType::TreatmentSession),
         )
         .await,

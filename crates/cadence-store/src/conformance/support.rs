@@ -112,6 +112,22 @@ pub(crate) fn day(text: &str) -> Date {
     text.parse().unwrap()
 }
 
+/// Chairs the fixtures' bookings are checked against.
+pub(crate) const CHAIRS: u16 = 50;
+
+/// A 09:00 slot of 120 minutes on `YYYY-MM-DD`, in the next of [`CHAIRS`] chairs (so fixtures
+/// of unrelated patients never share a chair; the scheduling cases pick their own).
+pub(crate) fn slot(text: &str) -> BookingSlot {
+    static NEXT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    BookingSlot {
+        on: day(text),
+        starts_at: jiff::civil::time(9, 0, 0, 0),
+        minutes: 120,
+        chair: n % CHAIRS + 1,
+    }
+}
+
 /// A known IANA time zone by name.
 pub(crate) fn zone(name: &str) -> TimeZoneName {
     name.parse().unwrap()
@@ -268,7 +284,8 @@ pub(crate) async fn add_course(
                 created_by: site.clinician.id,
                 created_at: at(2),
             },
-            sessions.iter().map(|d| day(d)).collect(),
+            sessions.iter().map(|d| slot(d)).collect(),
+            CHAIRS,
             create(&site.clinician, ObjectType::Course),
         )
         .await

@@ -92,4 +92,5 @@ string_enum!(
 
 pub use cadence_clinical::calendar::{OpenDays, TimeZoneName};
 pub use cadence_clinical::history::{BloodPressure, SessionStatus};
+pub use cadence_clinical::schedule::OpeningHours;
 pub use cadence_clinical::vitals::Spo2;

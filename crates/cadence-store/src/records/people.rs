@@ -1,6 +1,6 @@
 //! Clinics, staff users, login sessions and patients.
 
-use super::{AuthSessionKind, OpenDays, Role, Sex, TimeZoneName};
+use super::{AuthSessionKind, OpenDays, OpeningHours, Role, Sex, TimeZoneName};
 use crate::ids::*;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -30,6 +30,13 @@ pub struct Clinic {
     pub open_days: OpenDays,
     /// Closed dates.
     pub closed_dates: Vec<Date>,
+    /// Opening hours per weekday (issue 16 §1; 09:00-17:00 until set).
+    pub opening_hours: OpeningHours,
+    /// Chairs (or rooms) treated in at once: how many sessions may overlap.
+    pub chairs: u16,
+    /// The clinic's session length in minutes (a setting; a protocol's observation time
+    /// lengthens it).
+    pub session_minutes: u16,
     /// When created.
     pub created_at: Timestamp,
 }

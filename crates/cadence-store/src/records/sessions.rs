@@ -5,7 +5,7 @@ use crate::ids::*;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::{DoseFlag, ExceptionalEnd};
 use jiff::Timestamp;
-use jiff::civil::Date;
+use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 /// Pre-dose checks recorded by a nurse. Recorded again, they add a reading: nothing is
@@ -195,12 +195,27 @@ pub struct NewTreatmentSession {
     pub clinic_id: ClinicId,
     /// The course.
     pub course_id: CourseId,
-    /// The booked date.
-    pub scheduled_on: Date,
+    /// The booked day, time, length and chair.
+    pub slot: BookingSlot,
     /// Why this date departs from the plan, when it does.
     pub booking_reason: Option<String>,
     /// When booked.
     pub created_at: Timestamp,
+}
+
+/// When and where a session is booked (issue 16 §1): its day, its start in clinic time, its
+/// length and its chair. The store refuses, inside the booking's transaction, a slot where the
+/// chair is taken, where every chair is taken, or a day the patient has another session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingSlot {
+    /// The day.
+    pub on: Date,
+    /// The start, in the clinic's time zone.
+    pub starts_at: Time,
+    /// The length, in minutes.
+    pub minutes: u16,
+    /// The chair (1 to the clinic's chairs).
+    pub chair: u16,
 }
 
 /// A treatment session.
@@ -216,6 +231,13 @@ pub struct TreatmentSession {
     pub patient_id: PatientId,
     /// The booked date.
     pub scheduled_on: Date,
+    /// The booked start time, in the clinic's time zone (`HH:MM`).
+    #[serde(serialize_with = "cadence_clinical::schedule::serde_hhmm")]
+    pub starts_at: Time,
+    /// The booked length, in minutes.
+    pub minutes: u16,
+    /// The chair, where one is assigned (sessions booked before chairs were kept have none).
+    pub chair: Option<u16>,
     /// Status (`held` is derived by the service from open findings and gates).
     pub status: SessionStatus,
     /// Why the booking departs from the plan, when it does.
@@ -317,4 +339,59 @@ pub struct MonitoringEntry {
     /// The entry.
     #[serde(flatten)]
     pub entry: NewMonitoringEntry,
+}
+
+/// A session booked on a day, as the slot check sees it (both backends read these inside the
+/// booking's transaction and call [`check_slot`], so the rule is written once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayBooking {
+    /// The session.
+    pub id: TreatmentSessionId,
+    /// Its patient.
+    pub patient_id: PatientId,
+    /// Its start.
+    pub starts_at: Time,
+    /// Its length.
+    pub minutes: u16,
+    /// Its chair.
+    pub chair: Option<u16>,
+}
+
+/// Refuses a slot that double-books the patient, a taken chair or a full clinic (the
+/// [`Store::create_treatment_session`](crate::Store::create_treatment_session) rules), leaving
+/// `except` (a session being moved) out.
+pub fn check_slot(
+    day: &[DayBooking],
+    patient: PatientId,
+    slot: &BookingSlot,
+    chairs: u16,
+    except: Option<TreatmentSessionId>,
+) -> Result<(), crate::StoreError> {
+    use cadence_clinical::schedule::{Occupied, SlotRefusal, free_chair};
+    let others: Vec<&DayBooking> = day.iter().filter(|b| Some(b.id) != except).collect();
+    let conflict = |c: &str| crate::StoreError::Conflict {
+        constraint: c.into(),
+    };
+    if others.iter().any(|b| b.patient_id == patient) {
+        return Err(conflict("treatment_sessions.patient_day"));
+    }
+    let occupied: Vec<Occupied> = others
+        .iter()
+        .map(|b| Occupied {
+            start: b.starts_at,
+            minutes: b.minutes,
+            chair: b.chair,
+        })
+        .collect();
+    match free_chair(
+        &occupied,
+        slot.starts_at,
+        slot.minutes,
+        chairs,
+        Some(slot.chair),
+    ) {
+        Ok(_) => Ok(()),
+        Err(SlotRefusal::Full { .. }) => Err(conflict("treatment_sessions.capacity")),
+        Err(_) => Err(conflict("treatment_sessions.chair")),
+    }
 }

@@ -1,4 +1,5 @@
-//! The stylesheet, htmx and the idle-warning script, compiled into the binary (no CDN).
+//! The stylesheet, htmx and the page script (idle warning, print buttons), compiled into the
+//! binary (no CDN).
 
 use crate::AppState;
 use axum::Router;

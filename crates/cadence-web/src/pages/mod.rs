@@ -14,6 +14,7 @@ mod assets;
 mod chart;
 pub(crate) mod clinical_forms;
 mod patients;
+mod schedule;
 mod session;
 mod sessions;
 mod settings;
@@ -41,6 +42,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(assets::routes())
         .merge(session::routes())
         .merge(today::routes())
+        .merge(schedule::routes())
         .merge(patients::routes())
         .merge(chart::routes())
         .merge(clinical_forms::routes())
@@ -137,6 +139,7 @@ pub(crate) fn percent_encode(s: &str) -> String {
 /// targets), as route templates. `{id}` is a record id (digits), `{name}` a protocol id.
 const RETURN_PAGES: &[&str] = &[
     "/today",
+    "/schedule",
     "/patients",
     "/patients/new",
     "/patients/{id}",

@@ -33,6 +33,8 @@ struct SessionRow {
     patient_id: i64,
     name: String,
     mrn: String,
+    time: String,
+    minutes: u16,
     status: &'static str,
     held: bool,
 }
@@ -80,6 +82,7 @@ struct TodayPage {
     can_register: bool,
     /// Clinicians get a one-click link to the chart's decision form.
     can_decide: bool,
+    to_move: usize,
 }
 
 #[derive(Template)]
@@ -124,6 +127,8 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool, can_decide: bool) -
             patient_id: s.patient.id.0,
             name: full_name(&s.patient),
             mrn: s.patient.details.mrn.clone(),
+            time: cadence_clinical::schedule::format_time(s.session.starts_at),
+            minutes: s.session.minutes,
             status: status_words(s.session.status),
             held: s.session.status == SessionStatus::Held,
         })
@@ -190,6 +195,7 @@ fn page(chrome: Chrome, view: TodayView, can_register: bool, can_decide: bool) -
         clinical: view.clinical,
         can_register,
         can_decide,
+        to_move: view.to_move,
     }
 }
 

@@ -26,18 +26,27 @@ pub struct CourseBody {
     pub protocol: String,
     /// The first day, `YYYY-MM-DD`; not in the past, at most 52 weeks ahead.
     pub start_date: Date,
+    /// `HH:MM`: the time the induction sessions are booked at where a chair is free that day
+    /// (else the day's first open slot); default each day's first open slot.
+    pub start_time: Option<String>,
     /// The clinician's reason for starting on a screening that needs review (relative or
     /// programme reasons only; a `not_eligible` screening never starts a course).
     pub screening_override: Option<String>,
 }
 
-/// A date to book.
+/// A slot to book.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingBody {
     /// An open day of the clinic, not in the past, at most 52 weeks ahead, not before the
-    /// course starts, and not a day the course has a session already.
+    /// course starts, and not a day the patient has a session already.
     pub date: Date,
+    /// `HH:MM` in the clinic's time zone; default the day's first open slot. The session
+    /// (the clinic's length, or the protocol's observation time if longer) must end by
+    /// closing.
+    pub start_time: Option<String>,
+    /// A chair (1 to the clinic's chairs); default the lowest free one.
+    pub chair: Option<u16>,
     /// Why this day, when it departs from the plan (shown with the plan).
     pub reason: Option<String>,
 }
@@ -101,6 +110,7 @@ pub(crate) async fn create_course(
             patient,
             &body.protocol,
             body.start_date,
+            body.start_time.as_deref(),
             body.screening_override.as_deref(),
         )
         .await;
@@ -132,8 +142,8 @@ pub(crate) async fn get_course(
     request_body = BookingBody,
     responses(
         (status = 201, description = "Booked", body = schema::SessionView),
-        (status = 409, description = "`course_not_active` or `already_booked`", body = schema::ErrorBody),
-        (status = 422, description = "`date_in_past`, `clinic_closed`, `before_course_start` or `out_of_range`", body = schema::ErrorBody),
+        (status = 409, description = "`course_not_active`, `already_booked`, `slot_full` or `chair_taken`", body = schema::ErrorBody),
+        (status = 422, description = "`date_in_past`, `clinic_closed`, `outside_opening_hours`, `invalid_time`, `before_course_start`, `booking_reason_required` or `out_of_range`", body = schema::ErrorBody),
     )
 )]
 pub(crate) async fn book_session(
@@ -144,7 +154,16 @@ pub(crate) async fn book_session(
 ) -> Result<(StatusCode, Json<SessionView>), WebError> {
     let result = state
         .app
-        .book_session(auth.actor(), course, body.date, body.reason.as_deref())
+        .book_session(
+            auth.actor(),
+            course,
+            cadence_app::schedule::SlotRequest {
+                date: body.date,
+                start_time: body.start_time.clone(),
+                chair: body.chair,
+            },
+            body.reason.as_deref(),
+        )
         .await;
     Ok((StatusCode::CREATED, Json(auth.done(&state, result).await?)))
 }

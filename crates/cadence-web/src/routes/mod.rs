@@ -11,6 +11,7 @@ mod courses;
 mod meta;
 mod patients;
 mod safety;
+mod schedule;
 mod sessions;
 
 use crate::AppState;
@@ -56,5 +57,9 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(safety::set_rems_enrolment))
         .routes(routes!(sessions::set_status))
         .routes(routes!(sessions::schedule))
+        .routes(routes!(schedule::days))
+        .routes(routes!(schedule::to_move))
+        .routes(routes!(schedule::move_session))
+        .routes(routes!(schedule::rebook_session))
         .routes(routes!(meta::research_summary))
 }

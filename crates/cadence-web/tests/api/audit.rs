@@ -169,10 +169,12 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("{pp}/courses"),
         Some(builders::course(w.t.today())),
         pid,
-        // The screening gate reads the patient's screenings.
+        // The screening gate reads the patient's screenings; the clinic's bookings are read
+        // once to give each induction session a free chair and time.
         &[
             (Read, "patient", true),
             (Read, "screening_list", true),
+            (Read, "schedule", false),
             (Create, "course", true),
         ],
     )
@@ -292,8 +294,13 @@ async fn reads_and_writes_append_exactly_their_rows(backend: Backend) {
         &format!("/api/v1/courses/{course}/sessions"),
         Some(json!({ "date": next_week.to_string(), "reason": "Holiday before" })),
         pid,
-        // The course is read for its state (a paused or stopped course takes no booking).
-        &[(Read, "course", true), (Create, "treatment_session", true)],
+        // The course is read for its state (a paused or stopped course takes no booking), the
+        // day's bookings for a free chair and time.
+        &[
+            (Read, "course", true),
+            (Read, "schedule", false),
+            (Create, "treatment_session", true),
+        ],
     )
     .await;
     let booked = booked["id"].as_i64().unwrap();

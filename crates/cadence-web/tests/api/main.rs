@@ -33,6 +33,7 @@ mod redirects;
 mod safety;
 mod safety_properties;
 mod scale;
+mod schedule;
 mod sessions;
 mod storage;
 mod throttling;

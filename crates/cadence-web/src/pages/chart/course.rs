@@ -18,8 +18,14 @@ use jiff::civil::Date;
 pub(crate) struct SessionRow {
     pub id: i64,
     pub date: Date,
+    /// `HH:MM`.
+    pub time: String,
     pub status: &'static str,
     pub held: bool,
+    /// Scheduled, its record not begun: front desk can move or cancel it.
+    pub movable: bool,
+    /// Cancelled or missed: front desk can rebook it.
+    pub cancelled: bool,
 }
 
 /// A dated line of the plan.
@@ -103,6 +109,8 @@ pub(crate) struct CourseBlock {
     pub forecasts: Vec<ForecastRow>,
     pub decisions: Vec<DecisionRow>,
     pub next_session: Option<String>,
+    /// The next due day when it is not booked yet (what the booking form offers).
+    pub next_unbooked: Option<Date>,
     pub due: Vec<DueRow>,
 }
 
@@ -123,8 +131,11 @@ pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
         .map(|s| SessionRow {
             id: s.id.0,
             date: s.scheduled_on,
+            time: cadence_clinical::schedule::format_time(s.starts_at),
             status: status_label(s.status),
             held: s.status == SessionStatus::Held,
+            movable: s.status == SessionStatus::Scheduled && s.entries.is_empty(),
+            cancelled: matches!(s.status, SessionStatus::Cancelled | SessionStatus::NoShow),
         })
         .collect();
     let next_session = view.next_due.map(|d| {
@@ -200,6 +211,7 @@ pub(crate) fn course_block(view: &CourseView) -> CourseBlock {
         .collect();
     CourseBlock {
         id: view.course.id.0,
+        next_unbooked: view.next_due.filter(|_| !view.next_booked),
         protocol_title: view.protocol_title.clone(),
         protocol_id: view.course.protocol_id.clone(),
         start_date: view.course.start_date,

@@ -105,6 +105,8 @@ struct ChartPage {
     instruments: Vec<(&'static str, &'static str)>,
     can_screen: bool,
     can_start_course: bool,
+    /// Front desk and nurses book, move, cancel and rebook (issue 16 §1).
+    can_schedule: bool,
     can_decide: bool,
     decision_options: Vec<DecisionOption>,
     note: String,
@@ -330,6 +332,7 @@ async fn build(
         latest: view::latest_scores(&assessments),
         rows,
         trajectory,
+        can_schedule: auth.can(Permission::Schedule),
         can_start_course: auth.can(Permission::CreateCourse)
             && course.as_ref().is_none_or(|c| !c.active),
         earlier_courses: courses

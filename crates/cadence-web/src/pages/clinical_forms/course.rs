@@ -259,6 +259,7 @@ pub(super) async fn create(
                     patient,
                     protocol_id,
                     date,
+                    fields.get("start_time"),
                     fields.get("screening_override"),
                 )
                 .await

@@ -9,6 +9,7 @@
 
 mod audit;
 mod forms;
+mod hours;
 
 use super::today::service_error;
 use super::{Chrome, PageAuth, PageError, render};
@@ -38,6 +39,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/registration", post(forms::registration))
         .route("/settings/audit", get(audit::view))
         .route("/settings/audit.csv", get(audit::csv))
+        .route("/settings/hours", post(hours::hours))
 }
 
 /// The weekdays as the calendar form lists them, Monday first.
@@ -135,6 +137,10 @@ struct SettingsPage {
     /// The MRN the pattern gives the first patient, as an example.
     mrn_example: String,
     registration_problem: Option<String>,
+    /// The clinic's day (issue 16 §1): `mon 09:00-17:00` lines, chairs, session minutes.
+    opening_hours: String,
+    chairs: u16,
+    session_minutes: u16,
 }
 
 impl SettingsPage {
@@ -242,6 +248,9 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
         mrn_example: pattern.mrn(1),
         mrn_pattern: pattern.to_string(),
         registration_problem: None,
+        opening_hours: clinic.opening_hours.to_string().replace(',', "\n"),
+        chairs: clinic.chairs,
+        session_minutes: clinic.session_minutes,
     };
     let is_open = |id: &str| {
         WEEKDAYS
@@ -269,6 +278,7 @@ async fn settings(
         "calendar" => Some("The clinic calendar is saved."),
         "prices" => Some("The price list is saved."),
         "registration" => Some("The MRN pattern is saved."),
+        "hours" => Some("The opening hours, chairs and session length are saved."),
         _ => None,
     };
     Ok(render(&page))

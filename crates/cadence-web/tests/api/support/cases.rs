@@ -195,6 +195,21 @@ pub const CASES: &[Case] = &[
         Need::Patient,
     ),
     case(Method::GET, "/api/v1/schedule", 200, Need::Session),
+    case(Method::GET, "/api/v1/schedule/days", 200, Need::Session),
+    case(Method::GET, "/api/v1/schedule/to-move", 200, Need::Session),
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/move",
+        200,
+        Need::Session,
+    ),
+    // The session is scheduled: a rebook passes the permission check, then is refused.
+    case(
+        Method::POST,
+        "/api/v1/sessions/{id}/rebook",
+        409,
+        Need::Session,
+    ),
     case(Method::GET, "/api/v1/research/summary", 200, Need::Nothing),
 ];
 
@@ -266,6 +281,10 @@ pub async fn prepare(w: &World, case: &Case, role: Option<Role>) -> Prepared {
         ("POST", "/api/v1/sessions/{id}/monitoring") => Some(builders::monitoring()),
         ("POST", "/api/v1/sessions/{id}/discharge") => Some(builders::discharge()),
         ("POST", "/api/v1/sessions/{id}/status") => Some(json!({ "status": "cancelled" })),
+        ("POST", "/api/v1/sessions/{id}/move") => Some(json!({
+            "date": today.to_string(), "start_time": "14:00"
+        })),
+        ("POST", "/api/v1/sessions/{id}/rebook") => Some(json!({ "date": later.to_string() })),
         ("POST", "/api/v1/sessions/{id}/infusion-end") => Some(json!({})),
         ("POST", "/api/v1/sessions/{id}/exceptional-end") => Some(json!({
             "kind": "left_against_advice", "reason": "Declined to stay for observation"
@@ -290,6 +309,7 @@ pub async fn prepare(w: &World, case: &Case, role: Option<Role>) -> Prepared {
     match case.route {
         "/api/v1/patients" if case.method == Method::GET => path.push_str("?search=love"),
         "/api/v1/schedule" => path.push_str(&format!("?date={today}")),
+        "/api/v1/schedule/days" => path.push_str(&format!("?date={today}&view=week")),
         _ => {}
     }
     Prepared { path, body, user }

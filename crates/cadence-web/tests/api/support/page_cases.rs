@@ -99,11 +99,18 @@ pub const PAGE_CASES: &[PageCase] = &[
     page(POST, "/sessions/{id}/addenda", 303, Need::PreChecked),
     page(POST, "/sessions/{id}/releases", 303, Need::Session),
     page(POST, "/sessions/{id}/status", 303, Need::Session),
+    page(GET, "/schedule", 200, Need::Session),
+    page(POST, "/schedule/courses/{id}/book", 303, Need::CourseOnly),
+    page(POST, "/schedule/sessions/{id}/move", 303, Need::Session),
+    page(POST, "/schedule/sessions/{id}/cancel", 303, Need::Session),
+    // The session is scheduled: a rebook passes the permission check, then is refused.
+    page(POST, "/schedule/sessions/{id}/rebook", 409, Need::Session),
     page(GET, "/settings", 200, Need::Nothing),
     page(GET, "/settings/protocols/{id}", 200, Need::Nothing),
     page(POST, "/settings/users", 200, Need::Nothing),
     page(POST, "/settings/users/{id}", 303, Need::OtherUser),
     page(POST, "/settings/calendar", 303, Need::Nothing),
+    page(POST, "/settings/hours", 303, Need::Nothing),
     page(POST, "/settings/prices", 303, Need::Nothing),
     page(POST, "/settings/prices/import", 303, Need::Nothing),
     page(GET, "/settings/prices.toml", 200, Need::Nothing),
@@ -164,6 +171,11 @@ pub async fn prepare_page(w: &World, case: &PageCase, role: Option<Role>) -> Pre
         _ => None,
     };
     let today = w.t.today().to_string();
+    let later =
+        w.t.today()
+            .checked_add(jiff::Span::new().days(56))
+            .unwrap()
+            .to_string();
     let sender = w.staff.user(role.unwrap_or(Role::Clinician));
     let mrn = w.mrn();
     let email = format!("{}@pages.test", mrn.to_lowercase());
@@ -238,6 +250,19 @@ pub async fn prepare_page(w: &World, case: &PageCase, role: Option<Role>) -> Pre
             ("escort_present", "on"),
         ],
         ("POST", "/sessions/{id}/status") => vec![("status", "cancelled")],
+        ("POST", "/schedule/courses/{id}/book") => vec![
+            ("date", &later),
+            ("start_time", "13:00"),
+            ("reason", "The patient's only free day that week"),
+        ],
+        ("POST", "/schedule/sessions/{id}/move") => vec![("date", &today), ("start_time", "14:00")],
+        ("POST", "/schedule/sessions/{id}/cancel") => vec![],
+        ("POST", "/settings/hours") => vec![
+            ("opening_hours", "mon 08:00-18:00\ntue 08:00-18:00"),
+            ("chairs", "50"),
+            ("session_minutes", "120"),
+        ],
+        ("POST", "/schedule/sessions/{id}/rebook") => vec![("date", &later)],
         ("POST", "/sessions/{id}/infusion-end") => vec![],
         ("POST", "/sessions/{id}/exceptional-end") => vec![
             ("kind", "transferred_to_emergency_care"),
