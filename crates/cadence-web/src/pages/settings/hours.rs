@@ -5,9 +5,9 @@
 use crate::AppState;
 use crate::pages::clinical_forms::support::Fields;
 use crate::pages::today::service_error;
-use crate::pages::{PageAuth, PageError};
+use crate::pages::{PageAuth, PageError, render};
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use cadence_app::{AppError, ErrorCode};
 
@@ -43,6 +43,13 @@ pub(super) async fn hours(
     .await;
     match result {
         Ok(_) => Ok(Redirect::to("/settings?saved=hours#hours").into_response()),
+        // A refusal shows beside the form, with what was typed, like the other settings.
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let mut page = super::load(&state, &auth, ROUTE).await?;
+            page.hours_problem = Some(e.to_string());
+            page.opening_hours = fields.text("opening_hours");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
         Err(e) => Err(service_error(&state, &auth, e, ROUTE).await),
     }
 }

@@ -141,6 +141,7 @@ struct SettingsPage {
     opening_hours: String,
     chairs: u16,
     session_minutes: u16,
+    hours_problem: Option<String>,
 }
 
 impl SettingsPage {
@@ -251,6 +252,7 @@ async fn load(state: &AppState, auth: &PageAuth, route: &str) -> Result<Settings
         opening_hours: clinic.opening_hours.to_string().replace(',', "\n"),
         chairs: clinic.chairs,
         session_minutes: clinic.session_minutes,
+        hours_problem: None,
     };
     let is_open = |id: &str| {
         WEEKDAYS

@@ -184,6 +184,25 @@ async fn settings_are_for_admins(backend: Backend) {
         "the form shows the stored prices"
     );
 
+    // Opening hours that close before they open are named beside the form, as typed.
+    let before_hours = t.store.get_clinic(clinic).await.unwrap();
+    let r = post(
+        &t,
+        "/settings/hours",
+        Some(&admin.cookie),
+        &[
+            ("csrf_token", &admin.csrf),
+            ("opening_hours", "mon 17:00-09:00"),
+            ("chairs", "3"),
+            ("session_minutes", "120"),
+        ],
+    )
+    .await;
+    r.expect(422);
+    assert!(r.text.contains("role=\"alert\""), "{}", r.text);
+    assert!(r.text.contains("mon 17:00-09:00"), "what was typed is kept");
+    assert_eq!(t.store.get_clinic(clinic).await.unwrap(), before_hours);
+
     // The MRN pattern: a bad one is named and changes nothing.
     let r = post(
         &t,
