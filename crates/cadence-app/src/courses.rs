@@ -402,17 +402,26 @@ impl App {
         let start = crate::schedule::parse_start(start_time)?;
         let minutes = crate::schedule::minutes_for(&clinic, &protocol);
         let mut induction = Vec::new();
-        // The clinic's bookings, read once (one `schedule` row) for every induction day.
-        let booked: Vec<TreatmentSession> = self
-            .store
-            .list_course_bundles(
-                actor.clinic_id,
-                actor.event(self, AuditAction::Read, ObjectType::Schedule),
-            )
-            .await?
-            .into_iter()
-            .flat_map(|b| b.sessions)
-            .collect();
+        // The clinic's bookings on the induction's days, read once (one `schedule` row): by
+        // the day index, so a course start costs the same in a clinic of any size (issue 18).
+        let days = planned
+            .sessions
+            .iter()
+            .filter(|s| s.kind == SessionKind::Induction)
+            .map(|s| s.date);
+        let booked: Vec<TreatmentSession> = match (days.clone().min(), days.max()) {
+            (Some(first), Some(last)) => {
+                self.store
+                    .list_treatment_sessions_between(
+                        actor.clinic_id,
+                        first,
+                        last.tomorrow().unwrap_or(last),
+                        actor.event(self, AuditAction::Read, ObjectType::Schedule),
+                    )
+                    .await?
+            }
+            _ => Vec::new(),
+        };
         for s in planned
             .sessions
             .iter()

@@ -84,6 +84,36 @@ pub(crate) async fn list_treatment_sessions_on(
     Ok(sessions)
 }
 
+pub(crate) async fn list_treatment_sessions_between(
+    pool: &PgPool,
+    clinic: ClinicId,
+    from: Date,
+    until: Date,
+    event: AuditEvent,
+) -> Result<Vec<TreatmentSession>, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.clinic_id = $1 AND s.scheduled_on >= $2 AND s.scheduled_on < $3 \
+         ORDER BY s.scheduled_on, s.id"
+    ))
+    .bind(clinic.0)
+    .bind(date_text(from))
+    .bind(date_text(until))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let mut sessions = Vec::with_capacity(rows.len());
+    for row in &rows {
+        sessions.push(with_records(&mut *tx, row).await?);
+    }
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(sessions)
+}
+
 /// A clinic's sessions booked on a day, by id, with their records.
 pub(crate) async fn sessions_on(
     conn: &mut PgConnection,

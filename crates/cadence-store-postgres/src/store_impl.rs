@@ -390,6 +390,16 @@ impl Store for PgStore {
         sessions::get_treatment_session(&self.pool, clinic, id, audit).await
     }
 
+    async fn list_treatment_sessions_between(
+        &self,
+        clinic: ClinicId,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<Vec<TreatmentSession>, StoreError> {
+        sessions::list_treatment_sessions_between(&self.pool, clinic, from, until, audit).await
+    }
+
     async fn list_treatment_sessions_on(
         &self,
         clinic: ClinicId,

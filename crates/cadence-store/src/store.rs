@@ -347,6 +347,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: TreatmentSessionId,
         audit: AuditEvent,
     ) -> Result<TreatmentSession, StoreError>;
+    /// A clinic's treatment sessions booked on the days `from` up to `until` (exclusive), by
+    /// day then id, with their records: the bookings a course start or a week's schedule
+    /// checks, read by the day index whatever the clinic's size.
+    async fn list_treatment_sessions_between(
+        &self,
+        clinic: ClinicId,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<Vec<TreatmentSession>, StoreError>;
     /// A clinic's treatment sessions booked on a date (today's schedule).
     async fn list_treatment_sessions_on(
         &self,

@@ -413,6 +413,24 @@ impl Store for SqliteStore {
         sessions::get_treatment_session(&self.pool, &self.readers, clinic, id, audit).await
     }
 
+    async fn list_treatment_sessions_between(
+        &self,
+        clinic: ClinicId,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<Vec<TreatmentSession>, StoreError> {
+        sessions::list_treatment_sessions_between(
+            &self.pool,
+            &self.readers,
+            clinic,
+            from,
+            until,
+            audit,
+        )
+        .await
+    }
+
     async fn list_treatment_sessions_on(
         &self,
         clinic: ClinicId,

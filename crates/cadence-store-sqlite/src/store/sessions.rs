@@ -379,6 +379,32 @@ pub(crate) async fn list_treatment_sessions_on(
     Ok(found)
 }
 
+pub(crate) async fn list_treatment_sessions_between(
+    pool: &SqlitePool,
+    readers: &SqlitePool,
+    clinic: ClinicId,
+    from: Date,
+    until: Date,
+    audit: AuditEvent,
+) -> Result<Vec<TreatmentSession>, StoreError> {
+    let mut tx = begin_read(readers).await?;
+    let rows = sqlx::query(concat!(
+        session_select!(),
+        "WHERE s.clinic_id = ? AND s.scheduled_on >= ? AND s.scheduled_on < ? ",
+        "ORDER BY s.scheduled_on, s.id"
+    ))
+    .bind(clinic.0)
+    .bind(from.to_string())
+    .bind(until.to_string())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let sessions = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
+    let found = with_records(&mut tx, sessions).await?;
+    audit_read(tx, pool, audit).await?;
+    Ok(found)
+}
+
 /// A clinic's sessions booked on a day, by id, with their records.
 pub(crate) async fn sessions_on(
     conn: &mut SqliteConnection,

@@ -36,6 +36,12 @@ const HOT: &[(&str, &str)] = &[
          WHERE s.clinic_id = ?1 AND s.scheduled_on = ?2 ORDER BY s.id",
     ),
     (
+        "the sessions of a range of days (a course start's induction days)",
+        "SELECT s.id FROM treatment_sessions s JOIN courses c ON c.id = s.course_id \
+         WHERE s.clinic_id = ?1 AND s.scheduled_on >= ?2 AND s.scheduled_on < ?3 \
+         ORDER BY s.scheduled_on, s.id",
+    ),
+    (
         "sessions' monitoring entries",
         "SELECT id FROM monitoring_entries WHERE treatment_session_id IN \
          (SELECT value FROM json_each(?1)) ORDER BY taken_at, id",

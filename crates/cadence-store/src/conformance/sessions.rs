@@ -299,7 +299,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         )
         .await
         .unwrap();
-    assert_eq!(today, [done]);
+    assert_eq!(today, [done.clone()]);
     let row = one_new_audit(s, before).await;
     assert_audit(
         &row,
@@ -317,6 +317,23 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         .await
         .unwrap();
     assert!(other_day.is_empty());
+    // A range of days: the day itself is in `[from, until)`, the day after it is not.
+    let before = last_seq(s).await;
+    let range = |from: &'static str, until: &'static str| {
+        s.list_treatment_sessions_between(
+            a.clinic.id,
+            day(from),
+            day(until),
+            read_many(&nurse, ObjectType::Schedule),
+        )
+    };
+    assert_eq!(
+        range("2026-03-01", "2026-03-05").await.unwrap(),
+        [done.clone()]
+    );
+    one_new_audit(s, before).await;
+    assert!(range("2026-03-01", "2026-03-04").await.unwrap().is_empty());
+    assert!(range("2026-03-05", "2026-03-09").await.unwrap().is_empty());
 
     let before = last_seq(s).await;
     let unknown = TreatmentSessionId(booked.id.0 + 1000);
