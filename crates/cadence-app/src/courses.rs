@@ -401,91 +401,107 @@ impl App {
         let planned = new_course_plan(&protocol, &calendar, start_date)?;
         let start = crate::schedule::parse_start(start_time)?;
         let minutes = crate::schedule::minutes_for(&clinic, &protocol);
-        let mut induction = Vec::new();
-        // The clinic's bookings on the induction's days, read once (one `schedule` row): by
-        // the day index, so a course start costs the same in a clinic of any size (issue 18).
-        let days = planned
-            .sessions
-            .iter()
-            .filter(|s| s.kind == SessionKind::Induction)
-            .map(|s| s.date);
-        let booked: Vec<TreatmentSession> = match (days.clone().min(), days.max()) {
-            (Some(first), Some(last)) => {
-                self.store
-                    .list_treatment_sessions_between(
-                        actor.clinic_id,
-                        first,
-                        last.tomorrow().unwrap_or(last),
-                        actor.event(self, AuditAction::Read, ObjectType::Schedule),
-                    )
-                    .await?
-            }
-            _ => Vec::new(),
-        };
-        for s in planned
-            .sessions
-            .iter()
-            .filter(|s| s.kind == SessionKind::Induction)
-        {
-            let day: Vec<TreatmentSession> = booked
+        // The slots are chosen from a read of the days' bookings and checked again inside the
+        // store's transaction: a booking made in between (two course starts at once) makes the
+        // store refuse the slot, and the start is planned again from a fresh read.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut induction = Vec::new();
+            // The clinic's bookings on the induction's days, read once (one `schedule` row): by
+            // the day index, so a course start costs the same in a clinic of any size (issue 18).
+            let days = planned
+                .sessions
                 .iter()
-                .filter(|b| b.scheduled_on == s.date)
-                .cloned()
-                .collect();
-            if day.iter().any(|d| {
-                d.patient_id == patient
-                    && !matches!(d.status, SessionStatus::Cancelled | SessionStatus::NoShow)
-            }) {
-                return Err(AppError::Conflict {
-                    code: ErrorCode::AlreadyBooked,
-                    message: format!(
-                        "the patient already has a session on {}: move or cancel it first",
-                        s.date
-                    ),
-                });
-            }
-            let occupied = crate::schedule::occupied(&day, None);
-            // The time asked for where it is free that day, else the day's first open slot.
-            let slot = match crate::schedule::pick_slot(
-                &clinic, &calendar, s.date, start, None, minutes, &occupied,
-            ) {
-                Ok(slot) => Ok(slot),
-                Err(_) if start.is_some() => crate::schedule::pick_slot(
-                    &clinic, &calendar, s.date, None, None, minutes, &occupied,
-                ),
-                Err(e) => Err(e),
+                .filter(|s| s.kind == SessionKind::Induction)
+                .map(|s| s.date);
+            let booked: Vec<TreatmentSession> = match (days.clone().min(), days.max()) {
+                (Some(first), Some(last)) => {
+                    self.store
+                        .list_treatment_sessions_between(
+                            actor.clinic_id,
+                            first,
+                            last.tomorrow().unwrap_or(last),
+                            actor.event(self, AuditAction::Read, ObjectType::Schedule),
+                        )
+                        .await?
+                }
+                _ => Vec::new(),
             };
-            match slot {
-                Ok(slot) => induction.push(slot),
-                // A full day is never overbooked: that session stays planned, not booked, and
-                // the chart offers it to book on another day.
+            for s in planned
+                .sessions
+                .iter()
+                .filter(|s| s.kind == SessionKind::Induction)
+            {
+                let day: Vec<TreatmentSession> = booked
+                    .iter()
+                    .filter(|b| b.scheduled_on == s.date)
+                    .cloned()
+                    .collect();
+                if day.iter().any(|d| {
+                    d.patient_id == patient
+                        && !matches!(d.status, SessionStatus::Cancelled | SessionStatus::NoShow)
+                }) {
+                    return Err(AppError::Conflict {
+                        code: ErrorCode::AlreadyBooked,
+                        message: format!(
+                            "the patient already has a session on {}: move or cancel it first",
+                            s.date
+                        ),
+                    });
+                }
+                let occupied = crate::schedule::occupied(&day, None);
+                // The time asked for where it is free that day, else the day's first open slot.
+                let slot = match crate::schedule::pick_slot(
+                    &clinic, &calendar, s.date, start, None, minutes, &occupied,
+                ) {
+                    Ok(slot) => Ok(slot),
+                    Err(_) if start.is_some() => crate::schedule::pick_slot(
+                        &clinic, &calendar, s.date, None, None, minutes, &occupied,
+                    ),
+                    Err(e) => Err(e),
+                };
+                match slot {
+                    Ok(slot) => induction.push(slot),
+                    // A full day is never overbooked: that session stays planned, not booked, and
+                    // the chart offers it to book on another day.
+                    Err(AppError::Conflict {
+                        code: ErrorCode::SlotFull | ErrorCode::ChairTaken,
+                        ..
+                    }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let new = NewCourse {
+                clinic_id: actor.clinic_id,
+                patient_id: patient,
+                protocol_id: protocol.id.clone(),
+                protocol_version: protocol.version,
+                protocol_text: text.to_owned(),
+                start_date,
+                screening_id: Some(screening.id),
+                screening_override: override_reason
+                    .clone()
+                    .filter(|_| screening.decision == Eligibility::NeedsReview),
+                created_by: actor.user_id,
+                created_at: self.now(),
+            };
+            let event = actor
+                .event(self, AuditAction::Create, ObjectType::Course)
+                .with_patient(patient);
+            match self
+                .store
+                .create_course(new, induction, clinic.chairs, event)
+                .await
+                .map_err(AppError::from)
+            {
                 Err(AppError::Conflict {
-                    code: ErrorCode::SlotFull | ErrorCode::ChairTaken,
+                    code: ErrorCode::ChairTaken | ErrorCode::SlotFull,
                     ..
-                }) => {}
-                Err(e) => return Err(e),
+                }) if attempt < START_ATTEMPTS => continue,
+                other => return other,
             }
         }
-        let new = NewCourse {
-            clinic_id: actor.clinic_id,
-            patient_id: patient,
-            protocol_id: protocol.id.clone(),
-            protocol_version: protocol.version,
-            protocol_text: text.to_owned(),
-            start_date,
-            screening_id: Some(screening.id),
-            screening_override: override_reason
-                .filter(|_| screening.decision == Eligibility::NeedsReview),
-            created_by: actor.user_id,
-            created_at: self.now(),
-        };
-        let event = actor
-            .event(self, AuditAction::Create, ObjectType::Course)
-            .with_patient(patient);
-        Ok(self
-            .store
-            .create_course(new, induction, clinic.chairs, event)
-            .await?)
     }
 
     /// The screening a course may start on, or why there is none.
@@ -671,6 +687,10 @@ impl App {
         })
     }
 }
+
+/// How often a course start plans its induction's slots again when a booking made at the same
+/// moment took one.
+const START_ATTEMPTS: u32 = 3;
 
 /// A screening's reasons in words, for a refusal.
 fn reasons(s: &Screening) -> String {

@@ -276,6 +276,13 @@ impl Db {
                 .await;
                 let _ = conn.close().await;
                 seeding.close().await;
+                // Fresh statistics, as autovacuum's analyze gives a database that grew to this
+                // size over months (the migration's ANALYZE ran on empty tables).
+                let mut db = sqlx::PgConnection::connect(&with_database(admin_url, name))
+                    .await
+                    .unwrap();
+                sqlx::query("ANALYZE").execute(&mut db).await.unwrap();
+                let _ = db.close().await;
                 let store = PgStore::connect(&with_database(admin_url, name))
                     .await
                     .unwrap();
@@ -424,7 +431,7 @@ async fn patient_with_course(
         .await
         .unwrap();
     let course = app
-        .create_course(actor, patient, "iv-ketamine-6", start, None)
+        .create_course(actor, patient, "iv-ketamine-6", start, None, None)
         .await
         .unwrap();
     (patient, course.id)
@@ -489,6 +496,20 @@ async fn seed(store: Arc<dyn Store>, n: usize, writers: usize) -> (Vec<String>, 
     let clock = Arc::new(FakeClock::new(clock_start()));
     let app = App::new(store.clone(), clock, AppConfig::default());
     let clinic = app.create_clinic("Scale Clinic", "UTC").await.unwrap();
+    // The most chairs a clinic may set, open 06:00-22:00 every day: room for today's patients
+    // and as much of the others' inductions as a day holds (a full day leaves a session
+    // planned, not booked; the pages read whatever is booked).
+    let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .map(|d| format!("{d} 06:00-22:00"))
+        .join("\n");
+    app.configure_clinic_day(
+        clinic.id,
+        &hours,
+        cadence_clinical::schedule::MAX_CHAIRS,
+        120,
+    )
+    .await
+    .unwrap();
     let mut emails = Vec::new();
     let mut first = None;
     for c in 0..CLIENTS {

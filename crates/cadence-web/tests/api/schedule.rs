@@ -179,6 +179,55 @@ async fn a_full_clinic_refuses_and_a_race_books_once(backend: Backend) {
     );
 }
 
+/// Two course starts at the same moment, asking the same time: the store refuses the second's
+/// slot inside its transaction, and that start plans again from a fresh read, so both courses
+/// start, never on one chair at one time.
+async fn two_course_starts_at_once_both_start_on_different_chairs(backend: Backend) {
+    let w = World::new(backend).await;
+    w.t.app
+        .configure_clinic_day(w.staff.clinic.id, "", 2, 120)
+        .await
+        .unwrap();
+    let p1 = w.screened_patient().await;
+    let p2 = w.screened_patient().await;
+    let start = |p: i64| {
+        let w = &w;
+        async move {
+            let mut body = cadence_testkit::builders::course(w.t.today());
+            body["start_time"] = json!("09:00");
+            w.as_clinician(
+                Method::POST,
+                &format!("/api/v1/patients/{p}/courses"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(start(p1), start(p2));
+    let (a, b) = (a.expect(201).id(), b.expect(201).id());
+    let first = |c: i64| {
+        let w = &w;
+        async move {
+            let v = w
+                .as_clinician(Method::GET, &format!("/api/v1/courses/{c}"), None)
+                .await;
+            let s = v.json["sessions"][0].clone();
+            (
+                s["scheduled_on"].clone(),
+                s["starts_at"].clone(),
+                s["chair"].clone(),
+            )
+        }
+    };
+    let (sa, sb) = (first(a).await, first(b).await);
+    assert_eq!(sa.0, sb.0, "both start today");
+    assert_ne!(
+        (sa.1.clone(), sa.2.clone()),
+        (sb.1.clone(), sb.2.clone()),
+        "{sa:?} {sb:?}"
+    );
+}
+
 /// Another clinic's session is not found, for moving and rebooking alike.
 async fn another_clinics_session_is_not_found(backend: Backend) {
     let w = World::new(backend).await;
@@ -228,6 +277,7 @@ async fn the_demo_shows_times_and_a_session_to_move(backend: Backend) {
 on_every_backend!(
     bookings_are_checked_and_front_desk_moves_cancels_and_rebooks,
     a_full_clinic_refuses_and_a_race_books_once,
+    two_course_starts_at_once_both_start_on_different_chairs,
     another_clinics_session_is_not_found,
     the_demo_shows_times_and_a_session_to_move,
 );
