@@ -690,7 +690,7 @@ impl App {
 
 /// How often a course start plans its induction's slots again when a booking made at the same
 /// moment took one.
-const START_ATTEMPTS: u32 = 3;
+const START_ATTEMPTS: u32 = 5;
 
 /// A screening's reasons in words, for a refusal.
 fn reasons(s: &Screening) -> String {
