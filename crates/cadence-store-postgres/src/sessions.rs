@@ -107,7 +107,7 @@ pub(crate) async fn list_treatment_sessions_between(
     .map_err(error::map)?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in &rows {
-        sessions.push(with_records(&mut *tx, row).await?);
+        sessions.push(with_records(&mut tx, row).await?);
     }
     audit::append(&mut tx, event).await?;
     tx.commit().await.map_err(error::map)?;

@@ -299,7 +299,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
         )
         .await
         .unwrap();
-    assert_eq!(today, [done.clone()]);
+    assert_eq!(today, std::slice::from_ref(&done));
     let row = one_new_audit(s, before).await;
     assert_audit(
         &row,
@@ -329,7 +329,7 @@ pub async fn treatment_session_entries_and_monitoring(backend: &dyn super::Backe
     };
     assert_eq!(
         range("2026-03-01", "2026-03-05").await.unwrap(),
-        [done.clone()]
+        std::slice::from_ref(&done)
     );
     one_new_audit(s, before).await;
     assert!(range("2026-03-01", "2026-03-04").await.unwrap().is_empty());
