@@ -9,7 +9,7 @@ use crate::safety::{Origin, insert_findings};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::{AssessmentId, ClinicId, CourseId, PatientId, ScreeningId, UserId};
-use cadence_store::records::MAX_SEARCH_WORDS;
+use cadence_store::records::search_words;
 use cadence_store::records::{
     Assessment, ConsentRecord, FindingSource, NewAssessment, NewFinding, NewScreening, Patient,
     PatientContact, PatientDetails, Screening,
@@ -149,17 +149,6 @@ pub(crate) async fn fetch_patient(
     .map_err(error::map)?
     .ok_or(StoreError::NotFound)?;
     patient(&row)
-}
-
-/// A search split into its words (at most [`MAX_SEARCH_WORDS`]; the service refuses more).
-fn search_words(search: Option<&str>) -> Result<[Option<&str>; MAX_SEARCH_WORDS], StoreError> {
-    let mut words = [None; MAX_SEARCH_WORDS];
-    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
-        *words.get_mut(i).ok_or_else(|| {
-            StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
-        })? = Some(word);
-    }
-    Ok(words)
 }
 
 pub(crate) async fn list_patients(

@@ -7,6 +7,7 @@ use crate::codec::{date, date_opt, db, get, json, millis, parsed, to_json, ts};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
+use cadence_store::records::search_words;
 use cadence_store::records::*;
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
@@ -208,17 +209,6 @@ pub(crate) async fn get_patient(
     let found = patient(&row)?;
     audit_read(tx, pool, about_patient(audit, Some(found.id))).await?;
     Ok(found)
-}
-
-/// A search split into its words (at most [`MAX_SEARCH_WORDS`]; the service refuses more).
-fn search_words(search: Option<&str>) -> Result<[Option<&str>; MAX_SEARCH_WORDS], StoreError> {
-    let mut words = [None; MAX_SEARCH_WORDS];
-    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
-        *words.get_mut(i).ok_or_else(|| {
-            StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
-        })? = Some(word);
-    }
-    Ok(words)
 }
 
 pub(crate) async fn list_patients(

@@ -115,6 +115,20 @@ pub struct AuthSession {
 /// the birth date.
 pub const MAX_SEARCH_WORDS: usize = 4;
 
+/// A patient search split into its words, as both backends bind them (unused ones `None`); more
+/// than [`MAX_SEARCH_WORDS`] is an error (the service refuses them with a message first).
+pub fn search_words(
+    search: Option<&str>,
+) -> Result<[Option<&str>; MAX_SEARCH_WORDS], crate::StoreError> {
+    let mut words = [None; MAX_SEARCH_WORDS];
+    for (i, word) in search.unwrap_or("").split_whitespace().enumerate() {
+        *words.get_mut(i).ok_or_else(|| {
+            crate::StoreError::other(format!("a search has at most {MAX_SEARCH_WORDS} words"))
+        })? = Some(word);
+    }
+    Ok(words)
+}
+
 /// Patient demographics as entered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatientDetails {
