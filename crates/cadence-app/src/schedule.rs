@@ -10,7 +10,7 @@
 
 use crate::authz::{Permission, allows, require};
 use crate::courses::{CourseRead, calendar_of, redact_clinical};
-use crate::patients::SEARCH_LIMIT;
+use crate::today::LookedCourse;
 use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::planner::SessionState;
@@ -21,9 +21,7 @@ use cadence_clinical::schedule::{
 };
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, PatientId, TreatmentSessionId};
-use cadence_store::records::{
-    BookingSlot, Clinic, CourseBundle, Patient, SessionStatus, TreatmentSession,
-};
+use cadence_store::records::{BookingSlot, Clinic, Patient, SessionStatus, TreatmentSession};
 use jiff::civil::{Date, Time};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -253,8 +251,13 @@ pub fn week_start(date: Date) -> Date {
 
 impl App {
     /// The schedule for `days` days from `from` (1 to [`MAX_SCHEDULE_DAYS`]): every session
-    /// with its time, chair and patient, the open slots, and the clinic's to-move list. One
-    /// audited read of the clinic's courses (`schedule`) and one of the patient list.
+    /// with its time, chair and patient, the open slots, and the clinic's to-move list.
+    ///
+    /// One audited store read whatever the clinic's size ([`Store::schedule_records`]): the
+    /// days' bookings and the courses the read model says may have a booking to move (issue
+    /// 18), each replayed once and its summary written back when it changed.
+    ///
+    /// [`Store::schedule_records`]: cadence_store::Store::schedule_records
     pub async fn schedule(
         &self,
         actor: &Actor,
@@ -268,21 +271,52 @@ impl App {
                 format!("days must be 1 to {MAX_SCHEDULE_DAYS}"),
             ));
         }
+        let until = from
+            .checked_add(jiff::Span::new().days(i64::from(days)))
+            .map_err(|_| AppError::invalid(ErrorCode::OutOfRange, "the date is out of range"))?;
         let clinic = self.store.get_clinic(actor.clinic_id).await?;
         let calendar = calendar_of(&clinic)?;
         let today = self.clinic_today(actor).await?;
         let event = actor.event(self, AuditAction::Read, ObjectType::Schedule);
-        let bundles = self
+        let records = self
             .store
-            .list_course_bundles(actor.clinic_id, event)
+            .schedule_records(actor.clinic_id, from, until, event)
             .await?;
-        let moves = self.moves_in(&bundles, &calendar, &clinic, today)?;
-        let names = self
-            .patient_names(actor, &bundles, &moves, from, days)
-            .await?;
+        let looks = records
+            .courses
+            .into_iter()
+            .map(|c| LookedCourse::of(c, &calendar, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write_back(actor, &looks, today, &clinic.opening_hours)
+            .await;
+        let names: HashMap<PatientId, Patient> =
+            records.patients.into_iter().map(|p| (p.id, p)).collect();
+        let mut to_move = Vec::new();
+        let mut reason_of: HashMap<TreatmentSessionId, MoveReason> = HashMap::new();
+        for look in &looks {
+            let bundle = &look.look.read.bundle;
+            for (id, reason) in look.to_move(&clinic.opening_hours) {
+                let (Some(s), Some(p)) = (
+                    bundle.sessions.iter().find(|s| s.id == id),
+                    names.get(&bundle.course.patient_id),
+                ) else {
+                    continue;
+                };
+                to_move.push(ToMove {
+                    session_id: id,
+                    course_id: bundle.course.id,
+                    patient_id: p.id,
+                    patient_name: name_of(p),
+                    date: s.scheduled_on,
+                    start_time: schedule::format_time(s.starts_at),
+                    message: reason.message(),
+                    reason: reason.clone(),
+                });
+                reason_of.insert(id, reason);
+            }
+        }
+        to_move.sort_by(|a, b| (a.date, &a.start_time).cmp(&(b.date, &b.start_time)));
         let clinical = allows(actor.role, Permission::ReadClinical);
-        let reason_of: HashMap<TreatmentSessionId, &MoveReason> =
-            moves.iter().map(|(_, id, r)| (*id, r)).collect();
         let mut out = Vec::new();
         for offset in 0..days {
             let date = from
@@ -290,9 +324,9 @@ impl App {
                 .map_err(|_| {
                     AppError::invalid(ErrorCode::OutOfRange, "the date is out of range")
                 })?;
-            let mut sessions: Vec<TreatmentSession> = bundles
+            let mut sessions: Vec<TreatmentSession> = records
+                .sessions
                 .iter()
-                .flat_map(|b| b.sessions.iter())
                 .filter(|s| s.scheduled_on == date)
                 .cloned()
                 .collect();
@@ -314,7 +348,7 @@ impl App {
                         redact_clinical(&mut s);
                     }
                     Some(ScheduleEntry {
-                        to_move: reason_of.get(&s.id).map(|r| r.message()),
+                        to_move: reason_of.get(&s.id).map(MoveReason::message),
                         patient_id: s.patient_id,
                         patient_name: name_of(p),
                         mrn: p.details.mrn.clone(),
@@ -331,7 +365,6 @@ impl App {
                 open_slots: if date < today { Vec::new() } else { open_slots },
             });
         }
-        let to_move = to_move_rows(&bundles, &moves, &names);
         Ok(ScheduleView {
             today,
             days: out,
@@ -346,75 +379,6 @@ impl App {
     pub async fn to_move(&self, actor: &Actor) -> Result<Vec<ToMove>, AppError> {
         let today = self.clinic_today(actor).await?;
         Ok(self.schedule(actor, today, 1).await?.to_move)
-    }
-
-    /// (course, session, reason) for every booked session of the clinic that must move.
-    fn moves_in(
-        &self,
-        bundles: &[CourseBundle],
-        calendar: &ClinicCalendar,
-        clinic: &Clinic,
-        today: Date,
-    ) -> Result<Vec<(CourseId, TreatmentSessionId, MoveReason)>, AppError> {
-        let mut moves = Vec::new();
-        for b in bundles {
-            let upcoming = b
-                .sessions
-                .iter()
-                .any(|s| s.scheduled_on >= today && s.status == SessionStatus::Scheduled);
-            if !upcoming {
-                continue;
-            }
-            let read = CourseRead::of(b.clone(), calendar.clone(), today)?;
-            for (id, reason) in course_to_move(&read, &clinic.opening_hours) {
-                moves.push((b.course.id, id, reason));
-            }
-        }
-        Ok(moves)
-    }
-
-    /// The patients the schedule names: from the clinic's patient list (one audited read),
-    /// plus one read each for anyone beyond the list's limit.
-    async fn patient_names(
-        &self,
-        actor: &Actor,
-        bundles: &[CourseBundle],
-        moves: &[(CourseId, TreatmentSessionId, MoveReason)],
-        from: Date,
-        days: u8,
-    ) -> Result<HashMap<PatientId, Patient>, AppError> {
-        let until = from
-            .checked_add(jiff::Span::new().days(i64::from(days)))
-            .unwrap_or(from);
-        let moving: Vec<CourseId> = moves.iter().map(|(c, _, _)| *c).collect();
-        let wanted: Vec<PatientId> = bundles
-            .iter()
-            .filter(|b| {
-                moving.contains(&b.course.id)
-                    || b.sessions
-                        .iter()
-                        .any(|s| s.scheduled_on >= from && s.scheduled_on < until)
-            })
-            .map(|b| b.course.patient_id)
-            .collect();
-        let mut names: HashMap<PatientId, Patient> = HashMap::new();
-        if wanted.is_empty() {
-            return Ok(names);
-        }
-        let event = actor.event(self, AuditAction::Read, ObjectType::PatientList);
-        for p in self
-            .store
-            .list_patients(actor.clinic_id, None, SEARCH_LIMIT, event)
-            .await?
-        {
-            names.insert(p.id, p);
-        }
-        for id in wanted {
-            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
-                slot.insert(self.get_patient(actor, id).await?);
-            }
-        }
-        Ok(names)
     }
 
     /// Moves a scheduled session to another slot. The same checks as a booking (open day,
@@ -618,34 +582,6 @@ pub(crate) fn check_day(
         ));
     }
     Ok(hours)
-}
-
-/// The to-move rows, by date and time.
-fn to_move_rows(
-    bundles: &[CourseBundle],
-    moves: &[(CourseId, TreatmentSessionId, MoveReason)],
-    names: &HashMap<PatientId, Patient>,
-) -> Vec<ToMove> {
-    let mut rows: Vec<ToMove> = moves
-        .iter()
-        .filter_map(|(course, id, reason)| {
-            let b = bundles.iter().find(|b| b.course.id == *course)?;
-            let s = b.sessions.iter().find(|s| s.id == *id)?;
-            let p = names.get(&b.course.patient_id)?;
-            Some(ToMove {
-                session_id: *id,
-                course_id: *course,
-                patient_id: p.id,
-                patient_name: name_of(p),
-                date: s.scheduled_on,
-                start_time: schedule::format_time(s.starts_at),
-                message: reason.message(),
-                reason: reason.clone(),
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| (a.date, &a.start_time).cmp(&(b.date, &b.start_time)));
-    rows
 }
 
 /// "Given Family".

@@ -14,7 +14,7 @@ use crate::courses::bundle_in;
 use crate::error;
 use crate::patients::{patients_by_ids, patients_page};
 use crate::safety::open_findings_in;
-use crate::sessions::sessions_on;
+use crate::sessions::{sessions_between, sessions_on};
 use cadence_store::StoreError;
 use cadence_store::audit::AuditEvent;
 use cadence_store::ids::*;
@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 
 macro_rules! summary_columns {
     () => {
-        "course_id, patient_id, version, phase, next_due, attention_on, computed_on"
+        "course_id, patient_id, version, phase, next_due, attention_on, computed_on, to_move"
     };
 }
 
@@ -53,6 +53,8 @@ fn summary(row: &PgRow) -> Result<CourseSummaryRecord, StoreError> {
         next_due: optional_date("next_due")?,
         attention_on: date(row, "attention_on")?,
         computed_on: optional_date("computed_on")?,
+        to_move: u32::try_from(get::<i64>(row, "to_move")?)
+            .map_err(|_| StoreError::other("column to_move holds a negative count"))?,
     })
 }
 
@@ -93,6 +95,41 @@ async fn latest_course(
     .map(CourseId))
 }
 
+/// The courses in `course_ids` and every course whose summary is due for a look by `by`
+/// (`attention_on` on or before it) or counts bookings to move, by course id, each with its
+/// summary and whether it is its patient's newest.
+async fn looked_courses(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    by: Date,
+    mut course_ids: BTreeSet<i64>,
+) -> Result<Vec<SummarisedBundle>, StoreError> {
+    // Two index ranges (attention, to-move), not one scan of the clinic's summaries.
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT course_id FROM course_summaries WHERE clinic_id = $1 AND attention_on <= $2 \
+         UNION SELECT course_id FROM course_summaries WHERE clinic_id = $1 AND to_move > 0",
+    )
+    .bind(clinic.0)
+    .bind(date_text(by))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(error::map)?;
+    course_ids.extend(due);
+    let mut courses = Vec::with_capacity(course_ids.len());
+    for id in course_ids {
+        let bundle = bundle_in(&mut *conn, clinic, CourseId(id)).await?;
+        let summary = summary_of(&mut *conn, clinic, CourseId(id)).await?;
+        let latest = latest_course(&mut *conn, clinic, bundle.course.patient_id).await?
+            == Some(CourseId(id));
+        courses.push(SummarisedBundle {
+            bundle,
+            summary,
+            latest,
+        });
+    }
+    Ok(courses)
+}
+
 pub(crate) async fn today_records(
     pool: &PgPool,
     clinic: ClinicId,
@@ -102,28 +139,8 @@ pub(crate) async fn today_records(
     let mut tx = pool.begin().await.map_err(error::map)?;
     let sessions = sessions_on(&mut tx, clinic, today).await?;
     let open_findings = open_findings_in(&mut tx, clinic).await?;
-    let mut course_ids: BTreeSet<i64> = sessions.iter().map(|s| s.course_id.0).collect();
-    let due: Vec<i64> = sqlx::query_scalar(
-        "SELECT course_id FROM course_summaries WHERE clinic_id = $1 AND attention_on <= $2",
-    )
-    .bind(clinic.0)
-    .bind(date_text(today))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(error::map)?;
-    course_ids.extend(due);
-    let mut courses = Vec::with_capacity(course_ids.len());
-    for id in course_ids {
-        let bundle = bundle_in(&mut tx, clinic, CourseId(id)).await?;
-        let summary = summary_of(&mut tx, clinic, CourseId(id)).await?;
-        let latest =
-            latest_course(&mut tx, clinic, bundle.course.patient_id).await? == Some(CourseId(id));
-        courses.push(SummarisedBundle {
-            bundle,
-            summary,
-            latest,
-        });
-    }
+    let course_ids: BTreeSet<i64> = sessions.iter().map(|s| s.course_id.0).collect();
+    let courses = looked_courses(&mut tx, clinic, today, course_ids).await?;
     let mut patient_ids: BTreeSet<PatientId> = sessions.iter().map(|s| s.patient_id).collect();
     patient_ids.extend(open_findings.iter().map(|f| f.patient_id));
     patient_ids.extend(courses.iter().map(|c| c.bundle.course.patient_id));
@@ -134,6 +151,29 @@ pub(crate) async fn today_records(
     Ok(TodayRecords {
         sessions,
         open_findings,
+        courses,
+        patients,
+    })
+}
+
+pub(crate) async fn schedule_records(
+    pool: &PgPool,
+    clinic: ClinicId,
+    from: Date,
+    until: Date,
+    audit: AuditEvent,
+) -> Result<ScheduleRecords, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let sessions = sessions_between(&mut tx, clinic, from, until).await?;
+    let courses = looked_courses(&mut tx, clinic, STALE, BTreeSet::new()).await?;
+    let mut patient_ids: BTreeSet<PatientId> = sessions.iter().map(|s| s.patient_id).collect();
+    patient_ids.extend(courses.iter().map(|c| c.bundle.course.patient_id));
+    let ids: Vec<PatientId> = patient_ids.into_iter().collect();
+    let patients = patients_by_ids(&mut tx, clinic, &ids).await?;
+    audit::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(ScheduleRecords {
+        sessions,
         courses,
         patients,
     })
@@ -188,12 +228,14 @@ pub(crate) async fn put_course_summaries(
     for u in updates {
         stored += sqlx::query(
             "UPDATE course_summaries SET phase = $1, next_due = $2, attention_on = $3, \
-             computed_on = $4 WHERE clinic_id = $5 AND course_id = $6 AND version = $7",
+             computed_on = $4, to_move = $5 WHERE clinic_id = $6 AND course_id = $7 \
+             AND version = $8",
         )
         .bind(u.phase.as_str())
         .bind(u.next_due.map(date_text))
         .bind(date_text(u.attention_on))
         .bind(date_text(u.computed_on))
+        .bind(i64::from(u.to_move))
         .bind(clinic.0)
         .bind(u.course_id.0)
         .bind(u.version)

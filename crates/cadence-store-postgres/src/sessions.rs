@@ -92,6 +92,20 @@ pub(crate) async fn list_treatment_sessions_between(
     event: AuditEvent,
 ) -> Result<Vec<TreatmentSession>, StoreError> {
     let mut tx = pool.begin().await.map_err(error::map)?;
+    let sessions = sessions_between(&mut tx, clinic, from, until).await?;
+    audit::append(&mut tx, event).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(sessions)
+}
+
+/// A clinic's sessions booked from `from` to before `until`, by day and id, with their
+/// records (by the clinic's day index).
+pub(crate) async fn sessions_between(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    from: Date,
+    until: Date,
+) -> Result<Vec<TreatmentSession>, StoreError> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         session_columns!(),
@@ -102,15 +116,13 @@ pub(crate) async fn list_treatment_sessions_between(
     .bind(clinic.0)
     .bind(date_text(from))
     .bind(date_text(until))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await
     .map_err(error::map)?;
     let mut sessions = Vec::with_capacity(rows.len());
     for row in &rows {
-        sessions.push(with_records(&mut tx, row).await?);
+        sessions.push(with_records(&mut *conn, row).await?);
     }
-    audit::append(&mut tx, event).await?;
-    tx.commit().await.map_err(error::map)?;
     Ok(sessions)
 }
 

@@ -329,6 +329,16 @@ impl Store for PgStore {
         read_model::today_records(&self.pool, clinic, today, audit).await
     }
 
+    async fn schedule_records(
+        &self,
+        clinic: ClinicId,
+        from: Date,
+        until: Date,
+        audit: AuditEvent,
+    ) -> Result<ScheduleRecords, StoreError> {
+        read_model::schedule_records(&self.pool, clinic, from, until, audit).await
+    }
+
     async fn patient_page(
         &self,
         clinic: ClinicId,

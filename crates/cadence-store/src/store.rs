@@ -289,6 +289,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         today: jiff::civil::Date,
         audit: AuditEvent,
     ) -> Result<TodayRecords, StoreError>;
+    /// What `/schedule` shows ([`ScheduleRecords`]): the sessions booked from `from` to before
+    /// `until`, and the courses whose bookings may need a move (summary stale or counting
+    /// bookings to move), read without the writer lock in one consistent read and audited by
+    /// one row (the caller's event as given). The number of courses read follows the bookings
+    /// to move, not the clinic's size.
+    async fn schedule_records(
+        &self,
+        clinic: ClinicId,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+        audit: AuditEvent,
+    ) -> Result<ScheduleRecords, StoreError>;
     /// A page of the clinic's patients whose name or MRN contains `search` (as
     /// [`Store::list_patients`] matches), by family name, given name and id, from `offset`, at
     /// most `limit`, with the number of matches and each patient's newest course summary (and

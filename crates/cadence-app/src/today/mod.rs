@@ -12,15 +12,16 @@ mod overview;
 
 pub use overview::{OVERVIEW_PAGE, OverviewPage, PatientOverview, PatientPhase};
 
-use overview::{CourseLook, LookedCourse};
+use overview::CourseLook;
+pub(crate) use overview::LookedCourse;
 
 use crate::authz::{Permission, allows, require};
-use crate::courses::{CourseRead, calendar_of, redact_clinical};
+use crate::courses::{calendar_of, redact_clinical};
 use crate::safety::holds_for;
 use crate::{Actor, App, AppError};
 use cadence_clinical::collection::DueAssessment;
 use cadence_clinical::safety::FindingKind;
-use cadence_clinical::suggestion::{Suggestion, review};
+use cadence_clinical::suggestion::Suggestion;
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{CourseId, FindingId, PatientId, TreatmentSessionId};
 use cadence_store::records::{Patient, SessionStatus, TreatmentSession};
@@ -178,9 +179,8 @@ pub struct TodayView {
     pub assessments_due: Vec<AssessmentsDue>,
     /// Whether the viewer sees clinical content.
     pub clinical: bool,
-    /// Booked sessions among today's work (today's bookings and the courses due for a look)
-    /// that no longer fit the plan or the calendar (issue 16 §1); `/schedule` lists the
-    /// clinic's all.
+    /// The clinic's booked sessions that no longer fit the plan or the calendar (issue 16 §1);
+    /// `/schedule` lists them.
     pub to_move: usize,
 }
 
@@ -219,19 +219,13 @@ impl App {
                 .cloned()
                 .ok_or_else(|| AppError::Internal(format!("patient {id} of today's work")))
         };
-        let mut looks: Vec<LookedCourse> = Vec::with_capacity(records.courses.len());
-        for c in records.courses {
-            let read = CourseRead::of(c.bundle, calendar.clone(), today)?;
-            // A course whose outcome cannot be computed is shown without a suggestion rather
-            // than failing the whole list; its own page reports the problem.
-            let review = review(&read.protocol, &read.snapshot).ok();
-            looks.push(LookedCourse {
-                look: CourseLook { read, review },
-                summary: c.summary,
-                latest: c.latest,
-            });
-        }
-        self.write_back(actor, &looks, today).await;
+        let looks = records
+            .courses
+            .into_iter()
+            .map(|c| LookedCourse::of(c, &calendar, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write_back(actor, &looks, today, &clinic.opening_hours)
+            .await;
         let look_of: HashMap<CourseId, &CourseLook> = looks
             .iter()
             .map(|l| (l.look.read.bundle.course.id, &l.look))
@@ -341,10 +335,10 @@ impl App {
         reviews_due.sort_by_key(|r| (!r.overdue, r.since));
         assessments_due.sort_by_key(|a| !a.overdue());
         sessions.sort_by_key(|s| (s.session.starts_at, s.session.chair, s.session.id));
+        // The read brought every course counting a booking to move: this is the clinic's count.
         let to_move = looks
             .iter()
-            .filter(|l| l.latest)
-            .map(|l| crate::schedule::course_to_move(&l.look.read, &clinic.opening_hours).len())
+            .map(|l| l.to_move(&clinic.opening_hours).len())
             .sum();
         Ok(TodayView {
             to_move,

@@ -10,11 +10,16 @@ use super::ReviewKind;
 use crate::authz::{Permission, require};
 use crate::courses::{CourseRead, calendar_of};
 use crate::{Actor, App, AppError};
+use cadence_clinical::calendar::ClinicCalendar;
 use cadence_clinical::course::CoursePhase;
+use cadence_clinical::schedule::{MoveReason, OpeningHours};
 use cadence_clinical::suggestion::{Review, Suggestion, review};
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::CourseId;
-use cadence_store::records::{CourseSummaryRecord, NEVER, Patient, SummaryUpdate};
+use cadence_store::ids::TreatmentSessionId;
+use cadence_store::records::{
+    CourseSummaryRecord, NEVER, Patient, SummarisedBundle, SummaryUpdate,
+};
 use jiff::civil::Date;
 
 /// Where a patient stands, from their latest course.
@@ -102,16 +107,40 @@ pub struct OverviewPage {
 }
 
 /// A patient's latest course as the engine sees it today.
-pub(super) struct CourseLook {
-    pub(super) read: CourseRead,
-    pub(super) review: Option<Review>,
+pub(crate) struct CourseLook {
+    pub(crate) read: CourseRead,
+    pub(crate) review: Option<Review>,
 }
 
 /// A course looked at for a clinic-wide page, with its stored summary.
-pub(super) struct LookedCourse {
-    pub(super) look: CourseLook,
-    pub(super) summary: CourseSummaryRecord,
-    pub(super) latest: bool,
+pub(crate) struct LookedCourse {
+    pub(crate) look: CourseLook,
+    pub(crate) summary: CourseSummaryRecord,
+    pub(crate) latest: bool,
+}
+
+impl LookedCourse {
+    /// A course read for a clinic-wide page, replayed once for `today`.
+    pub(crate) fn of(
+        course: SummarisedBundle,
+        calendar: &ClinicCalendar,
+        today: Date,
+    ) -> Result<LookedCourse, AppError> {
+        let read = CourseRead::of(course.bundle, calendar.clone(), today)?;
+        // A course whose outcome cannot be computed is shown without a suggestion rather than
+        // failing the whole list; its own page reports the problem.
+        let review = review(&read.protocol, &read.snapshot).ok();
+        Ok(LookedCourse {
+            look: CourseLook { read, review },
+            summary: course.summary,
+            latest: course.latest,
+        })
+    }
+
+    /// Its bookings from today that must move, with the reason.
+    pub(crate) fn to_move(&self, hours: &OpeningHours) -> Vec<(TreatmentSessionId, MoveReason)> {
+        crate::schedule::course_to_move(&self.look.read, hours)
+    }
 }
 
 impl CourseLook {
@@ -184,7 +213,14 @@ impl CourseLook {
     }
 
     /// The summary to store for this course as computed for `today`.
-    fn update(&self, version: i64, latest: bool, today: Date) -> SummaryUpdate {
+    fn update(
+        &self,
+        version: i64,
+        latest: bool,
+        today: Date,
+        hours: &OpeningHours,
+    ) -> SummaryUpdate {
+        let to_move = crate::schedule::course_to_move(&self.read, hours).len();
         SummaryUpdate {
             course_id: self.read.bundle.course.id,
             version,
@@ -192,6 +228,7 @@ impl CourseLook {
             next_due: self.read.snapshot.next_due,
             attention_on: self.attention_on(latest, today),
             computed_on: today,
+            to_move: u32::try_from(to_move).unwrap_or(u32::MAX),
         }
     }
 }
@@ -201,15 +238,25 @@ fn unchanged(stored: &CourseSummaryRecord, update: &SummaryUpdate) -> bool {
     stored.phase == Some(update.phase)
         && stored.next_due == update.next_due
         && stored.attention_on == update.attention_on
+        && stored.to_move == update.to_move
 }
 
 impl App {
     /// Stores the recomputed summaries that changed (derived data: a failure only means the
     /// next view recomputes them, so it is logged, not returned).
-    pub(super) async fn write_back(&self, actor: &Actor, looks: &[LookedCourse], today: Date) {
+    pub(crate) async fn write_back(
+        &self,
+        actor: &Actor,
+        looks: &[LookedCourse],
+        today: Date,
+        hours: &OpeningHours,
+    ) {
         let updates: Vec<SummaryUpdate> = looks
             .iter()
-            .map(|l| (l, l.look.update(l.summary.version, l.latest, today)))
+            .map(|l| {
+                let update = l.look.update(l.summary.version, l.latest, today, hours);
+                (l, update)
+            })
             .filter(|(l, u)| !unchanged(&l.summary, u))
             .map(|(_, u)| u)
             .collect();
@@ -299,7 +346,8 @@ impl App {
                 next_session,
             });
         }
-        self.write_back(actor, &recomputed, today).await;
+        self.write_back(actor, &recomputed, today, &clinic.opening_hours)
+            .await;
         let rows = rows
             .into_iter()
             .filter(|row| phase.is_none_or(|p| row.phase == Some(p)))

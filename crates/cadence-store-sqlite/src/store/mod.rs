@@ -342,6 +342,16 @@ impl Store for SqliteStore {
         read_model::today_records(&self.pool, &self.readers, clinic, today, audit).await
     }
 
+    async fn schedule_records(
+        &self,
+        clinic: ClinicId,
+        from: Date,
+        until: Date,
+        audit: AuditEvent,
+    ) -> Result<ScheduleRecords, StoreError> {
+        read_model::schedule_records(&self.pool, &self.readers, clinic, from, until, audit).await
+    }
+
     async fn patient_page(
         &self,
         clinic: ClinicId,

@@ -388,6 +388,19 @@ pub(crate) async fn list_treatment_sessions_between(
     audit: AuditEvent,
 ) -> Result<Vec<TreatmentSession>, StoreError> {
     let mut tx = begin_read(readers).await?;
+    let found = sessions_between(&mut tx, clinic, from, until).await?;
+    audit_read(tx, pool, audit).await?;
+    Ok(found)
+}
+
+/// A clinic's sessions booked from `from` to before `until`, by day and id, with their
+/// records (by the clinic's day index).
+pub(crate) async fn sessions_between(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    from: Date,
+    until: Date,
+) -> Result<Vec<TreatmentSession>, StoreError> {
     let rows = sqlx::query(concat!(
         session_select!(),
         "WHERE s.clinic_id = ? AND s.scheduled_on >= ? AND s.scheduled_on < ? ",
@@ -396,13 +409,11 @@ pub(crate) async fn list_treatment_sessions_between(
     .bind(clinic.0)
     .bind(from.to_string())
     .bind(until.to_string())
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
     let sessions = rows.iter().map(session).collect::<Result<Vec<_>, _>>()?;
-    let found = with_records(&mut tx, sessions).await?;
-    audit_read(tx, pool, audit).await?;
-    Ok(found)
+    with_records(conn, sessions).await
 }
 
 /// A clinic's sessions booked on a day, by id, with their records.

@@ -83,8 +83,9 @@ const HOT: &[(&str, &str)] = &[
              AND (c.start_date < ?3 OR (c.start_date = ?3 AND c.id < ?4)))",
     ),
     (
-        "courses due for a look today",
-        "SELECT course_id FROM course_summaries WHERE clinic_id = ?1 AND attention_on <= ?2",
+        "courses due for a look today, or with a booking to move",
+        "SELECT course_id FROM course_summaries WHERE clinic_id = ?1 AND attention_on <= ?2 \
+         UNION SELECT course_id FROM course_summaries WHERE clinic_id = ?1 AND to_move > 0",
     ),
     (
         "a course's summary",

@@ -78,6 +78,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "next_due",
             "attention_on",
             "computed_on",
+            "to_move",
         ],
     ),
     (

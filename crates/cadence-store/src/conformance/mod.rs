@@ -97,6 +97,7 @@ macro_rules! conformance_tests {
             clinic_course_bundles,
             read_model_today_and_write_back,
             read_model_patient_page,
+            read_model_schedule_and_to_move,
             treatment_session_entries_and_monitoring,
             session_entries_once_and_corrections,
             clinic_entries_of_one_kind,

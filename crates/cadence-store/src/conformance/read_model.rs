@@ -1,5 +1,5 @@
 //! The course read model and the page reads of issue 18 ([`Store::today_records`],
-//! [`Store::patient_page`], [`Store::put_course_summaries`]): one audit row per read, a
+//! [`Store::schedule_records`], [`Store::patient_page`], [`Store::put_course_summaries`]): one audit row per read, a
 //! summary stale after every write to its course (in the write's transaction), a write-back
 //! guarded by its version and its clinic.
 
@@ -56,6 +56,7 @@ pub async fn read_model_today_and_write_back(backend: &dyn super::Backend) {
         next_due: Some(day("2026-03-05")),
         attention_on: day("2026-03-05"),
         computed_on: day("2026-03-02"),
+        to_move: 0,
     };
     let stored = s
         .put_course_summaries(a.clinic.id, vec![update(course.id, version)])
@@ -151,6 +152,7 @@ pub async fn read_model_patient_page(backend: &dyn super::Backend) {
             next_due: Some(day("2026-03-05")),
             attention_on: day("2026-03-05"),
             computed_on: day("2026-03-02"),
+            to_move: 0,
         }],
     )
     .await
@@ -168,4 +170,100 @@ pub async fn read_model_patient_page(backend: &dyn super::Backend) {
     assert_eq!(none.matches, 0, "`%` is not a wildcard");
     let bea_row = page(Some("A-2"), 0, 50).await;
     assert_eq!(bea_row.rows[0].latest, None, "no course yet");
+}
+
+/// The schedule's records: the range's sessions, and only the courses whose summary is stale or
+/// counts a booking to move (stored by the write-back); `/today` brings those too, whatever
+/// their next day. One audit row per read, never another clinic's course.
+pub async fn read_model_schedule_and_to_move(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let b = site(s, "B").await;
+    let ada = add_patient(s, &a, "A-1").await;
+    let bea = add_patient(s, &a, "A-2").await;
+    let fits = add_course(s, &a, &ada, "2026-03-02", &["2026-03-02", "2026-03-05"]).await;
+    let moves = add_course(s, &a, &bea, "2026-03-09", &["2026-03-09"]).await;
+    let bo = add_patient(s, &b, "B-1").await;
+    add_course(s, &b, &bo, "2026-03-02", &["2026-03-02"]).await;
+    let schedule = |from: &str, until: &str| {
+        let event = read_many(&a.clinician, ObjectType::Schedule);
+        let (from, until) = (day(from), day(until));
+        async move {
+            let before = last_seq(s).await;
+            let found = s
+                .schedule_records(a.clinic.id, from, until, event)
+                .await
+                .unwrap();
+            one_new_audit(s, before).await;
+            found
+        }
+    };
+    let courses = |r: &ScheduleRecords| {
+        r.courses
+            .iter()
+            .map(|c| c.bundle.course.id)
+            .collect::<Vec<_>>()
+    };
+
+    let first = schedule("2026-03-02", "2026-03-03").await;
+    assert_eq!(first.sessions.len(), 1, "the range's sessions only");
+    assert_eq!(first.sessions[0].course_id, fits.id);
+    assert_eq!(
+        courses(&first),
+        vec![fits.id, moves.id],
+        "stale summaries are read, never another clinic's"
+    );
+    let mut named: Vec<_> = first.patients.iter().map(|p| p.id).collect();
+    named.sort();
+    let mut expected = vec![ada.id, bea.id];
+    expected.sort();
+    assert_eq!(named, expected);
+
+    let update = |c: &CourseSummaryRecord, to_move| SummaryUpdate {
+        course_id: c.course_id,
+        version: c.version,
+        phase: CoursePhase::Induction,
+        next_due: Some(day("2026-03-09")),
+        attention_on: day("2026-03-09"),
+        computed_on: day("2026-03-02"),
+        to_move,
+    };
+    let stored = s
+        .put_course_summaries(
+            a.clinic.id,
+            vec![
+                update(&first.courses[0].summary, 0),
+                update(&first.courses[1].summary, 1),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored, 2);
+
+    let later = schedule("2026-03-05", "2026-03-06").await;
+    assert_eq!(
+        courses(&later),
+        vec![moves.id],
+        "a course counting no move is not read"
+    );
+    assert_eq!(later.courses[0].summary.to_move, 1);
+    assert_eq!(later.sessions.len(), 1);
+    assert_eq!(later.sessions[0].course_id, fits.id);
+    assert_eq!(later.patients.len(), 2, "the session's and the move's patients");
+
+    let event = read_many(&a.clinician, ObjectType::CourseList);
+    let today = s
+        .today_records(a.clinic.id, day("2026-03-03"), event)
+        .await
+        .unwrap();
+    assert_eq!(
+        today
+            .courses
+            .iter()
+            .map(|c| c.bundle.course.id)
+            .collect::<Vec<_>>(),
+        vec![moves.id],
+        "today brings a course with a booking to move, not one due later"
+    );
 }

@@ -38,6 +38,11 @@ pub struct CourseSummaryRecord {
     pub attention_on: Date,
     /// The day it was computed for.
     pub computed_on: Option<Date>,
+    /// How many of its bookings from the day computed no longer fit the plan or the calendar
+    /// (front desk's to-move list, issue 16 §1). A count of zero holds until a write: as days
+    /// pass a booking can only stop needing a move (`cadence_clinical::schedule::to_move`), and
+    /// calendar and opening-hour changes mark every summary of the clinic stale.
+    pub to_move: u32,
 }
 
 impl CourseSummaryRecord {
@@ -62,6 +67,8 @@ pub struct SummaryUpdate {
     pub attention_on: Date,
     /// The day it was computed for.
     pub computed_on: Date,
+    /// See [`CourseSummaryRecord::to_move`].
+    pub to_move: u32,
 }
 
 /// A course read for a clinic-wide page: the bundle, its summary and whether it is its
@@ -85,7 +92,21 @@ pub struct TodayRecords {
     /// The clinic's open findings, oldest first.
     pub open_findings: Vec<Finding>,
     /// The courses of the day's sessions and every course whose summary is due for a look
-    /// (`attention_on` on or before the day, stale ones included), by course id.
+    /// (`attention_on` on or before the day, stale ones included) or counts bookings to move,
+    /// by course id.
+    pub courses: Vec<SummarisedBundle>,
+    /// Every patient named by the above, by id.
+    pub patients: Vec<Patient>,
+}
+
+/// What `/schedule` shows for a range of days, read in one read transaction with one audit
+/// row ([`Store::schedule_records`](crate::Store::schedule_records)).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScheduleRecords {
+    /// Sessions booked on the days asked for, by day and id.
+    pub sessions: Vec<TreatmentSession>,
+    /// Every course whose summary is stale or counts bookings to move, by course id: the
+    /// only courses whose bookings may need a move.
     pub courses: Vec<SummarisedBundle>,
     /// Every patient named by the above, by id.
     pub patients: Vec<Patient>,
