@@ -15,6 +15,7 @@ on_every_backend!(
     regression_issue_18_today_writes_one_audit_row_at_any_size,
     regression_issue_18_patient_list_is_paginated_and_searched,
     regression_issue_18_a_page_view_succeeds_while_a_long_write_is_open,
+    regression_issue_18_schedule_reads_the_days_and_the_bookings_to_move,
 );
 
 /// Registers `n` patients named `family` with MRNs `prefix-0000`...; their ids.
@@ -142,4 +143,79 @@ async fn regression_issue_18_a_page_view_succeeds_while_a_long_write_is_open(bac
             "{path}: its audit row is written"
         );
     }
+}
+
+/// `/schedule` reads the days shown and the courses the read model counts a booking to move
+/// for: one audit row per view at any size, patients beyond the first 200 by name named, and
+/// a booking that must move (the clinic closed its day) listed on every view after the view
+/// that computed it, on `/schedule`, its API and `/today`'s count.
+async fn regression_issue_18_schedule_reads_the_days_and_the_bookings_to_move(backend: Backend) {
+    let w = World::new(backend).await;
+    let browser = Browser::login(&w, Role::Clinician).await;
+    let one = vec![(AuditAction::Read, "schedule".to_owned())];
+    register(&w, 200, "M", "Moreau").await;
+    let late = register(&w, 2, "Z", "Zuniga").await;
+    let mut courses = Vec::new();
+    for p in &late {
+        courses.push(w.course_for(*p).await);
+    }
+    assert_eq!(rows_of_view(&w, &browser, "/schedule").await, one);
+    let page = browser.get("/schedule").await;
+    assert!(
+        page.text.matches("Zuniga").count() >= late.len(),
+        "today's sessions of patients beyond the first 200 by name are named"
+    );
+
+    // The clinic closes the day of the first course's second session.
+    let course = w
+        .as_clinician(
+            Method::GET,
+            &format!("/api/v1/courses/{}", courses[0]),
+            None,
+        )
+        .await;
+    course.expect(200);
+    let second = course.json["sessions"][1].clone();
+    let (closed_on, moved) = (
+        second["scheduled_on"].as_str().unwrap().to_owned(),
+        second["id"].as_i64().unwrap(),
+    );
+    let clinic = w.t.store.get_clinic(w.staff.clinic.id).await.unwrap();
+    let admin = w.t.actor(w.staff.user(Role::Admin));
+    w.t.app
+        .update_calendar(
+            &admin,
+            clinic.time_zone.as_str(),
+            clinic.open_days,
+            &[closed_on.parse().unwrap()],
+        )
+        .await
+        .unwrap();
+    for view in 0..2 {
+        let r = w
+            .as_clinician(Method::GET, "/api/v1/schedule/to-move", None)
+            .await;
+        r.expect(200);
+        let listed: Vec<i64> = r
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["session_id"].as_i64().unwrap())
+            .collect();
+        // Both courses started the same day: each has a session on the closed day.
+        assert_eq!(listed.len(), late.len(), "view {view}: {}", r.json);
+        assert!(listed.contains(&moved), "view {view}: {}", r.json);
+        for m in r.json.as_array().unwrap() {
+            assert_eq!(m["reason"]["kind"], "clinic_closed");
+            assert_eq!(m["date"], closed_on.as_str());
+        }
+    }
+    let today = browser.get("/today").await;
+    assert!(
+        today.text.contains("2 booked sessions no longer fit"),
+        "/today counts the clinic's booking to move: {}",
+        today.text
+    );
+    assert_eq!(rows_of_view(&w, &browser, "/schedule").await, one);
 }
