@@ -60,6 +60,8 @@ use tokio::net::TcpStream;
 const NOW: &str = "2026-03-02T08:00:00Z";
 /// Patients with today's session fully recorded, at every size.
 const TODAY_PATIENTS: usize = 30;
+/// Days over which the patients other than today's start their courses.
+const START_DAYS: usize = 300;
 /// The password of every bench user (synthetic).
 const PASSWORD: &str = "bench passphrase for clinic scale";
 /// Concurrent clients in the second round.
@@ -356,10 +358,9 @@ fn details(i: usize) -> PatientDetails {
     }
 }
 
-/// A weekday `1..=28` days after today, spread by `i`: the course's start (within the
-/// screening's 30 days).
-fn future_start(i: usize) -> Date {
-    let mut day = today().checked_add((1 + (i % 28) as i64).days()).unwrap();
+/// The first weekday after `day`: a course's start, the day after its screening.
+fn next_weekday(day: Date) -> Date {
+    let mut day = day.checked_add(1.days()).unwrap();
     while matches!(
         day.weekday(),
         jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
@@ -414,6 +415,7 @@ async fn patient_with_course(
     actor: &Actor,
     i: usize,
     start: Date,
+    start_time: Option<&str>,
 ) -> (PatientId, CourseId) {
     let patient = app.create_patient(actor, details(i)).await.unwrap().id;
     phq9_history(app, store, actor, patient, i).await;
@@ -430,13 +432,13 @@ async fn patient_with_course(
     app.create_screening(actor, patient, screening)
         .await
         .unwrap();
-    // Many seeding tasks start courses at once and race for the same first open slots: the
-    // service plans again a few times, and the bench, as a user would, tries again after that.
+    // Seeding tasks start courses at once and may race for one slot: the service plans again
+    // a few times, and the bench, as a user would, tries again after that.
     let mut tries = 0;
     let course = loop {
         tries += 1;
         match app
-            .create_course(actor, patient, "iv-ketamine-6", start, None, None)
+            .create_course(actor, patient, "iv-ketamine-6", start, start_time, None)
             .await
         {
             Err(cadence_app::AppError::Conflict { .. }) if tries < 20 => continue,
@@ -503,11 +505,11 @@ async fn record_today(app: &App, actor: &Actor, patient: PatientId, course: Cour
 /// Returns the clinic's clinicians' emails (one per client) and what to read.
 async fn seed(store: Arc<dyn Store>, n: usize, writers: usize) -> (Vec<String>, Seeded) {
     let clock = Arc::new(FakeClock::new(clock_start()));
-    let app = App::new(store.clone(), clock, AppConfig::default());
+    let app = App::new(store.clone(), clock.clone(), AppConfig::default());
     let clinic = app.create_clinic("Scale Clinic", "UTC").await.unwrap();
     // The most chairs a clinic may set, open 06:00-22:00 every day: room for today's patients
-    // and as much of the others' inductions as a day holds (a full day leaves a session
-    // planned, not booked; the pages read whatever is booked).
+    // and for every induction booked over the coming year (a full day would leave a session
+    // planned, not booked, with its baseline assessments due at once, which /today lists).
     let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .map(|d| format!("{d} 06:00-22:00"))
         .join("\n");
@@ -540,26 +542,41 @@ async fn seed(store: Arc<dyn Store>, n: usize, writers: usize) -> (Vec<String>, 
     // Today's patients first (the same ids at every size), then the rest in parallel.
     let mut seeded = None;
     for i in 0..TODAY_PATIENTS {
-        let (patient, course) = patient_with_course(&app, &*store, &actor, i, today()).await;
+        let (patient, course) = patient_with_course(&app, &*store, &actor, i, today(), None).await;
         record_today(&app, &actor, patient, course).await;
         seeded.get_or_insert(Seeded {
             chart: patient,
             course,
         });
     }
-    let mut tasks = Vec::new();
-    for w in 0..writers {
-        let (app, store, actor) = (app.clone(), store.clone(), actor.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut i = TODAY_PATIENTS + w;
-            while i < n {
-                patient_with_course(&app, &*store, &actor, i, future_start(i)).await;
-                i += writers;
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
+    // The others are screened and start their course over the coming year, a few a day, as a
+    // clinic of this size would: the clock moves to each screening day in turn (the serving
+    // clock is back at `NOW`). The clinic then holds every booking, and none is due today.
+    for day in 0..START_DAYS {
+        clock.set(
+            clock_start()
+                .checked_add(jiff::SignedDuration::from_hours(24 * day as i64))
+                .unwrap(),
+        );
+        let screened = today().checked_add((day as i64).days()).unwrap();
+        let mut tasks = Vec::new();
+        for w in 0..writers {
+            let (app, store, actor) = (app.clone(), store.clone(), actor.clone());
+            tasks.push(tokio::spawn(async move {
+                // Each task asks for its own start time, so parallel starts rarely race for
+                // one slot (a full time falls back to the day's first open slot).
+                let time = format!("{:02}:00", 6 + 2 * (w % 8));
+                let mut i = TODAY_PATIENTS + day + START_DAYS * w;
+                while i < n {
+                    let start = next_weekday(screened);
+                    patient_with_course(&app, &*store, &actor, i, start, Some(&time)).await;
+                    i += START_DAYS * writers;
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
     }
     (emails, seeded.unwrap())
 }
@@ -713,6 +730,7 @@ fn requests(seeded: Seeded) -> Vec<(&'static str, String)> {
     vec![
         ("/today", "/today".to_owned()),
         ("/patients", "/patients".to_owned()),
+        ("/schedule", "/schedule".to_owned()),
         (
             "chart /patients/{id}",
             format!("/patients/{}", seeded.chart),
