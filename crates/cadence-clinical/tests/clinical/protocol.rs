@@ -372,10 +372,76 @@ fn safety_rules() {
         e.contains("(safety.discharge_min_moaas): 6 is not a MOAA/S level"),
         "{e}"
     );
-    // The IV protocol may omit the BP threshold.
-    assert!(
-        Protocol::from_toml(&edited("bp_max = { systolic = 140, diastolic = 90 }\n", "")).is_ok()
+    // A protocol of its own id may omit the BP threshold; the built-in id gets the built-in's
+    // (an absent safety key never means "off" for a built-in protocol's text).
+    let own = edited("bp_max = { systolic = 140, diastolic = 90 }\n", "")
+        .replace("id = \"iv-ketamine-6\"", "id = \"our-iv\"");
+    assert_eq!(Protocol::from_toml(&own).unwrap().safety.bp_max, None);
+    let same_id = edited("bp_max = { systolic = 140, diastolic = 90 }\n", "");
+    assert_eq!(
+        Protocol::from_toml(&same_id).unwrap().safety.bp_max,
+        builtin("iv-ketamine-6").unwrap().safety.bp_max
     );
+}
+
+/// Version 1 of each built-in, as courses started before the safety settings froze it.
+const ESK_V1: &str = include_str!("../fixtures/esketamine-label-v1.toml");
+const IV_V1: &str = include_str!("../fixtures/iv-ketamine-6-v1.toml");
+
+#[test]
+fn an_old_frozen_text_gets_todays_safety_settings_from_the_builtin_of_its_id() {
+    let old = Protocol::from_toml(ESK_V1).unwrap();
+    let now = builtin("esketamine-label").unwrap();
+    assert_eq!(old.version, 1, "the fixture is the old text");
+    // Everything the old text did not say comes from today's built-in: in-session alerts,
+    // the 56/84 mg and day-1 dose check, the suicide-screen gate, fasting, MADRS item 10.
+    assert_eq!(old.safety.in_session, now.safety.in_session);
+    assert!(old.safety.in_session.is_some());
+    assert_eq!(old.dose_check, now.dose_check);
+    assert_eq!(old.dose_check.as_ref().unwrap().allowed_mg, [56, 84]);
+    assert_eq!(
+        old.dose_check.as_ref().unwrap().first_session_max_mg,
+        Some(56)
+    );
+    assert_eq!(old.safety.suicide_screens, now.safety.suicide_screens);
+    assert!(!old.safety.suicide_screens.is_empty());
+    assert!(old.safety.fasting_required);
+    assert_eq!(old.safety.madrs_item10_alert, Some(4));
+    // What the old text says is kept as written (its own source and rhythm).
+    assert_eq!(old.safety.observation_minutes, Some(120));
+    assert_ne!(old.safety.source, now.safety.source);
+    assert_eq!(
+        cadence_clinical::protocol::missing_keys(ESK_V1),
+        [
+            "safety.madrs_item10_alert",
+            "safety.suicide_screens",
+            "safety.escort_required",
+            "safety.fasting_required",
+            "safety.in_session",
+            "dose_check"
+        ]
+    );
+
+    let old_iv = Protocol::from_toml(IV_V1).unwrap();
+    assert_eq!(old_iv.version, 1);
+    assert!(old_iv.safety.escort_required, "the IV escort rule applies");
+    assert!(old_iv.safety.in_session.is_some());
+    assert!(old_iv.dose_check.as_ref().unwrap().per_kg);
+    // Today's built-in leaves IV observation time out on purpose: still none.
+    assert_eq!(old_iv.safety.observation_minutes, None);
+}
+
+#[test]
+fn a_key_written_out_turns_a_guard_off_on_purpose() {
+    let text = ESK_V1.replace(
+        "observation_minutes = 120\n",
+        "observation_minutes = 120\nfasting_required = false\nsuicide_screens = []\n",
+    );
+    let p = Protocol::from_toml(&text).unwrap();
+    assert!(!p.safety.fasting_required);
+    assert!(p.safety.suicide_screens.is_empty());
+    // What it still leaves out is supplied.
+    assert!(p.safety.in_session.is_some());
 }
 
 #[test]

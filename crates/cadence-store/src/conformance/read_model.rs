@@ -250,7 +250,11 @@ pub async fn read_model_schedule_and_to_move(backend: &dyn super::Backend) {
     assert_eq!(later.courses[0].summary.to_move, 1);
     assert_eq!(later.sessions.len(), 1);
     assert_eq!(later.sessions[0].course_id, fits.id);
-    assert_eq!(later.patients.len(), 2, "the session's and the move's patients");
+    assert_eq!(
+        later.patients.len(),
+        2,
+        "the session's and the move's patients"
+    );
 
     let event = read_many(&a.clinician, ObjectType::CourseList);
     let today = s
