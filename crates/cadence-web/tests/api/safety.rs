@@ -1400,7 +1400,160 @@ async fn a_course_frozen_on_an_old_protocol_text_keeps_todays_guards(backend: Ba
     );
 }
 
+/// Pre-checks that do not confirm identity or transport refuse the dose (`pre_checks_incomplete`,
+/// naming what is unconfirmed, nothing recorded); a paused or discontinued course takes no
+/// pre-checks, no dose and no booking (`course_not_active`); a booking before the course starts
+/// is refused (`before_course_start`).
+async fn unconfirmed_pre_checks_and_stopped_courses_refuse_the_dose(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.pre_checked_session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let mut unconfirmed = builders::pre_checks();
+    unconfirmed["identity_confirmed"] = json!(false);
+    unconfirmed["transport_arranged"] = json!(false);
+    let (status, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(unconfirmed),
+    )
+    .await;
+    assert_eq!(status, 200, "pre-checks may be recorded: {pre}");
+    let before = w.t.data_counts().await;
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "pre_checks_incomplete"),
+        "{json}"
+    );
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("identity") && message.contains("transport"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("fasting"),
+        "IV asks no fasting: {message}"
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing recorded");
+    // The latest reading counts: confirmed again, and the only thing left is the course.
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Paused: no pre-checks, no dose, no booking.
+    let course = call(&w, Role::Clinician, Method::GET, &sp, None).await.1["course_id"]
+        .as_i64()
+        .unwrap();
+    let decide = |d: &'static str| json!({"decision": d, "note": format!("Synthetic: {d}")});
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/decisions"),
+        Some(decide("pause")),
+    )
+    .await;
+    assert_eq!(status, 201, "{json}");
+    let later = w.t.today().checked_add(jiff::Span::new().days(10)).unwrap();
+    for phase in ["paused", "discontinued"] {
+        let before = w.t.data_counts().await;
+        for (path, body) in [
+            ("pre-checks", builders::pre_checks()),
+            (ADMIN, builders::administration()),
+        ] {
+            let (status, json) = call(
+                &w,
+                Role::Nurse,
+                Method::POST,
+                &format!("{sp}/{path}"),
+                Some(body),
+            )
+            .await;
+            assert_eq!(
+                (status, code(&json)),
+                (409, "course_not_active"),
+                "{phase} {path}: {json}"
+            );
+        }
+        let (status, json) = call(
+            &w,
+            Role::FrontDesk,
+            Method::POST,
+            &format!("/api/v1/courses/{course}/sessions"),
+            Some(json!({"date": later.to_string()})),
+        )
+        .await;
+        assert_eq!(
+            (status, code(&json)),
+            (409, "course_not_active"),
+            "{phase} booking: {json}"
+        );
+        assert_eq!(w.t.data_counts().await, before, "{phase}: nothing recorded");
+        if phase == "paused" {
+            let (status, json) = call(
+                &w,
+                Role::Clinician,
+                Method::POST,
+                &format!("/api/v1/courses/{course}/decisions"),
+                Some(decide("discontinue")),
+            )
+            .await;
+            assert_eq!(status, 201, "{json}");
+        }
+    }
+
+    // A course starting next week takes no booking today.
+    let patient = w.patient().await;
+    call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(builders::screening()),
+    )
+    .await;
+    let start = w.t.today().checked_add(jiff::Span::new().days(7)).unwrap();
+    let (status, future) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/courses"),
+        Some(builders::course(start)),
+    )
+    .await;
+    assert_eq!(status, 201, "{future}");
+    let (status, json) = call(
+        &w,
+        Role::FrontDesk,
+        Method::POST,
+        &format!("/api/v1/courses/{}/sessions", future["id"]),
+        Some(json!({"date": w.t.today().to_string()})),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (422, "before_course_start"),
+        "{json}"
+    );
+}
+
 on_every_backend!(
+    unconfirmed_pre_checks_and_stopped_courses_refuse_the_dose,
     a_course_frozen_on_an_old_protocol_text_keeps_todays_guards,
     the_protocols_assessment_schedule_is_due_on_the_chart_and_today,
     a_suicide_item_holds_the_dose_until_a_clinician_releases_it,
