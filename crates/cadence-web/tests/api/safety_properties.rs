@@ -152,8 +152,9 @@ async fn run(backend: Backend, steps: Vec<Step>) -> Result<usize, TestCaseError>
                     }),
                 )
                 .await;
-                // Pre-checks are refused only once the dose is recorded or the session over.
-                let accepted = !model.dosed && !model.completed;
+                // Pre-checks are refused once the dose is recorded or the session over, and
+                // for a diastolic pressure not below the systolic (a data-entry error).
+                let accepted = !model.dosed && !model.completed && diastolic < systolic;
                 prop_assert_eq!(r.status.as_u16() == 200, accepted, "{}", r.text);
                 if accepted {
                     model.pre_checked = true;
