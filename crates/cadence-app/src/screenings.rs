@@ -5,7 +5,7 @@ use crate::{Actor, App, AppError, ErrorCode};
 use cadence_clinical::protocol;
 use cadence_clinical::route::Route;
 use cadence_clinical::safety::screening_finding;
-use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, screen};
+use cadence_clinical::screening::{ScreeningConfig, ScreeningInput, age_on, screen};
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::{PatientId, ScreeningId};
 use cadence_store::records::NewFinding;
@@ -13,7 +13,9 @@ use cadence_store::records::{NewScreening, Screening};
 
 impl App {
     /// Screens a patient and stores the input with its result, judged by the clinic's protocol
-    /// for the route (its blood-pressure threshold and Maudsley points). For esketamine the
+    /// for the route (its blood-pressure threshold and Maudsley points). The age is the
+    /// patient's on the clinic's today, from the recorded birth date: `age_years` may be left
+    /// out, and a value that disagrees is refused. For esketamine the
     /// recorded REMS enrolment answers `rems_enrolled` when the input leaves it out. A
     /// screening that is not `eligible` while the patient has a running course of the same
     /// route is a new contraindication: it raises a finding that holds the patient's sessions.
@@ -25,7 +27,30 @@ impl App {
     ) -> Result<Screening, AppError> {
         require(actor.role, Permission::Screen)?;
         // The patient must exist in this clinic (and the read is audited as part of the chart).
-        self.get_patient(actor, patient).await?;
+        let record = self.get_patient(actor, patient).await?;
+        // The age is the chart's, not the request's: derived from the birth date on the
+        // screening day (the clinic's today), and a request that says otherwise is refused.
+        let today = self.clinic_today(actor).await?;
+        let birth = record.details.birth_date;
+        let Some(age) = age_on(birth, today) else {
+            return Err(AppError::invalid(
+                ErrorCode::InvalidScreening,
+                format!("the patient's birth date {birth} is after today ({today}): correct it"),
+            ));
+        };
+        match input.age_years {
+            Some(given) if given != age => {
+                return Err(AppError::invalid(
+                    ErrorCode::InvalidScreening,
+                    format!(
+                        "age_years is {given}, but the patient's birth date ({birth}) makes them \
+                         {age} today: leave age_years out (it is derived) or correct the birth \
+                         date"
+                    ),
+                ));
+            }
+            _ => input.age_years = Some(age),
+        }
         let governing = self.governing_protocol(actor, patient).await?;
         let running = match &governing {
             Some((course, p)) if p.route == input.route => {

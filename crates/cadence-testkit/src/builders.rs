@@ -26,9 +26,9 @@ pub fn suicide_screen() -> Value {
     phq9([1, 1, 1, 1, 1, 1, 1, 1, 0])
 }
 
-/// An IV ketamine screening of a 40-year-old with two failed trials (eligible).
+/// An IV ketamine screening with two failed trials (eligible; the age is derived from the birth date, 45 on the test clock).
 pub fn screening() -> Value {
-    json!({ "route": "iv_ketamine", "age_years": 40, "failed_adequate_trials": 2 })
+    json!({ "route": "iv_ketamine", "failed_adequate_trials": 2 })
 }
 
 /// A course on the built-in IV ketamine protocol starting on `start`.

@@ -123,8 +123,10 @@ pub struct ErrorDetail {
 #[serde(deny_unknown_fields)]
 pub struct ScreeningInput {
     pub route: Route,
-    /// Whole years, 0-130.
-    pub age_years: u16,
+    /// Whole years. Derived from the patient's birth date on the screening day: leave it out,
+    /// or give the same number (any other is refused with `invalid_screening`).
+    #[schema(required = false)]
+    pub age_years: Option<u16>,
     /// Condition ids from the checklist (`docs/screening.md`). May be left out (none), but
     /// not `null`.
     #[schema(required = false, schema_with = condition_ids)]

@@ -421,7 +421,7 @@ async fn patient_with_course(
     phq9_history(app, store, actor, patient, i).await;
     let screening = ScreeningInput {
         route: Route::IvKetamine,
-        age_years: 40,
+        age_years: None,
         conditions: vec![],
         medications: vec![],
         bp: None,

@@ -146,7 +146,7 @@ impl Seeder<'_> {
             .patient("DEMO-001", "Ada", "Screening", born(1984), Sex::Female)
             .await?;
         self.phq9(p, self.ago(2), 19, 0).await?;
-        self.screening(p).await.map(|_| ())
+        self.screening(p, born(1984)).await.map(|_| ())
     }
 
     /// 2. Mid-induction: baseline 21, three infusions in, the fourth today (or next).
@@ -379,8 +379,9 @@ impl Seeder<'_> {
         let screening = self
             .screen(
                 p,
+                born(1981),
                 serde_json::json!({
-                    "route": "esketamine", "age_years": 45, "conditions": [],
+                    "route": "esketamine", "conditions": [],
                     "medications": [], "bp": {"systolic": 128, "diastolic": 80},
                     "failed_adequate_trials": 2, "rems_enrolled": true
                 }),

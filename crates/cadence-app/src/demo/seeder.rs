@@ -786,11 +786,16 @@ impl Seeder<'_> {
     }
 
     /// An IV ketamine screening that needs review (a benzodiazepine), with Maudsley staging.
-    pub(super) async fn screening(&self, patient: PatientId) -> Result<ScreeningId, AppError> {
+    pub(super) async fn screening(
+        &self,
+        patient: PatientId,
+        born: Date,
+    ) -> Result<ScreeningId, AppError> {
         self.screen(
             patient,
+            born,
             serde_json::json!({
-                "route": "iv_ketamine", "age_years": 42, "conditions": [],
+                "route": "iv_ketamine", "conditions": [],
                 "medications": ["benzodiazepine"], "bp": {"systolic": 126, "diastolic": 80},
                 "failed_adequate_trials": 3,
                 "maudsley": {"duration_months": 20, "severity": "moderate",
@@ -800,14 +805,17 @@ impl Seeder<'_> {
         .await
     }
 
-    /// A screening from its input, scored by the engine as the service would.
+    /// A screening from its input, scored by the engine as the service would (the age derived
+    /// from the patient's birth date `born`, as the service derives it).
     pub(super) async fn screen(
         &self,
         patient: PatientId,
+        born: Date,
         input: serde_json::Value,
     ) -> Result<ScreeningId, AppError> {
-        let input: ScreeningInput =
+        let mut input: ScreeningInput =
             serde_json::from_value(input).map_err(|e| AppError::Internal(e.to_string()))?;
+        input.age_years = cadence_clinical::screening::age_on(born, self.today);
         let result = screen(&input, &crate::screenings::screening_config(input.route))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let new = NewScreening {

@@ -17,9 +17,11 @@ mod check;
 mod describe;
 mod locate;
 mod settings;
+mod supply;
 
 pub use locate::{Problem, ProtocolErrors};
 pub use settings::{DoseCheck, InSessionLimits, Outcomes, ReliableChangeEntry, ScreeningRules};
+pub use supply::{SUPPLIED_SAFETY_KEYS, SUPPLIED_SECTIONS, missing_keys};
 
 use crate::decision::Decision;
 use crate::history::BloodPressure;
@@ -67,6 +69,12 @@ pub fn builtin_for_route(route: Route) -> Option<Protocol> {
 /// A built-in protocol by id (see [`builtin_ids`]); `None` for any other id.
 pub fn builtin(id: &str) -> Option<Protocol> {
     builtin_text(id).and_then(|text| Protocol::from_toml(text).ok())
+}
+
+/// A built-in protocol as its file says, nothing supplied (a built-in file names every safety
+/// key it sets; what it leaves out it leaves out on purpose).
+fn builtin_as_written(id: &str) -> Option<Protocol> {
+    builtin_text(id).and_then(|text| toml::from_str(text).ok())
 }
 
 /// A treatment protocol, as resolved from its file.
@@ -316,9 +324,17 @@ impl Protocol {
     /// Parses and checks a protocol file. Syntax and type errors stop parsing and carry their
     /// line and column; otherwise every semantic problem is reported, each with its key path and
     /// line.
+    ///
+    /// A safety key the text leaves out ([`missing_keys`]) takes the value of the built-in
+    /// protocol with the same id, so that a text frozen with a course before the key existed
+    /// gets today's guard (an upgrade never weakens safety; see the `supply` module). A protocol
+    /// with any other id is read as written.
     pub fn from_toml(text: &str) -> Result<Protocol, ProtocolErrors> {
-        let protocol: Protocol =
+        let mut protocol: Protocol =
             toml::from_str(text).map_err(|e| ProtocolErrors::from_toml_error(text, &e))?;
+        if let Some(builtin) = builtin_as_written(&protocol.id) {
+            supply::supply(&mut protocol, text, &builtin);
+        }
         let problems = protocol.check();
         if problems.is_empty() {
             Ok(protocol)

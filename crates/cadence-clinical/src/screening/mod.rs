@@ -40,8 +40,11 @@ pub const ESKETAMINE_BP_THRESHOLD: BloodPressure = BloodPressure {
 pub struct ScreeningInput {
     /// The route the course would follow.
     pub route: Route,
-    /// The patient's age in whole years (0-130).
-    pub age_years: u16,
+    /// The patient's age in whole years (0-130). [`screen`] needs it. Cadence's server derives
+    /// it from the patient's birth date on the screening day ([`age_on`]) when it is left out,
+    /// and refuses a value that disagrees with that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<u16>,
     /// Conditions from the checklist that the patient has; duplicates are reported once.
     #[serde(default)]
     pub conditions: Vec<Condition>,
@@ -124,6 +127,9 @@ pub enum ScreeningError {
          whole years"
     )]
     AgeOutOfRange(u16),
+    /// No age given.
+    #[error("age_years is required: the patient's age in whole years")]
+    AgeMissing,
     /// A systolic or diastolic value outside its plausible range.
     #[error(
         "bp.{field} {value} mmHg is outside the plausible range {min}-{max}: re-take the reading \
@@ -207,6 +213,14 @@ fn first_occurrences<T: Copy + PartialEq>(values: &[T]) -> Vec<T> {
     once
 }
 
+/// Whole years from `birth` to `day` (a birthday counts on its date); `None` when `day` is
+/// before `birth`.
+pub fn age_on(birth: jiff::civil::Date, day: jiff::civil::Date) -> Option<u16> {
+    let before_birthday = (day.month(), day.day()) < (birth.month(), birth.day());
+    let years = day.year() - birth.year() - i16::from(before_birthday);
+    u16::try_from(years).ok()
+}
+
 /// Screens a patient for a route.
 ///
 /// Reasons are listed absolute first, then relative, then programme; within a class in the order
@@ -218,8 +232,9 @@ pub fn screen(
     config: &ScreeningConfig,
 ) -> Result<ScreeningResult, ScreeningError> {
     let route = input.route;
-    if input.age_years > MAX_AGE_YEARS {
-        return Err(ScreeningError::AgeOutOfRange(input.age_years));
+    let age_years = input.age_years.ok_or(ScreeningError::AgeMissing)?;
+    if age_years > MAX_AGE_YEARS {
+        return Err(ScreeningError::AgeOutOfRange(age_years));
     }
     if let Some(bp) = input.bp {
         check_reading(bp)?;
@@ -239,8 +254,8 @@ pub fn screen(
         .transpose()?;
 
     let mut reasons = Vec::new();
-    if input.age_years < rules::ADULT_AGE_YEARS {
-        reasons.push(rules::under_18(route, input.age_years));
+    if age_years < rules::ADULT_AGE_YEARS {
+        reasons.push(rules::under_18(route, age_years));
     }
     for c in first_occurrences(&input.conditions) {
         reasons.push(rules::condition(route, c));
@@ -276,7 +291,7 @@ mod tests {
     fn adult(route: Route) -> ScreeningInput {
         ScreeningInput {
             route,
-            age_years: 40,
+            age_years: Some(40),
             conditions: vec![],
             medications: vec![],
             bp: Some(BloodPressure {

@@ -372,10 +372,76 @@ fn safety_rules() {
         e.contains("(safety.discharge_min_moaas): 6 is not a MOAA/S level"),
         "{e}"
     );
-    // The IV protocol may omit the BP threshold.
-    assert!(
-        Protocol::from_toml(&edited("bp_max = { systolic = 140, diastolic = 90 }\n", "")).is_ok()
+    // A protocol of its own id may omit the BP threshold; the built-in id gets the built-in's
+    // (an absent safety key never means "off" for a built-in protocol's text).
+    let own = edited("bp_max = { systolic = 140, diastolic = 90 }\n", "")
+        .replace("id = \"iv-ketamine-6\"", "id = \"our-iv\"");
+    assert_eq!(Protocol::from_toml(&own).unwrap().safety.bp_max, None);
+    let same_id = edited("bp_max = { systolic = 140, diastolic = 90 }\n", "");
+    assert_eq!(
+        Protocol::from_toml(&same_id).unwrap().safety.bp_max,
+        builtin("iv-ketamine-6").unwrap().safety.bp_max
     );
+}
+
+/// Version 1 of each built-in, as courses started before the safety settings froze it.
+const ESK_V1: &str = include_str!("../fixtures/esketamine-label-v1.toml");
+const IV_V1: &str = include_str!("../fixtures/iv-ketamine-6-v1.toml");
+
+#[test]
+fn an_old_frozen_text_gets_todays_safety_settings_from_the_builtin_of_its_id() {
+    let old = Protocol::from_toml(ESK_V1).unwrap();
+    let now = builtin("esketamine-label").unwrap();
+    assert_eq!(old.version, 1, "the fixture is the old text");
+    // Everything the old text did not say comes from today's built-in: in-session alerts,
+    // the 56/84 mg and day-1 dose check, the suicide-screen gate, fasting, MADRS item 10.
+    assert_eq!(old.safety.in_session, now.safety.in_session);
+    assert!(old.safety.in_session.is_some());
+    assert_eq!(old.dose_check, now.dose_check);
+    assert_eq!(old.dose_check.as_ref().unwrap().allowed_mg, [56, 84]);
+    assert_eq!(
+        old.dose_check.as_ref().unwrap().first_session_max_mg,
+        Some(56)
+    );
+    assert_eq!(old.safety.suicide_screens, now.safety.suicide_screens);
+    assert!(!old.safety.suicide_screens.is_empty());
+    assert!(old.safety.fasting_required);
+    assert_eq!(old.safety.madrs_item10_alert, Some(4));
+    // What the old text says is kept as written (its own source and rhythm).
+    assert_eq!(old.safety.observation_minutes, Some(120));
+    assert_ne!(old.safety.source, now.safety.source);
+    assert_eq!(
+        cadence_clinical::protocol::missing_keys(ESK_V1),
+        [
+            "safety.madrs_item10_alert",
+            "safety.suicide_screens",
+            "safety.escort_required",
+            "safety.fasting_required",
+            "safety.in_session",
+            "dose_check"
+        ]
+    );
+
+    let old_iv = Protocol::from_toml(IV_V1).unwrap();
+    assert_eq!(old_iv.version, 1);
+    assert!(old_iv.safety.escort_required, "the IV escort rule applies");
+    assert!(old_iv.safety.in_session.is_some());
+    assert!(old_iv.dose_check.as_ref().unwrap().per_kg);
+    // Today's built-in leaves IV observation time out on purpose: still none.
+    assert_eq!(old_iv.safety.observation_minutes, None);
+}
+
+#[test]
+fn a_key_written_out_turns_a_guard_off_on_purpose() {
+    let text = ESK_V1.replace(
+        "observation_minutes = 120\n",
+        "observation_minutes = 120\nfasting_required = false\nsuicide_screens = []\n",
+    );
+    let p = Protocol::from_toml(&text).unwrap();
+    assert!(!p.safety.fasting_required);
+    assert!(p.safety.suicide_screens.is_empty());
+    // What it still leaves out is supplied.
+    assert!(p.safety.in_session.is_some());
 }
 
 #[test]
@@ -452,5 +518,308 @@ fn a_bad_id_is_a_problem() {
     assert!(
         e.starts_with("line 7 (id): `IV Ketamine` is not a protocol id"),
         "{e}"
+    );
+}
+
+// ---- the clinical settings (issue 13 §7) ----
+
+fn esk_text() -> &'static str {
+    builtin_text("esketamine-label").unwrap()
+}
+
+/// The esketamine built-in under an id of its own (so nothing is supplied from the built-in),
+/// with `from` replaced by `to` (which must occur exactly once).
+fn esk_own(from: &str, to: &str) -> String {
+    let text = esk_text().replace("id = \"esketamine-label\"", "id = \"our-esketamine\"");
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+    text.replace(from, to)
+}
+
+#[test]
+fn the_builtins_pass_their_own_check_under_another_id() {
+    for id in builtin_ids() {
+        let text = builtin_text(id)
+            .unwrap()
+            .replace(&format!("id = \"{id}\""), "id = \"our-copy\"");
+        assert!(Protocol::from_toml(&text).is_ok(), "{id}");
+    }
+}
+
+#[test]
+fn symptom_return_by_reliable_deterioration_needs_a_reliable_change_rule() {
+    // The IV protocol's symptom return is reliable deterioration on the PHQ-9: without the
+    // PHQ-9 rule it could never trigger.
+    let e = problem("  { instrument = 'phq9', points = 6 },\n", "");
+    assert!(
+        e.contains("(maintenance.symptom_return): reliable deterioration needs a reliable-change rule for phq9"),
+        "{e}"
+    );
+    // The booster too.
+    let text = edited("  { instrument = 'phq9', points = 6 },\n", "").replace(
+        "booster_when = \"response_lost\"",
+        "booster_when = \"reliable_deterioration\"",
+    );
+    let paths: Vec<String> = errors(&text)
+        .problems
+        .into_iter()
+        .filter_map(|p| p.path)
+        .collect();
+    assert_eq!(
+        paths,
+        ["maintenance.symptom_return", "maintenance.booster_when"]
+    );
+    // `response_lost` needs no rule.
+    let fixed = edited("  { instrument = 'phq9', points = 6 },\n", "").replace(
+        "symptom_return = \"reliable_deterioration\"",
+        "symptom_return = \"response_lost\"",
+    );
+    assert!(Protocol::from_toml(&fixed).is_ok());
+}
+
+#[test]
+fn reliable_change_rules_are_checked() {
+    let e = problem(
+        "{ instrument = 'gad7', points = 4 }",
+        "{ instrument = 'gad7', points = 0 }",
+    );
+    assert!(
+        e.contains("(outcomes.reliable_change[1].points): 0 points"),
+        "{e}"
+    );
+    let e = problem(
+        "{ instrument = 'gad7', points = 4 }",
+        "{ instrument = 'phq9', points = 4 }",
+    );
+    assert!(e.contains("phq9 has two reliable-change rules"), "{e}");
+    let e = problem(
+        "{ instrument = 'gad7', points = 4 }",
+        "{ instrument = 'gad7', sd = 4.0, reliability = 1.0 }",
+    );
+    assert!(
+        e.contains("(outcomes.reliable_change[1].reliability)"),
+        "{e}"
+    );
+    let e = problem(
+        "{ instrument = 'gad7', points = 4 }",
+        "{ instrument = 'gad7', points = 4, sd = 4.0 }",
+    );
+    assert!(
+        e.contains("give either `points`, or `sd` with `reliability`"),
+        "{e}"
+    );
+    assert!(
+        Protocol::from_toml(&edited(
+            "{ instrument = 'gad7', points = 4 }",
+            "{ instrument = 'gad7', sd = 4.0, reliability = 0.85 }",
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn the_madrs_item_10_level_is_1_to_6() {
+    for bad in [0, 7] {
+        let e = problem(
+            "madrs_item10_alert = 4\n",
+            &format!("madrs_item10_alert = {bad}\n"),
+        );
+        assert!(
+            e.contains(&format!(
+                "(safety.madrs_item10_alert): {bad} is not a MADRS item level"
+            )),
+            "{e}"
+        );
+    }
+    for good in [1, 6] {
+        assert!(
+            Protocol::from_toml(&edited(
+                "madrs_item10_alert = 4\n",
+                &format!("madrs_item10_alert = {good}\n")
+            ))
+            .is_ok()
+        );
+    }
+}
+
+#[test]
+fn in_session_limits_are_plausible_and_the_crisis_is_above_the_pre_dose_hold() {
+    let e = problem(
+        "bp_above = { systolic = 180, diastolic = 120 }",
+        "bp_above = { systolic = 130, diastolic = 120 }",
+    );
+    assert!(
+        e.contains("(safety.in_session.bp_above): the crisis limit 130/120 is below the pre-dose hold 140/90"),
+        "{e}"
+    );
+    let e = problem(
+        "bp_above = { systolic = 180, diastolic = 120 }",
+        "bp_above = { systolic = 180, diastolic = 85 }",
+    );
+    assert!(e.contains("is below the pre-dose hold"), "{e}");
+    for (from, to, needle) in [
+        (
+            "spo2_below = 90",
+            "spo2_below = 40",
+            "(safety.in_session.spo2_below): 40%",
+        ),
+        (
+            "spo2_below = 90",
+            "spo2_below = 101",
+            "(safety.in_session.spo2_below): 101%",
+        ),
+        (
+            "moaas_at_or_below = 3",
+            "moaas_at_or_below = 6",
+            "(safety.in_session.moaas_at_or_below): 6 is not a MOAA/S level",
+        ),
+        (
+            "spo2_below = 90",
+            "spo2_below = 90\nrespiratory_rate_below = 0",
+            "(safety.in_session.respiratory_rate_below): 0 breaths",
+        ),
+        (
+            "spo2_below = 90",
+            "spo2_below = 90\nrespiratory_rate_above = 81",
+            "(safety.in_session.respiratory_rate_above): 81 breaths",
+        ),
+        (
+            "spo2_below = 90",
+            "spo2_below = 90\nrespiratory_rate_below = 20\nrespiratory_rate_above = 12",
+            "(safety.in_session.respiratory_rate_above): the upper limit (12) must be above the lower (20)",
+        ),
+    ] {
+        let e = problem(from, to);
+        assert!(e.contains(needle), "{to}: {e}");
+    }
+    assert!(
+        Protocol::from_toml(&edited(
+            "spo2_below = 90",
+            "spo2_below = 90\nrespiratory_rate_below = 8\nrespiratory_rate_above = 30"
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn suicide_screens_need_a_suicide_item_collected_before_sessions() {
+    let e = problem(
+        "suicide_screens = [\"phq9\", \"cssrs_screen\"]",
+        "suicide_screens = [\"gad7\"]",
+    );
+    assert!(
+        e.contains("(safety.suicide_screens): gad7 has no suicide item"),
+        "{e}"
+    );
+    let e = problem(
+        "suicide_screens = [\"phq9\", \"cssrs_screen\"]",
+        "suicide_screens = [\"madrs\"]",
+    );
+    assert!(
+        e.contains("madrs is required before each session but not collected then"),
+        "{e}"
+    );
+    let e = problem(
+        "suicide_screens = [\"phq9\", \"cssrs_screen\"]",
+        "suicide_screens = [\"phq9\", \"phq9\"]",
+    );
+    assert!(e.contains("phq9 is listed twice"), "{e}");
+}
+
+#[test]
+fn dose_and_screening_settings_are_in_range() {
+    for (from, to, needle) in [
+        (
+            "first_session_max_mg = 56",
+            "first_session_max_mg = 0",
+            "(dose_check.first_session_max_mg): 0 mg is out of range",
+        ),
+        (
+            "allowed_mg = [56, 84]",
+            "allowed_mg = [56, 84, 2000]",
+            "(dose_check.allowed_mg): 2000 mg is out of range",
+        ),
+    ] {
+        let e = errors(&esk_own(from, to)).to_string();
+        assert!(e.contains(needle), "{to}: {e}");
+    }
+    let e = problem("valid_days = 30", "valid_days = 0");
+    assert!(
+        e.contains("(screening.valid_days): 0 days is out of range"),
+        "{e}"
+    );
+    let e = problem(
+        "bp_max = { diastolic = 90, systolic = 140 }",
+        "bp_max = { diastolic = 90, systolic = 400 }",
+    );
+    assert!(e.contains("(screening.bp_max.systolic): 400 mmHg"), "{e}");
+}
+
+#[test]
+fn an_esketamine_protocol_keeps_the_label_and_rems_floor() {
+    // A clinic's own esketamine protocol (no built-in to supply from) may not observe for less
+    // than 2 hours, or leave the label's dose check out.
+    let e = errors(&esk_own(
+        "observation_minutes = 120\n",
+        "observation_minutes = 60\n",
+    ))
+    .to_string();
+    assert!(
+        e.contains("(safety.observation_minutes): 60 minutes: the esketamine label and REMS require at least 120 minutes"),
+        "{e}"
+    );
+    let e = errors(&esk_own("observation_minutes = 120\n", "")).to_string();
+    assert!(e.contains("(safety.observation_minutes): not set"), "{e}");
+    assert!(
+        Protocol::from_toml(&esk_own(
+            "observation_minutes = 120\n",
+            "observation_minutes = 150\n"
+        ))
+        .is_ok()
+    );
+    let e = errors(&esk_own(
+        "allowed_mg = [56, 84]\n",
+        "allowed_mg = [56, 70, 84]\n",
+    ))
+    .to_string();
+    assert!(
+        e.contains("(dose_check.allowed_mg): esketamine comes in 56 or 84 mg"),
+        "{e}"
+    );
+    let e = errors(&esk_own("allowed_mg = [56, 84]\n", "")).to_string();
+    assert!(e.contains("(dose_check.allowed_mg)"), "{e}");
+    assert!(
+        Protocol::from_toml(&esk_own("allowed_mg = [56, 84]\n", "allowed_mg = [56]\n")).is_ok()
+    );
+    let e = errors(&esk_own(
+        "first_session_max_mg = 56\n",
+        "first_session_max_mg = 84\n",
+    ))
+    .to_string();
+    assert!(
+        e.contains("(dose_check.first_session_max_mg): the esketamine label's day-1 dose is 56 mg"),
+        "{e}"
+    );
+    let e = errors(&esk_own("first_session_max_mg = 56\n", "")).to_string();
+    assert!(e.contains("(dose_check.first_session_max_mg)"), "{e}");
+    // Without the section at all.
+    let start = esk_text().find("[dose_check]").unwrap();
+    let end = start + esk_text()[start..].find("[[collect]]").unwrap();
+    let text = esk_own("[dose_check]", "[dose_check]").replace(&esk_text()[start..end], "");
+    let e = errors(&text);
+    assert_eq!(e.len(), 1, "{e}");
+    assert_eq!(e.problems[0].path.as_deref(), Some("dose_check"));
+    assert!(
+        e.to_string()
+            .contains("an esketamine protocol needs a [dose_check]"),
+        "{e}"
+    );
+    // The IV protocol has no such floor.
+    let own_iv = iv_text().replace("id = \"iv-ketamine-6\"", "id = \"our-iv\"");
+    assert!(
+        Protocol::from_toml(&own_iv)
+            .unwrap()
+            .safety
+            .observation_minutes
+            .is_none()
     );
 }

@@ -382,16 +382,69 @@ async fn a_morning_decision_does_not_clear_an_afternoon_finding(backend: Backend
 /// esketamine course, override or not.
 async fn a_not_eligible_screening_never_starts_a_course(backend: Backend) {
     let w = World::new(backend).await;
-    let patient = w.patient().await;
+    // Born 2009-06-01: 16 on the test clock's day (2026-03-02).
+    let mut teen = builders::patient(&w.mrn());
+    teen["birth_date"] = json!("2009-06-01");
+    let (status, created) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        "/api/v1/patients",
+        Some(teen),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let patient = created["id"].as_i64().unwrap();
+    let screen = |age: Option<u16>, conditions: Value| {
+        let mut body = json!({
+            "route": "esketamine", "conditions": conditions,
+            "failed_adequate_trials": 2, "rems_enrolled": false
+        });
+        if let Some(age) = age {
+            body["age_years"] = json!(age);
+        }
+        body
+    };
+    // The age is the chart's: screening the 16-year-old as 40 is refused, naming the field,
+    // and stores nothing.
+    let before = w.t.data_counts().await;
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(screen(Some(40), json!([]))),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (422, "invalid_screening"), "{json}");
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("age_years is 40") && message.contains("16"),
+        "{message}"
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing stored");
+    // Left out, it is derived: 16, so not eligible for esketamine even with nothing else.
     let (status, s) = call(
         &w,
         Role::Clinician,
         Method::POST,
         &format!("/api/v1/patients/{patient}/screenings"),
-        Some(json!({
-            "route": "esketamine", "age_years": 16, "conditions": ["aneurysmal_vascular_disease"],
-            "failed_adequate_trials": 2, "rems_enrolled": false
-        })),
+        Some(screen(None, json!([]))),
+    )
+    .await;
+    assert_eq!(
+        (status, s["decision"].as_str()),
+        (201, Some("not_eligible")),
+        "{s}"
+    );
+    assert_eq!(s["input"]["age_years"], 16, "{s}");
+    // Given and equal to the chart's age, it is accepted.
+    let (status, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(screen(Some(16), json!(["aneurysmal_vascular_disease"]))),
     )
     .await;
     assert_eq!(
@@ -466,7 +519,7 @@ async fn esketamine_rems_first_dose_and_observation_are_enforced(backend: Backen
         Method::POST,
         &format!("/api/v1/patients/{patient}/screenings"),
         Some(json!({
-            "route": "esketamine", "age_years": 40, "failed_adequate_trials": 2
+            "route": "esketamine", "failed_adequate_trials": 2
         })),
     )
     .await;
@@ -991,7 +1044,7 @@ async fn madrs_item_10_and_the_iv_screening_threshold_are_wired_in(backend: Back
         Method::POST,
         &format!("/api/v1/patients/{patient}/screenings"),
         Some(json!({
-            "route": "iv_ketamine", "age_years": 50, "bp": {"systolic": 210, "diastolic": 125},
+            "route": "iv_ketamine", "bp": {"systolic": 210, "diastolic": 125},
             "failed_adequate_trials": 2
         })),
     )
@@ -1147,7 +1200,361 @@ async fn the_protocols_assessment_schedule_is_due_on_the_chart_and_today(backend
     assert!(page.get("/today").await.text.contains("GAD-7 (baseline)"));
 }
 
+/// Version 1 of each built-in protocol, as courses started before the safety settings froze it.
+const ESK_V1: &str =
+    include_str!("../../../cadence-clinical/tests/fixtures/esketamine-label-v1.toml");
+const IV_V1: &str = include_str!("../../../cadence-clinical/tests/fixtures/iv-ketamine-6-v1.toml");
+
+/// Replaces a course's frozen protocol text behind the app's back, as if the course had
+/// started on an older release.
+async fn freeze_old_text(w: &World, course: i64, text: &str) {
+    let sql = format!(
+        "UPDATE courses SET protocol_text = '{}' WHERE id = {course}",
+        text.replace('\'', "''")
+    );
+    w.t.execute_sql(Box::leak(sql.into_boxed_str())).await;
+}
+
+/// An upgrade never weakens safety: a course whose frozen protocol text is version 1 (written
+/// before the in-session limits, the dose check, the suicide-screen gate, fasting and the IV
+/// escort rule existed) gets today's guards from the built-in protocol of the same id.
+async fn a_course_frozen_on_an_old_protocol_text_keeps_todays_guards(backend: Backend) {
+    let w = World::new(backend).await;
+    let patient = w.patient().await;
+    call(
+        &w,
+        Role::Clinician,
+        Method::PUT,
+        &format!("/api/v1/patients/{patient}/rems-enrolment"),
+        Some(json!({
+            "rems_patient_id": "REMS-777", "enrolled_on": w.t.today().to_string()
+        })),
+    )
+    .await;
+    call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({"route": "esketamine", "failed_adequate_trials": 2})),
+    )
+    .await;
+    let (status, course) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/courses"),
+        Some(json!({"protocol": "esketamine-label", "start_date": w.t.today().to_string()})),
+    )
+    .await;
+    assert_eq!(status, 201, "{course}");
+    let course = course["id"].as_i64().unwrap();
+    freeze_old_text(&w, course, ESK_V1).await;
+    let (_, view) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/courses/{course}"),
+        None,
+    )
+    .await;
+    let session = view["sessions"][0]["id"].as_i64().unwrap();
+    let sp = format!("/api/v1/sessions/{session}");
+    // No suicide screen today: the gate of today's built-in holds the session.
+    let unfasted = json!({
+        "identity_confirmed": true, "fasting_confirmed": false, "transport_arranged": true,
+        "bp_systolic": 122, "bp_diastolic": 78, "heart_rate": 72, "spo2": 98
+    });
+    let (status, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(unfasted),
+    )
+    .await;
+    assert_eq!(status, 200, "{pre}");
+    assert_eq!(pre["holds"][0]["kind"], "suicide_screen_missing", "{pre}");
+    let dose = |mg: f64| json!({"route": "esketamine", "dose_ordered_mg": mg, "dose_given_mg": mg, "lot": "ESK-9"});
+    // Fasting is required by today's esketamine rule.
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(56.0)),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "pre_checks_incomplete"),
+        "{json}"
+    );
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fasting"),
+        "{json}"
+    );
+    assess(&w, Role::Nurse, patient, builders::suicide_screen()).await;
+    let (status, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(status, 200, "{pre}");
+    assert_eq!(pre["holds"], json!([]), "{pre}");
+    // 84 mg on day 1 needs a confirmed reason (the dose check of today's built-in).
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(84.0)),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (422, "dose_confirmation_required"),
+        "{json}"
+    );
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(dose(56.0)),
+    )
+    .await;
+    assert_eq!(status, 200, "{json}");
+    // SpO2 84%: an in-session alert at once.
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/monitoring"),
+        Some(json!({"spo2": 84, "adverse_effects": []})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let kinds: Vec<Value> = open_findings(&w, patient)
+        .await
+        .iter()
+        .map(|f| f["kind"].clone())
+        .collect();
+    assert!(kinds.contains(&json!("low_oxygen_saturation")), "{kinds:?}");
+
+    // An IV course frozen on version 1 needs an escort at discharge.
+    let session = w.session().await;
+    let iv_patient = patient_of(&w, session).await;
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/sessions/{session}"),
+        None,
+    )
+    .await;
+    freeze_old_text(&w, s["course_id"].as_i64().unwrap(), IV_V1).await;
+    assess(&w, Role::Nurse, iv_patient, builders::suicide_screen()).await;
+    let sp = format!("/api/v1/sessions/{session}");
+    for (path, body) in [
+        ("pre-checks", builders::pre_checks()),
+        (ADMIN, builders::administration()),
+    ] {
+        let (status, json) = call(
+            &w,
+            Role::Nurse,
+            Method::POST,
+            &format!("{sp}/{path}"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 200, "{path}: {json}");
+    }
+    let mut alone = builders::discharge();
+    alone["escort_present"] = json!(false);
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/discharge"),
+        Some(alone),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "discharge_criteria_unmet"),
+        "{json}"
+    );
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("escort"),
+        "{json}"
+    );
+}
+
+/// Pre-checks that do not confirm identity or transport refuse the dose (`pre_checks_incomplete`,
+/// naming what is unconfirmed, nothing recorded); a paused or discontinued course takes no
+/// pre-checks, no dose and no booking (`course_not_active`); a booking before the course starts
+/// is refused (`before_course_start`).
+async fn unconfirmed_pre_checks_and_stopped_courses_refuse_the_dose(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.pre_checked_session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let mut unconfirmed = builders::pre_checks();
+    unconfirmed["identity_confirmed"] = json!(false);
+    unconfirmed["transport_arranged"] = json!(false);
+    let (status, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(unconfirmed),
+    )
+    .await;
+    assert_eq!(status, 200, "pre-checks may be recorded: {pre}");
+    let before = w.t.data_counts().await;
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "pre_checks_incomplete"),
+        "{json}"
+    );
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("identity") && message.contains("transport"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("fasting"),
+        "IV asks no fasting: {message}"
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing recorded");
+    // The latest reading counts: confirmed again, and the only thing left is the course.
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Paused: no pre-checks, no dose, no booking.
+    let course = call(&w, Role::Clinician, Method::GET, &sp, None).await.1["course_id"]
+        .as_i64()
+        .unwrap();
+    let decide = |d: &'static str| json!({"decision": d, "note": format!("Synthetic: {d}")});
+    let (status, json) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/decisions"),
+        Some(decide("pause")),
+    )
+    .await;
+    assert_eq!(status, 201, "{json}");
+    let later = w.t.today().checked_add(jiff::Span::new().days(10)).unwrap();
+    for phase in ["paused", "discontinued"] {
+        let before = w.t.data_counts().await;
+        for (path, body) in [
+            ("pre-checks", builders::pre_checks()),
+            (ADMIN, builders::administration()),
+        ] {
+            let (status, json) = call(
+                &w,
+                Role::Nurse,
+                Method::POST,
+                &format!("{sp}/{path}"),
+                Some(body),
+            )
+            .await;
+            assert_eq!(
+                (status, code(&json)),
+                (409, "course_not_active"),
+                "{phase} {path}: {json}"
+            );
+        }
+        let (status, json) = call(
+            &w,
+            Role::FrontDesk,
+            Method::POST,
+            &format!("/api/v1/courses/{course}/sessions"),
+            Some(json!({"date": later.to_string()})),
+        )
+        .await;
+        assert_eq!(
+            (status, code(&json)),
+            (409, "course_not_active"),
+            "{phase} booking: {json}"
+        );
+        assert_eq!(w.t.data_counts().await, before, "{phase}: nothing recorded");
+        if phase == "paused" {
+            let (status, json) = call(
+                &w,
+                Role::Clinician,
+                Method::POST,
+                &format!("/api/v1/courses/{course}/decisions"),
+                Some(decide("discontinue")),
+            )
+            .await;
+            assert_eq!(status, 201, "{json}");
+        }
+    }
+
+    // A course starting next week takes no booking today.
+    let patient = w.patient().await;
+    call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(builders::screening()),
+    )
+    .await;
+    let start = w.t.today().checked_add(jiff::Span::new().days(7)).unwrap();
+    let (status, future) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/courses"),
+        Some(builders::course(start)),
+    )
+    .await;
+    assert_eq!(status, 201, "{future}");
+    let (status, json) = call(
+        &w,
+        Role::FrontDesk,
+        Method::POST,
+        &format!("/api/v1/courses/{}/sessions", future["id"]),
+        Some(json!({"date": w.t.today().to_string()})),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&json)),
+        (422, "before_course_start"),
+        "{json}"
+    );
+}
+
 on_every_backend!(
+    unconfirmed_pre_checks_and_stopped_courses_refuse_the_dose,
+    a_course_frozen_on_an_old_protocol_text_keeps_todays_guards,
     the_protocols_assessment_schedule_is_due_on_the_chart_and_today,
     a_suicide_item_holds_the_dose_until_a_clinician_releases_it,
     a_lower_reading_does_not_release_a_blood_pressure_hold,

@@ -1,8 +1,13 @@
-//! Issue 13's property: no sequence of nurse actions reaches a recorded dose while anything
-//! holds the session. Random sequences of assessments, pre-checks, monitoring entries,
-//! administrations, discharges and clinicians' releases run against the real router; before
-//! every administration the session's holds and the patient's open findings are read, and the
-//! administration must succeed exactly when there are none.
+//! Issue 13's property: no sequence of nurse actions reaches a recorded dose while a finding or
+//! gate holds the session. Random sequences of nurse actions (assessments, pre-checks,
+//! monitoring entries, administrations, discharges) run against the real router on every
+//! backend. The oracle is a model of the built-in IV protocol's rules computed from the steps
+//! themselves, not the service's own holds: PHQ-9 item 9 above 0, a C-SSRS screener at
+//! moderate or high risk, a pre-dose blood pressure above 140/90, an in-session SpO2 below 90%
+//! or MOAA/S at or below 3 each open a finding that only a clinician's release ends (and no
+//! clinician acts in these sequences); no PHQ-9 or C-SSRS today, no pre-checks, or latest
+//! pre-checks without identity and transport confirmed, refuse the dose. An administration
+//! must be refused while the model holds, and recorded (once) when it does not.
 
 use crate::support::{Backend, World};
 use axum::http::Method;
@@ -22,7 +27,8 @@ enum Step {
     Monitoring { spo2: u8, moaas: u8 },
     /// A nurse records the administration.
     Administer,
-    /// A clinician releases every open finding and the day's releasable gate.
+    /// A clinician releases every open finding and the day's releasable gate (only in the
+    /// fixed sequences that show the property is not vacuous; never in the random ones).
     Release,
     /// A nurse records a discharge.
     Discharge,
@@ -37,7 +43,6 @@ fn step() -> impl Strategy<Value = Step> {
         (80u8..=100, 1u8..=5).prop_map(|(spo2, moaas)| Step::Monitoring { spo2, moaas }),
         Just(Step::Administer),
         Just(Step::Administer),
-        Just(Step::Release),
         Just(Step::Discharge),
     ]
 }
@@ -51,9 +56,45 @@ fn cssrs(risk: &str) -> Value {
     }
 }
 
-/// Runs the steps; the number of doses recorded.
-async fn run(steps: Vec<Step>) -> Result<usize, TestCaseError> {
-    let w = World::new(Backend::Sqlite).await;
+/// What the steps so far say about the session, by the built-in IV protocol's rules.
+#[derive(Debug, Default)]
+struct Model {
+    /// A finding raised and not released.
+    open_finding: bool,
+    /// A PHQ-9 or C-SSRS taken today, or the gate released.
+    screened: bool,
+    /// Pre-checks recorded.
+    pre_checked: bool,
+    /// The latest pre-checks confirm identity and transport (IV asks no fasting).
+    confirmed: bool,
+    dosed: bool,
+    completed: bool,
+}
+
+impl Model {
+    /// Why the dose must be refused now, if it must.
+    fn refusal(&self) -> Option<&'static str> {
+        if self.completed {
+            Some("the session is over")
+        } else if self.dosed {
+            Some("already dosed")
+        } else if !self.pre_checked {
+            Some("no pre-checks")
+        } else if !self.confirmed {
+            Some("pre-checks unconfirmed")
+        } else if self.open_finding {
+            Some("an open finding")
+        } else if !self.screened {
+            Some("no suicide screen today")
+        } else {
+            None
+        }
+    }
+}
+
+/// Runs the steps on `backend`; the number of doses recorded.
+async fn run(backend: Backend, steps: Vec<Step>) -> Result<usize, TestCaseError> {
+    let w = World::new(backend).await;
     let session = w.session().await;
     let sp = format!("/api/v1/sessions/{session}");
     let nurse = w.token(Role::Nurse).to_owned();
@@ -66,6 +107,7 @@ async fn run(steps: Vec<Step>) -> Result<usize, TestCaseError> {
         .as_i64()
         .unwrap();
     let mut doses = 0;
+    let mut model = Model::default();
     let post = |path: String, token: String, body: Value| {
         let t = &w.t;
         async move {
@@ -78,23 +120,29 @@ async fn run(steps: Vec<Step>) -> Result<usize, TestCaseError> {
             Step::Phq9(item9) => {
                 let mut answers = vec![1u8; 8];
                 answers.push(item9);
-                post(
+                let r = post(
                     format!("/api/v1/patients/{patient}/assessments"),
                     nurse.clone(),
                     json!({"instrument": "phq9", "answers": answers}),
                 )
                 .await;
+                prop_assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+                model.screened = true;
+                model.open_finding |= item9 > 0;
             }
             Step::Cssrs(risk) => {
-                post(
+                let r = post(
                     format!("/api/v1/patients/{patient}/assessments"),
                     nurse.clone(),
                     json!({"instrument": "cssrs_screen", "answers": cssrs(risk)}),
                 )
                 .await;
+                prop_assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+                model.screened = true;
+                model.open_finding |= matches!(risk, "moderate" | "high");
             }
             Step::PreChecks(systolic, diastolic, confirmed) => {
-                post(
+                let r = post(
                     format!("{sp}/pre-checks"),
                     nurse.clone(),
                     json!({
@@ -104,14 +152,26 @@ async fn run(steps: Vec<Step>) -> Result<usize, TestCaseError> {
                     }),
                 )
                 .await;
+                // Pre-checks are refused once the dose is recorded or the session over, and
+                // for a diastolic pressure not below the systolic (a data-entry error).
+                let accepted = !model.dosed && !model.completed && diastolic < systolic;
+                prop_assert_eq!(r.status.as_u16() == 200, accepted, "{}", r.text);
+                if accepted {
+                    model.pre_checked = true;
+                    model.confirmed = confirmed;
+                    model.open_finding |= systolic > 140 || diastolic > 90;
+                }
             }
             Step::Monitoring { spo2, moaas } => {
-                post(
+                let r = post(
                     format!("{sp}/monitoring"),
                     nurse.clone(),
                     json!({"spo2": spo2, "moaas": moaas}),
                 )
                 .await;
+                if r.status.as_u16() == 201 {
+                    model.open_finding |= spo2 < 90 || moaas <= 3;
+                }
             }
             Step::Release => {
                 let findings = get(
@@ -135,32 +195,23 @@ async fn run(steps: Vec<Step>) -> Result<usize, TestCaseError> {
                     json!({"kind": "suicide_screen_missing", "note": "Screened verbally"}),
                 )
                 .await;
+                model.open_finding = false;
+                model.screened = true;
             }
             Step::Discharge => {
-                post(
+                let r = post(
                     format!("{sp}/discharge"),
                     nurse.clone(),
                     json!({"moaas": 5, "bp_systolic": 124, "bp_diastolic": 80,
                            "clinically_stable": true, "escort_present": true}),
                 )
                 .await;
+                if r.status.as_u16() == 200 {
+                    prop_assert!(model.dosed, "discharged without a dose: {}", r.text);
+                    model.completed = true;
+                }
             }
             Step::Administer => {
-                let before = get(sp.clone(), clinician.clone()).await.json;
-                let findings = get(
-                    format!("/api/v1/patients/{patient}/findings"),
-                    clinician.clone(),
-                )
-                .await;
-                let open = findings
-                    .json
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|f| f["release"].is_null())
-                    .count();
-                let holds = before["holds"].as_array().unwrap().len();
-                let dosed = !before["administration"].is_null();
                 let r = post(
                     format!("{sp}/administration"),
                     nurse.clone(),
@@ -168,64 +219,92 @@ async fn run(steps: Vec<Step>) -> Result<usize, TestCaseError> {
                            "dose_given_mg": 32.0, "lot": "P-1"}),
                 )
                 .await;
-                if r.status.as_u16() == 200 {
-                    doses += 1;
-                    prop_assert_eq!(open, 0, "dosed with an open finding: {}", r.text);
-                    prop_assert_eq!(holds, 0, "dosed while held: {}", r.text);
-                    prop_assert!(!dosed, "dosed twice");
-                }
-                if (open > 0 || holds > 0) && !dosed {
-                    prop_assert_eq!(r.status.as_u16(), 409, "{}", r.text);
-                    prop_assert!(
-                        matches!(
-                            r.code(),
-                            "session_held" | "pre_checks_missing" | "pre_checks_incomplete"
-                        ),
-                        "{}",
-                        r.text
-                    );
+                match model.refusal() {
+                    Some(why) => {
+                        prop_assert_eq!(
+                            r.status.as_u16(),
+                            409,
+                            "dosed although the model holds ({}): {}",
+                            why,
+                            r.text
+                        );
+                    }
+                    None => {
+                        prop_assert_eq!(
+                            r.status.as_u16(),
+                            200,
+                            "refused although nothing holds: {}",
+                            r.text
+                        );
+                        doses += 1;
+                        model.dosed = true;
+                    }
                 }
             }
         }
     }
+    let recorded = get(sp.clone(), clinician.clone()).await.json;
+    prop_assert_eq!(!recorded["administration"].is_null(), model.dosed);
     Ok(doses)
 }
 
-/// The property is not vacuous: the plain sequence doses, and so does one after a release.
-#[test]
-fn the_sequences_can_reach_a_dose() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
-    let plain = vec![
-        Step::Phq9(0),
-        Step::PreChecks(120, 80, true),
-        Step::Administer,
-    ];
-    assert_eq!(runtime.block_on(run(plain)).unwrap(), 1);
-    let held = vec![
-        Step::Phq9(2),
-        Step::PreChecks(160, 100, true),
-        Step::Administer,
-        Step::Release,
-        Step::Administer,
-    ];
-    assert_eq!(runtime.block_on(run(held)).unwrap(), 1);
+        .unwrap()
+}
+
+fn backends() -> Vec<Backend> {
+    [Backend::Sqlite, Backend::Postgres]
+        .into_iter()
+        .filter(|b| b.is_available())
+        .collect()
+}
+
+/// The property is not vacuous: the plain sequence doses, and so does one after a release,
+/// on every backend.
+#[test]
+fn the_sequences_can_reach_a_dose() {
+    let runtime = runtime();
+    for backend in backends() {
+        let plain = vec![
+            Step::Phq9(0),
+            Step::PreChecks(120, 80, true),
+            Step::Administer,
+        ];
+        assert_eq!(runtime.block_on(run(backend, plain)).unwrap(), 1);
+        let held = vec![
+            Step::Phq9(2),
+            Step::PreChecks(160, 100, true),
+            Step::Administer,
+            Step::Release,
+            Step::Administer,
+        ];
+        assert_eq!(runtime.block_on(run(backend, held)).unwrap(), 1);
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
     #[test]
-    fn no_nurse_sequence_doses_while_anything_holds_the_session(
+    fn no_nurse_sequence_doses_while_the_model_holds_sqlite(
         steps in proptest::collection::vec(step(), 1..12)
     ) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(run(steps))?;
+        runtime().block_on(run(Backend::Sqlite, steps))?;
+    }
+}
+
+proptest! {
+    // Fewer cases on PostgreSQL: each makes a fresh database.
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+    #[test]
+    fn no_nurse_sequence_doses_while_the_model_holds_postgres(
+        steps in proptest::collection::vec(step(), 1..12)
+    ) {
+        if Backend::Postgres.is_available() {
+            runtime().block_on(run(Backend::Postgres, steps))?;
+        }
     }
 }

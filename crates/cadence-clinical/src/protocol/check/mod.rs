@@ -32,6 +32,7 @@ pub(super) fn check(p: &Protocol) -> Vec<Problem> {
     care::collect(p, &mut out);
     settings::outcomes(p, &mut out);
     settings::screening_and_doses(p, &mut out);
+    settings::esketamine_floor(p, &mut out);
     out
 }
 fn source(path: &str, text: &str, out: &mut Vec<Problem>) {

@@ -5,6 +5,7 @@ use super::source;
 use crate::history::BloodPressure;
 use crate::instrument::InstrumentId;
 use crate::protocol::{CollectWhen, Problem, Protocol, SymptomTrigger};
+use crate::route::Route;
 use std::collections::BTreeSet;
 
 /// Instruments with an item that screens for suicide risk (PHQ-9 item 9, QIDS-SR16 item 12,
@@ -260,5 +261,63 @@ pub(super) fn screening_and_doses(p: &Protocol, out: &mut Vec<Problem>) {
             }
         }
         source("dose_check.source", &d.source, out);
+    }
+}
+
+/// The esketamine label and REMS floor: a protocol for esketamine may be stricter, never laxer.
+/// At least 2 hours of observation at every session [PI-2019-P3] [FDA-REMS]; the doses the
+/// product comes in, 56 or 84 mg, and 56 mg on day 1 [MIMS-HK] [LIOBM] [MEDNEWS-DOSE], checked
+/// on every recorded dose.
+pub(super) const ESKETAMINE_OBSERVATION_MINUTES: u16 = 120;
+/// The esketamine doses (mg): 2 or 3 devices of 28 mg.
+pub(super) const ESKETAMINE_DOSES_MG: [u16; 2] = [56, 84];
+/// The esketamine day-1 dose (mg).
+pub(super) const ESKETAMINE_FIRST_SESSION_MG: u16 = 56;
+
+/// The label and REMS floor for `route = "esketamine"` (see the constants above).
+pub(super) fn esketamine_floor(p: &Protocol, out: &mut Vec<Problem>) {
+    if p.route != Route::Esketamine {
+        return;
+    }
+    match p.safety.observation_minutes {
+        Some(m) if m >= ESKETAMINE_OBSERVATION_MINUTES => {}
+        other => out.push(Problem::at(
+            "safety.observation_minutes",
+            format!(
+                "{}: the esketamine label and REMS require at least {ESKETAMINE_OBSERVATION_MINUTES} \
+                 minutes of observation after each dose [PI-2019-P3] [FDA-REMS]",
+                other.map_or_else(|| "not set".to_owned(), |m| format!("{m} minutes"))
+            ),
+        )),
+    }
+    let Some(d) = &p.dose_check else {
+        out.push(Problem::at(
+            "dose_check",
+            "an esketamine protocol needs a [dose_check] with allowed_mg = [56, 84] and \
+             first_session_max_mg = 56, the label's doses [MIMS-HK] [LIOBM]",
+        ));
+        return;
+    };
+    if d.allowed_mg.is_empty()
+        || d.allowed_mg
+            .iter()
+            .any(|mg| !ESKETAMINE_DOSES_MG.contains(mg))
+    {
+        out.push(Problem::at(
+            "dose_check.allowed_mg",
+            "esketamine comes in 56 or 84 mg (2 or 3 devices of 28 mg) [MIMS-HK] [LIOBM]: list \
+             those (or fewer), so any other recorded dose needs a confirmed reason",
+        ));
+    }
+    if d.first_session_max_mg
+        .is_none_or(|mg| mg > ESKETAMINE_FIRST_SESSION_MG)
+    {
+        out.push(Problem::at(
+            "dose_check.first_session_max_mg",
+            format!(
+                "the esketamine label's day-1 dose is {ESKETAMINE_FIRST_SESSION_MG} mg \
+                 [LIOBM] [MEDNEWS-DOSE]: set first_session_max_mg to at most that"
+            ),
+        ));
     }
 }

@@ -141,9 +141,9 @@ fn duplicates_are_reported_once() {
 fn age_17_and_18_per_route() {
     for route in Route::ALL {
         let mut input = clear(route);
-        input.age_years = 18;
+        input.age_years = Some(18);
         assert_eq!(run(&input).decision, Eligibility::Eligible, "{route}");
-        input.age_years = 17;
+        input.age_years = Some(17);
         let r = run(&input);
         assert_eq!(codes(&r), ["under_18"]);
         let (class, decision) = if route == Route::Esketamine {
@@ -161,14 +161,29 @@ fn age_17_and_18_per_route() {
 #[test]
 fn age_must_be_0_to_130() {
     let mut input = clear(Route::IvKetamine);
-    input.age_years = 130;
+    input.age_years = Some(130);
     assert!(screen(&input, &ScreeningConfig::default()).is_ok());
-    input.age_years = 0;
+    input.age_years = Some(0);
     assert_eq!(codes(&run(&input)), ["under_18"]);
-    input.age_years = 131;
+    input.age_years = Some(131);
     let err = screen(&input, &ScreeningConfig::default()).unwrap_err();
     assert_eq!(err, ScreeningError::AgeOutOfRange(131));
     assert!(err.to_string().contains("age_years 131"));
+    input.age_years = None;
+    assert_eq!(
+        screen(&input, &ScreeningConfig::default()).unwrap_err(),
+        ScreeningError::AgeMissing
+    );
+}
+
+#[test]
+fn age_on_counts_whole_years_to_the_birthday() {
+    use cadence_clinical::screening::age_on;
+    use jiff::civil::date;
+    assert_eq!(age_on(date(1980, 5, 17), date(2026, 5, 16)), Some(45));
+    assert_eq!(age_on(date(1980, 5, 17), date(2026, 5, 17)), Some(46));
+    assert_eq!(age_on(date(2009, 6, 1), date(2026, 3, 2)), Some(16));
+    assert_eq!(age_on(date(2026, 3, 3), date(2026, 3, 2)), None);
 }
 
 // ---- blood pressure ----

@@ -24,7 +24,7 @@ fn bp(systolic: u16, diastolic: u16) -> BloodPressure {
 fn clear(route: Route) -> ScreeningInput {
     ScreeningInput {
         route,
-        age_years: 40,
+        age_years: Some(40),
         conditions: vec![],
         medications: vec![],
         bp: Some(bp(120, 80)),

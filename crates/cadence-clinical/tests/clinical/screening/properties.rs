@@ -28,7 +28,7 @@ fn any_input() -> impl Strategy<Value = ScreeningInput> {
         .prop_map(
             |(route, age, conditions, medications, reading, trials, rems)| ScreeningInput {
                 route,
-                age_years: age,
+                age_years: Some(age),
                 conditions,
                 medications,
                 bp: reading.map(|(s, d)| bp(s, d)),

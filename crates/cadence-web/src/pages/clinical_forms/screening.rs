@@ -294,7 +294,7 @@ fn input_of(f: &Fields) -> Result<ScreeningInput, String> {
     };
     Ok(ScreeningInput {
         route,
-        age_years: f.required("age_years", "Age")?,
+        age_years: Some(f.required("age_years", "Age")?),
         conditions,
         medications,
         bp,

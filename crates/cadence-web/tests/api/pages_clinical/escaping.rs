@@ -37,7 +37,7 @@ async fn hostile_text_is_escaped_everywhere(backend: Backend) {
     w.as_clinician(
         Method::POST,
         &format!("/api/v1/patients/{p}/screenings"),
-        Some(json!({ "route": "esketamine", "age_years": 40, "failed_adequate_trials": 2 })),
+        Some(json!({ "route": "esketamine", "failed_adequate_trials": 2 })),
     )
     .await
     .expect(201);

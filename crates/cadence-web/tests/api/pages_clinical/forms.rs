@@ -188,7 +188,7 @@ async fn screening_shows_the_outcome(backend: Backend) {
 async fn course_preview_then_start(backend: Backend) {
     let w = World::new(backend).await;
     let p = w.patient().await;
-    let screening = json!({ "route": "iv_ketamine", "age_years": 40, "failed_adequate_trials": 2,
+    let screening = json!({ "route": "iv_ketamine", "failed_adequate_trials": 2,
                             "medications": ["benzodiazepine"] });
     w.as_clinician(
         Method::POST,

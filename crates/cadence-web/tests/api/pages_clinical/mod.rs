@@ -127,10 +127,8 @@ async fn seeded(w: &World, protocol: &str) -> (i64, i64) {
     w.as_clinician(
         Method::POST,
         &format!("/api/v1/patients/{p}/screenings"),
-        Some(
-            json!({ "route": route, "age_years": 40, "failed_adequate_trials": 2,
-                     "rems_enrolled": true }),
-        ),
+        Some(json!({ "route": route, "failed_adequate_trials": 2,
+                     "rems_enrolled": true })),
     )
     .await
     .expect(201);
