@@ -115,8 +115,18 @@ async fn looked_courses(
     .await
     .map_err(error::map)?;
     course_ids.extend(due);
-    let mut courses = Vec::with_capacity(course_ids.len());
-    for id in course_ids {
+    summarised(conn, clinic, course_ids).await
+}
+
+/// The courses `ids` (in that order), each with its summary and whether it is its patient's
+/// newest.
+async fn summarised(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<SummarisedBundle>, StoreError> {
+    let mut courses = Vec::new();
+    for id in ids {
         let bundle = bundle_in(&mut *conn, clinic, CourseId(id)).await?;
         let summary = summary_of(&mut *conn, clinic, CourseId(id)).await?;
         let latest = latest_course(&mut *conn, clinic, bundle.course.patient_id).await?
@@ -246,4 +256,41 @@ pub(crate) async fn put_course_summaries(
     }
     tx.commit().await.map_err(error::map)?;
     Ok(stored)
+}
+
+pub(crate) async fn clinics_with_stale_summaries(
+    pool: &PgPool,
+) -> Result<Vec<ClinicId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM clinics c WHERE EXISTS (SELECT 1 FROM course_summaries s \
+         WHERE s.clinic_id = c.id AND s.attention_on <= $1) ORDER BY c.id",
+    )
+    .bind(date_text(STALE))
+    .fetch_all(pool)
+    .await
+    .map_err(error::map)?;
+    Ok(ids.into_iter().map(ClinicId).collect())
+}
+
+pub(crate) async fn stale_courses(
+    pool: &PgPool,
+    clinic: ClinicId,
+    limit: u32,
+    audit: AuditEvent,
+) -> Result<Vec<SummarisedBundle>, StoreError> {
+    let mut tx = pool.begin().await.map_err(error::map)?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT course_id FROM course_summaries WHERE clinic_id = $1 AND attention_on <= $2 \
+         ORDER BY course_id LIMIT $3",
+    )
+    .bind(clinic.0)
+    .bind(date_text(STALE))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(error::map)?;
+    let courses = summarised(&mut tx, clinic, ids).await?;
+    audit::append(&mut tx, audit).await?;
+    tx.commit().await.map_err(error::map)?;
+    Ok(courses)
 }

@@ -329,6 +329,19 @@ impl Store for PgStore {
         read_model::today_records(&self.pool, clinic, today, audit).await
     }
 
+    async fn clinics_with_stale_summaries(&self) -> Result<Vec<ClinicId>, StoreError> {
+        read_model::clinics_with_stale_summaries(&self.pool).await
+    }
+
+    async fn stale_courses(
+        &self,
+        clinic: ClinicId,
+        limit: u32,
+        audit: AuditEvent,
+    ) -> Result<Vec<SummarisedBundle>, StoreError> {
+        read_model::stale_courses(&self.pool, clinic, limit, audit).await
+    }
+
     async fn schedule_records(
         &self,
         clinic: ClinicId,

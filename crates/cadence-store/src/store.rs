@@ -315,6 +315,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         today: jiff::civil::Date,
         audit: AuditEvent,
     ) -> Result<PatientPage, StoreError>;
+    /// The clinics with at least one stale course summary (after an upgrade that marks them
+    /// all stale, or writes no page has looked at since), by id. Not audited: it names no
+    /// patient and reads no record.
+    async fn clinics_with_stale_summaries(&self) -> Result<Vec<ClinicId>, StoreError>;
+    /// Up to `limit` of the clinic's courses whose summary is stale, by course id, each with
+    /// its summary and whether it is its patient's newest: for the service to recompute them
+    /// in the background. One read, one audit row (the caller's event as given).
+    async fn stale_courses(
+        &self,
+        clinic: ClinicId,
+        limit: u32,
+        audit: AuditEvent,
+    ) -> Result<Vec<SummarisedBundle>, StoreError>;
     /// Stores freshly computed course summaries (derived data, not audited: computing one is
     /// not an access). An update whose `version` no longer matches (a write came in between)
     /// or names another clinic's course is skipped; returns how many were stored.

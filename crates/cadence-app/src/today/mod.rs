@@ -10,7 +10,9 @@
 
 mod overview;
 
-pub use overview::{OVERVIEW_PAGE, OverviewPage, PatientOverview, PatientPhase};
+pub use overview::{
+    OVERVIEW_PAGE, OverviewPage, PatientOverview, PatientPhase, REFRESH_BATCH, REFRESH_REQUEST_ID,
+};
 
 use overview::CourseLook;
 pub(crate) use overview::LookedCourse;

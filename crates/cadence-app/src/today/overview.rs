@@ -16,7 +16,7 @@ use cadence_clinical::schedule::{MoveReason, OpeningHours};
 use cadence_clinical::suggestion::{Review, Suggestion, review};
 use cadence_store::audit::{AuditAction, ObjectType};
 use cadence_store::ids::CourseId;
-use cadence_store::ids::TreatmentSessionId;
+use cadence_store::ids::{ClinicId, TreatmentSessionId};
 use cadence_store::records::{
     CourseSummaryRecord, NEVER, Patient, SummarisedBundle, SummaryUpdate,
 };
@@ -87,6 +87,11 @@ pub struct PatientOverview {
     /// plan's.
     pub next_session: Option<Date>,
 }
+
+/// Stale courses read at once by [`App::refresh_stale_summaries`].
+pub const REFRESH_BATCH: u32 = 200;
+/// The request id of the background refresh's audit rows.
+pub const REFRESH_REQUEST_ID: &str = "read-model-refresh";
 
 /// Patients the list looks at per page.
 pub const OVERVIEW_PAGE: usize = 50;
@@ -251,6 +256,23 @@ impl App {
         today: Date,
         hours: &OpeningHours,
     ) {
+        if let Err(e) = self
+            .store_summaries(actor.clinic_id, looks, today, hours)
+            .await
+        {
+            tracing::warn!(error = %e, "course summaries not stored; the next view recomputes them");
+        }
+    }
+
+    /// Stores the recomputed summaries that changed; how many were stored (a summary a write
+    /// changed in between is skipped).
+    async fn store_summaries(
+        &self,
+        clinic: ClinicId,
+        looks: &[LookedCourse],
+        today: Date,
+        hours: &OpeningHours,
+    ) -> Result<u64, AppError> {
         let updates: Vec<SummaryUpdate> = looks
             .iter()
             .map(|l| {
@@ -261,15 +283,56 @@ impl App {
             .map(|(_, u)| u)
             .collect();
         if updates.is_empty() {
-            return;
+            return Ok(0);
         }
-        if let Err(e) = self
-            .store
-            .put_course_summaries(actor.clinic_id, updates)
-            .await
-        {
-            tracing::warn!(error = %e, "course summaries not stored; the next view recomputes them");
+        Ok(self.store.put_course_summaries(clinic, updates).await?)
+    }
+
+    /// Recomputes every stale course summary of every clinic, [`REFRESH_BATCH`] courses a read,
+    /// so that the first page view after an upgrade (which marks every summary stale) or after
+    /// a quiet spell does not replay the whole clinic inside one request. `cadence serve` runs
+    /// it in the background at start-up; pages stay correct without it (they recompute what
+    /// they read). Each read is audited as the system's (`course_list`, request id
+    /// `read-model-refresh`). Returns how many summaries were stored.
+    pub async fn refresh_stale_summaries(&self) -> Result<u64, AppError> {
+        let mut stored = 0;
+        for clinic_id in self.store.clinics_with_stale_summaries().await? {
+            let clinic = self.store.get_clinic(clinic_id).await?;
+            let calendar = calendar_of(&clinic)?;
+            loop {
+                let today = self
+                    .now()
+                    .to_zoned(clinic.time_zone.time_zone().clone())
+                    .date();
+                let mut event = self.operator_event(AuditAction::Read, ObjectType::CourseList);
+                event.clinic_id = Some(clinic_id);
+                event.request_id = REFRESH_REQUEST_ID.to_owned();
+                let batch = self
+                    .store
+                    .stale_courses(clinic_id, REFRESH_BATCH, event)
+                    .await?;
+                if batch.is_empty() {
+                    break;
+                }
+                let last = batch.len() < usize::try_from(REFRESH_BATCH).unwrap_or(usize::MAX);
+                // A course the engine cannot replay stays stale (its own page reports the
+                // problem); the rest of the batch is still stored.
+                let looks: Vec<LookedCourse> = batch
+                    .into_iter()
+                    .filter_map(|c| LookedCourse::of(c, &calendar, today).ok())
+                    .collect();
+                let now_stored = self
+                    .store_summaries(clinic_id, &looks, today, &clinic.opening_hours)
+                    .await?;
+                stored += now_stored;
+                // No progress (every course of the batch unreplayable, or written in between):
+                // leave the rest to the pages rather than read the same batch again.
+                if now_stored == 0 || last {
+                    break;
+                }
+            }
         }
+        Ok(stored)
     }
 
     /// One page of the patient list: patients whose name or MRN contains `search` (by family

@@ -114,8 +114,18 @@ async fn looked_courses(
     .await
     .map_err(db)?;
     course_ids.extend(due);
-    let mut courses = Vec::with_capacity(course_ids.len());
-    for id in course_ids {
+    summarised(conn, clinic, course_ids).await
+}
+
+/// The courses `ids` (in that order), each with its summary and whether it is its patient's
+/// newest.
+async fn summarised(
+    conn: &mut SqliteConnection,
+    clinic: ClinicId,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<SummarisedBundle>, StoreError> {
+    let mut courses = Vec::new();
+    for id in ids {
         let bundle = bundle_in(&mut *conn, clinic, CourseId(id)).await?;
         let summary = summary_of(&mut *conn, clinic, CourseId(id)).await?;
         let latest = latest_course(&mut *conn, clinic, bundle.course.patient_id).await?
@@ -248,4 +258,41 @@ pub(crate) async fn put_course_summaries(
     }
     commit(tx).await?;
     Ok(stored)
+}
+
+pub(crate) async fn clinics_with_stale_summaries(
+    readers: &SqlitePool,
+) -> Result<Vec<ClinicId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM clinics c WHERE EXISTS (SELECT 1 FROM course_summaries s \
+         WHERE s.clinic_id = c.id AND s.attention_on <= ?) ORDER BY c.id",
+    )
+    .bind(STALE.to_string())
+    .fetch_all(readers)
+    .await
+    .map_err(db)?;
+    Ok(ids.into_iter().map(ClinicId).collect())
+}
+
+pub(crate) async fn stale_courses(
+    pool: &SqlitePool,
+    readers: &SqlitePool,
+    clinic: ClinicId,
+    limit: u32,
+    audit: AuditEvent,
+) -> Result<Vec<SummarisedBundle>, StoreError> {
+    let mut tx = begin_read(readers).await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT course_id FROM course_summaries WHERE clinic_id = ? AND attention_on <= ? \
+         ORDER BY course_id LIMIT ?",
+    )
+    .bind(clinic.0)
+    .bind(STALE.to_string())
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let courses = summarised(&mut tx, clinic, ids).await?;
+    audit_read(tx, pool, audit).await?;
+    Ok(courses)
 }

@@ -88,6 +88,16 @@ const HOT: &[(&str, &str)] = &[
          UNION SELECT course_id FROM course_summaries WHERE clinic_id = ?1 AND to_move > 0",
     ),
     (
+        "clinics with a stale summary",
+        "SELECT c.id FROM clinics c WHERE EXISTS (SELECT 1 FROM course_summaries s \
+         WHERE s.clinic_id = c.id AND s.attention_on <= ?1) ORDER BY c.id",
+    ),
+    (
+        "a batch of a clinic's stale courses",
+        "SELECT course_id FROM course_summaries WHERE clinic_id = ?1 AND attention_on <= ?2 \
+         ORDER BY course_id LIMIT ?3",
+    ),
+    (
         "a course's summary",
         "SELECT version FROM course_summaries WHERE clinic_id = ?1 AND course_id = ?2",
     ),

@@ -98,6 +98,7 @@ macro_rules! conformance_tests {
             read_model_today_and_write_back,
             read_model_patient_page,
             read_model_schedule_and_to_move,
+            read_model_stale_courses_in_batches,
             treatment_session_entries_and_monitoring,
             session_entries_once_and_corrections,
             clinic_entries_of_one_kind,

@@ -271,3 +271,62 @@ pub async fn read_model_schedule_and_to_move(backend: &dyn super::Backend) {
         "today brings a course with a booking to move, not one due later"
     );
 }
+
+/// The background refresh's reads: the clinics with a stale summary, then a clinic's stale
+/// courses in batches by course id, one audit row each; a stored summary is no longer stale.
+pub async fn read_model_stale_courses_in_batches(backend: &dyn super::Backend) {
+    let store = backend.store();
+    let s: &dyn Store = &*store;
+    let a = site(s, "A").await;
+    let b = site(s, "B").await;
+    let ada = add_patient(s, &a, "A-1").await;
+    let bea = add_patient(s, &a, "A-2").await;
+    let first = add_course(s, &a, &ada, "2026-03-02", &["2026-03-02"]).await;
+    let second = add_course(s, &a, &bea, "2026-03-02", &["2026-03-03"]).await;
+    let bo = add_patient(s, &b, "B-1").await;
+    add_course(s, &b, &bo, "2026-03-02", &["2026-03-02"]).await;
+    let mut clinics = vec![a.clinic.id, b.clinic.id];
+    clinics.sort();
+    assert_eq!(s.clinics_with_stale_summaries().await.unwrap(), clinics);
+
+    let batch = |limit| {
+        let event = read_many(&a.clinician, ObjectType::CourseList);
+        async move {
+            let before = last_seq(s).await;
+            let found = s.stale_courses(a.clinic.id, limit, event).await.unwrap();
+            one_new_audit(s, before).await;
+            found
+        }
+    };
+    let one = batch(1).await;
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].bundle.course.id, first.id, "by course id");
+    assert!(one[0].latest);
+    let both = batch(10).await;
+    assert_eq!(
+        both.iter().map(|c| c.bundle.course.id).collect::<Vec<_>>(),
+        vec![first.id, second.id],
+        "never another clinic's course"
+    );
+    let updates = both
+        .iter()
+        .map(|c| SummaryUpdate {
+            course_id: c.bundle.course.id,
+            version: c.summary.version,
+            phase: CoursePhase::Induction,
+            next_due: Some(day("2026-03-03")),
+            attention_on: day("2026-03-03"),
+            computed_on: day("2026-03-02"),
+            to_move: 0,
+        })
+        .collect();
+    assert_eq!(
+        s.put_course_summaries(a.clinic.id, updates).await.unwrap(),
+        2
+    );
+    assert!(batch(10).await.is_empty(), "stored summaries are not stale");
+    assert_eq!(
+        s.clinics_with_stale_summaries().await.unwrap(),
+        vec![b.clinic.id]
+    );
+}

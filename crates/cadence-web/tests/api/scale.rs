@@ -16,6 +16,7 @@ on_every_backend!(
     regression_issue_18_patient_list_is_paginated_and_searched,
     regression_issue_18_a_page_view_succeeds_while_a_long_write_is_open,
     regression_issue_18_schedule_reads_the_days_and_the_bookings_to_move,
+    regression_issue_18_stale_summaries_are_refreshed_in_the_background,
 );
 
 /// Registers `n` patients named `family` with MRNs `prefix-0000`...; their ids.
@@ -218,4 +219,43 @@ async fn regression_issue_18_schedule_reads_the_days_and_the_bookings_to_move(ba
         today.text
     );
     assert_eq!(rows_of_view(&w, &browser, "/schedule").await, one);
+}
+
+/// The refresh `cadence serve` starts in the background brings every stale summary up to date
+/// (as after an upgrade, which marks them all stale), in batches audited as the system's, and
+/// then finds nothing left.
+async fn regression_issue_18_stale_summaries_are_refreshed_in_the_background(backend: Backend) {
+    use cadence_app::today::{REFRESH_BATCH, REFRESH_REQUEST_ID};
+    let w = World::new(backend).await;
+    let n = usize::try_from(REFRESH_BATCH).unwrap() + 5;
+    let patients = register(&w, n, "R", "Rossi").await;
+    for p in &patients {
+        w.course_for(*p).await;
+    }
+    let head = w.t.audit_head().await;
+    let stored = w.t.app.refresh_stale_summaries().await.unwrap();
+    assert_eq!(stored, u64::try_from(n).unwrap(), "every course's summary");
+    let rows = w.t.audit_after(head).await;
+    assert_eq!(
+        rows.len(),
+        2,
+        "two batches, one audit row each (then none left)"
+    );
+    for r in &rows {
+        assert_eq!(r.event.request_id, REFRESH_REQUEST_ID);
+        assert_eq!(r.event.actor_id, None, "the system's read");
+        assert_eq!(r.event.clinic_id, Some(w.staff.clinic.id));
+    }
+    assert!(
+        w.t.store
+            .clinics_with_stale_summaries()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        w.t.app.refresh_stale_summaries().await.unwrap(),
+        0,
+        "nothing left"
+    );
 }

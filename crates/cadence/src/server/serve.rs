@@ -110,6 +110,18 @@ pub async fn serve_with(
 ) -> CliResult {
     let (header_read_timeout, max_connections) = (web.header_read_timeout, web.max_connections);
     let app = App::new(db.store(), Arc::new(SystemClock), config);
+    // The course read model's stale summaries (all of them after an upgrade) are recomputed in
+    // the background, so the first page views do not replay the whole clinic (issue 18).
+    let refresh = app.clone();
+    tokio::spawn(async move {
+        match refresh.refresh_stale_summaries().await {
+            Ok(0) => {}
+            Ok(stored) => tracing::info!(stored, "course summaries brought up to date"),
+            Err(e) => {
+                tracing::warn!(error = %e, "course summaries not refreshed; pages recompute them")
+            }
+        }
+    });
     let router = cadence_web::router(app, web);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
