@@ -1991,7 +1991,111 @@ async fn safety_actions_write_their_audit_rows(backend: Backend) {
     );
 }
 
+/// The course-start override is for relative reasons only: refused for an eligible screening
+/// (nothing to override, `screening_override_not_needed`) and for a not-eligible one; a
+/// screening that needs review starts the course only with it, and the reason is stored.
+async fn the_screening_override_is_for_relative_reasons_only(backend: Backend) {
+    let w = World::new(backend).await;
+    let start = |override_reason: Option<&str>| {
+        json!({
+            "protocol": "iv-ketamine-6", "start_date": w.t.today().to_string(),
+            "screening_override": override_reason
+        })
+    };
+    let start_course = |patient: i64, body: Value| {
+        let w = &w;
+        async move {
+            call(
+                w,
+                Role::Clinician,
+                Method::POST,
+                &format!("/api/v1/patients/{patient}/courses"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // Eligible: an override is refused, naming the reason; nothing is stored.
+    let eligible = w.screened_patient().await;
+    let before = w.t.data_counts().await;
+    let (status, json) = start_course(eligible, start(Some("Reviewed"))).await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "screening_override_not_needed"),
+        "{json}"
+    );
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("eligible"),
+        "{json}"
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing stored");
+    // A blank override is no override.
+    let (status, course) = start_course(eligible, start(Some("   "))).await;
+    assert_eq!(status, 201, "{course}");
+    assert!(course["screening_override"].is_null(), "{course}");
+
+    // Needs review (a relative reason: blood pressure over the IV threshold).
+    let relative = w.patient().await;
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{relative}/screenings"),
+        Some(json!({
+            "route": "iv_ketamine", "bp": {"systolic": 168, "diastolic": 100},
+            "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "needs_review", "{s}");
+    assert!(
+        s["result"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["class"] != "absolute"),
+        "{s}"
+    );
+    let (status, json) = start_course(relative, start(None)).await;
+    assert_eq!((status, code(&json)), (409, "screening_needs_review"));
+    let reason = "BP 132/84 on repeat after rest; benefit outweighs the risk";
+    let (status, course) = start_course(relative, start(Some(reason))).await;
+    assert_eq!(status, 201, "{course}");
+    assert_eq!(course["screening_override"], reason);
+
+    // Not eligible (an absolute reason for esketamine): no override starts it, and the error
+    // says so.
+    let absolute = w.patient().await;
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{absolute}/screenings"),
+        Some(json!({
+            "route": "esketamine", "conditions": ["aneurysmal_vascular_disease"],
+            "failed_adequate_trials": 2, "rems_enrolled": true
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "not_eligible", "{s}");
+    let mut esketamine = start(Some(reason));
+    esketamine["protocol"] = json!("esketamine-label");
+    let (status, json) = start_course(absolute, esketamine).await;
+    assert_eq!((status, code(&json)), (409, "screening_not_eligible"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no override applies"),
+        "{json}"
+    );
+}
+
 on_every_backend!(
+    the_screening_override_is_for_relative_reasons_only,
     a_screening_during_a_course_holds_the_next_dose,
     a_respiratory_rate_alert_needs_a_protocol_limit,
     assessments_not_taken_become_overdue,
