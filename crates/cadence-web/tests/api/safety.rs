@@ -288,6 +288,15 @@ async fn a_lower_reading_does_not_release_a_blood_pressure_hold(backend: Backend
     })))
     .await;
     assert_eq!(status, 201);
+    // The session page says which hold was released, by whom (issue 13 §1).
+    let page = Browser::login(&w, Role::Nurse).await;
+    let html = page.get(&format!("/sessions/{session}")).await.text;
+    let released = &html[html.find("id=\"released-holds\"").expect("released holds")..];
+    let clinician = &w.staff.user(Role::Clinician).user.email;
+    assert!(
+        released.contains(&format!("(released by {clinician} at ")),
+        "{released}"
+    );
     let (status, given) = call(
         &w,
         Role::Nurse,
