@@ -2103,7 +2103,61 @@ async fn the_screening_override_is_for_relative_reasons_only(backend: Backend) {
     );
 }
 
+/// Screens a patient; the decision.
+async fn screen_decision(w: &World, patient: i64, body: Value) -> String {
+    let path = format!("/api/v1/patients/{patient}/screenings");
+    let (status, s) = call(w, Role::Clinician, Method::POST, &path, Some(body)).await;
+    assert_eq!(status, 201, "{s}");
+    s["decision"].as_str().unwrap().to_owned()
+}
+
+/// The IM ketamine screening threshold is an installation setting (no built-in IM protocol, no
+/// confirmed cut-off): unset, an IM screening at 160/100 is eligible (plausibility only); set
+/// to 150/95, the same reading needs review, and 148/92 does not.
+async fn the_im_screening_threshold_is_a_setting(backend: Backend) {
+    let im = |s: u16, d: u16| {
+        json!({
+            "route": "im_ketamine", "bp": {"systolic": s, "diastolic": d},
+            "failed_adequate_trials": 2
+        })
+    };
+    let w = World::new(backend).await;
+    let patient = w.patient().await;
+    assert_eq!(screen_decision(&w, patient, im(160, 100)).await, "eligible");
+    let options = cadence_testkit::TestOptions {
+        app: cadence_app::AppConfig {
+            im_screening_bp_max: Some(cadence_clinical::history::BloodPressure {
+                systolic: 150,
+                diastolic: 95,
+            }),
+            ..cadence_app::AppConfig::default()
+        },
+        ..cadence_testkit::TestOptions::default()
+    };
+    let w = World::with(cadence_testkit::TestApp::with_options(backend, options).await).await;
+    let patient = w.patient().await;
+    assert_eq!(
+        screen_decision(&w, patient, im(160, 100)).await,
+        "needs_review"
+    );
+    assert_eq!(screen_decision(&w, patient, im(148, 92)).await, "eligible");
+    // Other routes keep their protocol's threshold.
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({
+            "route": "iv_ketamine", "bp": {"systolic": 148, "diastolic": 92},
+            "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "needs_review", "IV keeps 140/90: {s}");
+}
+
 on_every_backend!(
+    the_im_screening_threshold_is_a_setting,
     the_screening_override_is_for_relative_reasons_only,
     a_screening_during_a_course_holds_the_next_dose,
     a_respiratory_rate_alert_needs_a_protocol_limit,
