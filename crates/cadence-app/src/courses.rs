@@ -356,7 +356,8 @@ impl App {
     /// route, taken at most the protocol's `screening.valid_days` before the start, must be
     /// `eligible`; one that `needs_review` (relative or programme reasons only) starts the
     /// course only with the clinician's `screening_override` reason; `not_eligible` (an
-    /// absolute reason) never does.
+    /// absolute reason) never does, override or not; an override given for an `eligible`
+    /// screening is refused (`screening_override_not_needed`), not silently dropped.
     pub async fn create_course(
         &self,
         actor: &Actor,
@@ -544,7 +545,14 @@ impl App {
                 });
             }
         }
+        // An override is a clinician's review of relative (or programme) reasons: it means
+        // nothing for an eligible screening, and an absolute reason refuses whatever is given.
         match latest.decision {
+            Eligibility::Eligible if override_reason.is_some() => Err(AppError::Conflict {
+                code: ErrorCode::ScreeningOverrideNotNeeded,
+                message: "the latest screening is eligible, so there is nothing to override:                           leave screening_override out (it is recorded only for a screening                           that needs review)"
+                    .into(),
+            }),
             Eligibility::Eligible => Ok(latest),
             Eligibility::NeedsReview if override_reason.is_some() => Ok(latest),
             Eligibility::NeedsReview => Err(AppError::Conflict {
@@ -559,8 +567,13 @@ impl App {
                 code: ErrorCode::ScreeningNotEligible,
                 message: format!(
                     "the latest screening found an absolute reason not to treat by this route \
-                     ({}): a course cannot start on it",
-                    reasons(&latest)
+                     ({}): a course cannot start on it{}",
+                    reasons(&latest),
+                    if override_reason.is_some() {
+                        ", and no override applies to an absolute reason"
+                    } else {
+                        ""
+                    }
                 ),
             }),
         }

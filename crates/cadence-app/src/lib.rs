@@ -60,6 +60,12 @@ pub struct AppConfig {
     pub throttle_window: jiff::SignedDuration,
     /// Password hashes computed at once, on the blocking pool ([`hashing`]); more wait.
     pub max_concurrent_hashes: usize,
+    /// The IM ketamine screening blood-pressure threshold: a reading above it (systolic or
+    /// diastolic) makes an IM screening `needs_review`. No default: no consensus cut-off is
+    /// confirmed (clinical reference, the APA statement's BP thresholds UNCONFIRMED) and no
+    /// built-in protocol is IM, so the installation sets it (`cadence serve
+    /// --im-screening-bp-max`); unset, IM readings are checked for plausibility only.
+    pub im_screening_bp_max: Option<cadence_clinical::history::BloodPressure>,
 }
 
 impl Default for AppConfig {
@@ -71,6 +77,7 @@ impl Default for AppConfig {
             max_failures_per_address: 50,
             throttle_window: jiff::SignedDuration::from_mins(15),
             max_concurrent_hashes: hashing::default_concurrency(),
+            im_screening_bp_max: None,
         }
     }
 }

@@ -62,7 +62,11 @@ impl App {
             }
             _ => None,
         };
-        let config = screening_config(input.route);
+        let mut config = screening_config(input.route);
+        // IM ketamine has no built-in protocol: its threshold is the installation's setting.
+        if config.im_ketamine_bp_threshold.is_none() {
+            config.im_ketamine_bp_threshold = self.config.im_screening_bp_max;
+        }
         let result = screen(&input, &config)
             .map_err(|e| AppError::invalid(ErrorCode::InvalidScreening, e))?;
         let findings: Vec<NewFinding> = running

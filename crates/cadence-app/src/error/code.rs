@@ -103,6 +103,8 @@ error_codes! {
         "the latest screening needs a clinician's review: start the course with `screening_override` (the reason)";
     ScreeningNotEligible = "screening_not_eligible", 409,
         "the latest screening found an absolute reason: no course starts on it";
+    ScreeningOverrideNotNeeded = "screening_override_not_needed", 409,
+        "the latest screening is eligible: a `screening_override` is only for one that needs review; leave it out";
     AlreadyReleased = "already_released", 409,
         "the finding has been released already";
     FindingNotReleasable = "finding_not_releasable", 409,

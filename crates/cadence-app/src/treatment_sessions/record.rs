@@ -532,6 +532,15 @@ impl App {
                 message: "record the administration before its end".into(),
             });
         };
+        if let Some(ended) = admin.ended_at {
+            return Err(AppError::Conflict {
+                code: ErrorCode::AlreadyRecorded,
+                message: format!(
+                    "the infusion's end is recorded already ({ended}): correct the \
+                     administration to change it"
+                ),
+            });
+        }
         let started = admin.started_at;
         let now = self.now();
         let end = self

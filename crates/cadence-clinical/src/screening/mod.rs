@@ -69,8 +69,9 @@ pub struct ScreeningInput {
 ///
 /// Pre-dose blood-pressure thresholds are per route. Esketamine defaults to 140/90 [JNJ-BP]. IV
 /// and IM ketamine have no default: the APA consensus cut-offs are UNCONFIRMED (reference
-/// section 7, item 1), so each clinic sets its own in its protocol; until it does, readings for
-/// those routes are checked for plausibility only.
+/// section 7, item 1), so each clinic sets its own: IV in its protocol's `[screening]`, IM (no
+/// built-in protocol) by the installation's `cadence serve --im-screening-bp-max`; until it
+/// does, readings for that route are checked for plausibility only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ScreeningConfig {

@@ -6,7 +6,7 @@ use crate::pages_clinical::Browser;
 use crate::support::schema::assert_documented;
 use crate::support::{Backend, World, builders, on_every_backend};
 use axum::http::Method;
-use cadence_app::audit::{AuditAction, ObjectType};
+use cadence_app::audit::{AuditAction, AuditOutcome, ObjectType};
 use cadence_app::records::Role;
 use serde_json::{Value, json};
 
@@ -288,6 +288,15 @@ async fn a_lower_reading_does_not_release_a_blood_pressure_hold(backend: Backend
     })))
     .await;
     assert_eq!(status, 201);
+    // The session page says which hold was released, by whom (issue 13 §1).
+    let page = Browser::login(&w, Role::Nurse).await;
+    let html = page.get(&format!("/sessions/{session}")).await.text;
+    let released = &html[html.find("id=\"released-holds\"").expect("released holds")..];
+    let clinician = &w.staff.user(Role::Clinician).user.email;
+    assert!(
+        released.contains(&format!("(released by {clinician} at ")),
+        "{released}"
+    );
     let (status, given) = call(
         &w,
         Role::Nurse,
@@ -1552,7 +1561,609 @@ async fn unconfirmed_pre_checks_and_stopped_courses_refuse_the_dose(backend: Bac
     );
 }
 
+/// The audit rows of writes since `head` (reads left out): (action, object type, outcome,
+/// patient).
+async fn writes_of(
+    w: &World,
+    head: i64,
+) -> Vec<(AuditAction, ObjectType, AuditOutcome, Option<i64>)> {
+    w.t.audit_after(head)
+        .await
+        .iter()
+        .filter(|r| r.event.action != AuditAction::Read)
+        .map(|r| {
+            (
+                r.event.action,
+                r.event.object_type,
+                r.event.outcome,
+                r.event.patient_id.map(|p| p.0),
+            )
+        })
+        .collect()
+}
+
+/// A screening recorded during a running course that needs review raises a finding: the next
+/// dose is refused (`session_held`, naming it) until a clinician releases it.
+async fn a_screening_during_a_course_holds_the_next_dose(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.session().await;
+    let patient = patient_of(&w, session).await;
+    let sp = format!("/api/v1/sessions/{session}");
+    assess(&w, Role::Nurse, patient, builders::suicide_screen()).await;
+    // The IV protocol's screening threshold is 140/90: 168/100 needs review.
+    let (status, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({
+            "route": "iv_ketamine", "bp": {"systolic": 168, "diastolic": 100},
+            "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    assert_eq!(
+        (status, s["decision"].as_str()),
+        (201, Some("needs_review")),
+        "{s}"
+    );
+    let open = open_findings(&w, patient).await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["kind"], "screening_needs_review");
+    let finding = open[0]["id"].as_i64().unwrap();
+    let (status, pre) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/pre-checks"),
+        Some(builders::pre_checks()),
+    )
+    .await;
+    assert_eq!(
+        (status, pre["status"].as_str()),
+        (200, Some("held")),
+        "{pre}"
+    );
+    let before = w.t.data_counts().await;
+    let (status, refused) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!((status, code(&refused)), (409, "session_held"), "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("finding {finding}")),
+        "{refused}"
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing recorded");
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/findings/{finding}/release"),
+        Some(json!({"note": "Repeat BP 132/84 after rest; benefit outweighs the risk"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, given) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/{ADMIN}"),
+        Some(builders::administration()),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+}
+
+/// The respiratory rate: the shipped protocols set no limit (the clinical reference gives
+/// none), so a rate of 4 raises nothing; a course whose protocol sets
+/// `respiratory_rate_below = 8` (as a clinic would, from local procedure) alerts at once and
+/// holds the patient's next dose.
+async fn a_respiratory_rate_alert_needs_a_protocol_limit(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.administered_session().await;
+    let patient = patient_of(&w, session).await;
+    let mp = format!("/api/v1/sessions/{session}/monitoring");
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &mp,
+        Some(json!({"respiratory_rate": 4, "spo2": 97})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert!(
+        open_findings(&w, patient).await.is_empty(),
+        "no shipped limit"
+    );
+    // The same course with a clinic's limit in its protocol.
+    let (_, view) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/sessions/{session}"),
+        None,
+    )
+    .await;
+    let course = view["course_id"].as_i64().unwrap();
+    let text = include_str!("../../../cadence-clinical/protocols/iv-ketamine-6.toml");
+    assert!(
+        !text.contains("respiratory_rate_below ="),
+        "the shipped protocol sets none"
+    );
+    let with_limit = text.replacen(
+        "[safety.in_session]\n",
+        "[safety.in_session]\nrespiratory_rate_below = 8\n",
+        1,
+    );
+    assert_ne!(with_limit, text, "the protocol has an in-session table");
+    freeze_old_text(&w, course, &with_limit).await;
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &mp,
+        Some(json!({"respiratory_rate": 10, "spo2": 97})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert!(
+        open_findings(&w, patient).await.is_empty(),
+        "10 is within the limit"
+    );
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &mp,
+        Some(json!({"respiratory_rate": 6, "spo2": 97})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let open = open_findings(&w, patient).await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["kind"], "respiratory_rate", "{open:?}");
+    let page = Browser::login(&w, Role::Clinician).await;
+    let html = page.get(&format!("/sessions/{session}")).await.text;
+    assert!(
+        html.contains("<strong>In-session alert.</strong>"),
+        "{html}"
+    );
+    assert!(
+        page.get("/today")
+            .await
+            .text
+            .contains("In-session alert</span>"),
+        "on /today"
+    );
+}
+
+/// Assessments the protocol owes become overdue once their day has passed: after the first
+/// completed session the 12-week reassessment is listed as coming; 13 weeks on, not collected, it is
+/// overdue on the course view and on /today.
+async fn assessments_not_taken_become_overdue(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.discharged_session().await;
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/sessions/{session}"),
+        None,
+    )
+    .await;
+    let cp = format!("/api/v1/courses/{}", s["course_id"]);
+    let reassessment = |v: &Value| -> Vec<(String, String, bool)> {
+        v["due_assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["reason"] == "reassessment")
+            .map(|d| {
+                (
+                    d["instrument"].as_str().unwrap().to_owned(),
+                    d["due_on"].as_str().unwrap().to_owned(),
+                    d["overdue"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (_, view) = call(&w, Role::Clinician, Method::GET, &cp, None).await;
+    let coming = reassessment(&view);
+    assert_eq!(
+        coming.len(),
+        3,
+        "PHQ-9, GAD-7, WSAS: {}",
+        view["due_assessments"]
+    );
+    assert!(coming.iter().all(|(_, _, overdue)| !overdue), "{coming:?}");
+    let point = coming[0].1.clone();
+    // Thirteen weeks later (the staff log in again: the old logins have expired).
+    w.t.advance(jiff::SignedDuration::from_hours(24 * 7 * 13));
+    let clinician = w.staff.user(Role::Clinician);
+    let token =
+        w.t.api_login(&clinician.user.email, &clinician.password)
+            .await;
+    let r = w.t.request(Method::GET, &cp, Some(&token), None).await;
+    let view = r.expect(200).json.clone();
+    let overdue: Vec<_> = reassessment(&view)
+        .into_iter()
+        .filter(|(_, due_on, overdue)| *overdue && *due_on == point)
+        .collect();
+    assert_eq!(overdue.len(), 3, "{view}");
+    let html = Browser::login(&w, Role::Clinician)
+        .await
+        .get("/today")
+        .await
+        .text;
+    let due = &html[html.find("Assessments due").expect("the due list")..];
+    assert!(due.contains("overdue</span>"), "{due}");
+}
+
+/// The infusion's end: stored, recorded once only, never before the start.
+async fn the_infusion_end_is_stored_once_and_after_the_start(backend: Backend) {
+    let w = World::new(backend).await;
+    let session = w.administered_session().await;
+    let sp = format!("/api/v1/sessions/{session}");
+    let (_, view) = call(&w, Role::Nurse, Method::GET, &sp, None).await;
+    let started: jiff::Timestamp = view["administration"]["started_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(view["administration"]["ended_at"].is_null(), "{view}");
+    let before_start = started - jiff::SignedDuration::from_mins(5);
+    let counts = w.t.data_counts().await;
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/infusion-end"),
+        Some(json!({"ended_at": before_start.to_string()})),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (422, "out_of_range"), "{json}");
+    assert_eq!(w.t.data_counts().await, counts, "nothing stored");
+    advance(&w, 40).await;
+    let end = started + jiff::SignedDuration::from_mins(40);
+    let (status, ended) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/infusion-end"),
+        Some(json!({"ended_at": end.to_string()})),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    let (_, view) = call(&w, Role::Nurse, Method::GET, &sp, None).await;
+    let stored: jiff::Timestamp = view["administration"]["ended_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(stored, end);
+    let counts = w.t.data_counts().await;
+    let (status, json) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("{sp}/infusion-end"),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!((status, code(&json)), (409, "already_recorded"), "{json}");
+    assert_eq!(w.t.data_counts().await, counts, "nothing stored");
+    let (_, view) = call(&w, Role::Nurse, Method::GET, &sp, None).await;
+    assert_eq!(
+        view["administration"]["ended_at"],
+        ended["administration"]["ended_at"]
+    );
+}
+
+/// The audit rows of the safety actions: a gate release, a decision that releases a finding,
+/// an exceptional end, a REMS enrolment, and a nurse's refused release (`denied`).
+async fn safety_actions_write_their_audit_rows(backend: Backend) {
+    use AuditOutcome::{Denied, Success};
+    let w = World::new(backend).await;
+    let nurse = w.staff.user(Role::Nurse).user.id.0;
+    // A nurse's attempt to release a finding: refused and audited as denied.
+    let finding = w.open_finding().await;
+    let head = w.t.audit_head().await;
+    let (status, _) = call(
+        &w,
+        Role::Nurse,
+        Method::POST,
+        &format!("/api/v1/findings/{finding}/release"),
+        Some(json!({"note": "fine"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let rows = w.t.audit_after(head).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].event.outcome, Denied);
+    assert_eq!(rows[0].event.action, AuditAction::Create);
+    assert_eq!(rows[0].event.actor_id.map(|u| u.0), Some(nurse));
+
+    // A gate release: the session without the day's suicide screen.
+    let session = w.session().await;
+    let patient = patient_of(&w, session).await;
+    let head = w.t.audit_head().await;
+    let (status, _) = call(&w, Role::Clinician, Method::POST, &format!("/api/v1/sessions/{session}/releases"), Some(json!({
+        "kind": "suicide_screen_missing", "note": "Screened verbally with the C-SSRS: no ideation"
+    })))
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        writes_of(&w, head).await,
+        [(
+            AuditAction::Create,
+            ObjectType::FindingRelease,
+            Success,
+            Some(patient)
+        )]
+    );
+
+    // A decision that releases a finding: the decision's row names the patient.
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::GET,
+        &format!("/api/v1/sessions/{session}"),
+        None,
+    )
+    .await;
+    let course = s["course_id"].as_i64().unwrap();
+    assess(
+        &w,
+        Role::Nurse,
+        patient,
+        json!({"instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 2]}),
+    )
+    .await;
+    let held = open_findings(&w, patient).await[0]["id"].as_i64().unwrap();
+    let head = w.t.audit_head().await;
+    let (status, decided) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/decisions"),
+        Some(json!({
+            "decision": "continue", "note": "Seen: no plan or intent; safety plan reviewed",
+            "releases": [held]
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{decided}");
+    let rows = writes_of(&w, head).await;
+    assert!(
+        rows.contains(&(
+            AuditAction::Create,
+            ObjectType::Decision,
+            Success,
+            Some(patient)
+        )),
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| r.2 == Success), "{rows:?}");
+    assert!(open_findings(&w, patient).await.is_empty(), "released");
+
+    // A REMS enrolment.
+    let head = w.t.audit_head().await;
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::PUT,
+        &format!("/api/v1/patients/{patient}/rems-enrolment"),
+        Some(json!({"rems_patient_id": "REMS-901", "enrolled_on": w.t.today().to_string()})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        writes_of(&w, head).await,
+        [(
+            AuditAction::Update,
+            ObjectType::RemsEnrolment,
+            Success,
+            Some(patient)
+        )]
+    );
+
+    // An exceptional end.
+    let dosed = w.administered_session().await;
+    let dosed_patient = patient_of(&w, dosed).await;
+    let head = w.t.audit_head().await;
+    let (status, _) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/sessions/{dosed}/exceptional-end"),
+        Some(json!({"kind": "left_against_advice", "reason": "Declined to stay; escort present"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        writes_of(&w, head).await,
+        [(
+            AuditAction::Update,
+            ObjectType::ExceptionalEnd,
+            Success,
+            Some(dosed_patient)
+        )]
+    );
+}
+
+/// The course-start override is for relative reasons only: refused for an eligible screening
+/// (nothing to override, `screening_override_not_needed`) and for a not-eligible one; a
+/// screening that needs review starts the course only with it, and the reason is stored.
+async fn the_screening_override_is_for_relative_reasons_only(backend: Backend) {
+    let w = World::new(backend).await;
+    let start = |override_reason: Option<&str>| {
+        json!({
+            "protocol": "iv-ketamine-6", "start_date": w.t.today().to_string(),
+            "screening_override": override_reason
+        })
+    };
+    let start_course = |patient: i64, body: Value| {
+        let w = &w;
+        async move {
+            call(
+                w,
+                Role::Clinician,
+                Method::POST,
+                &format!("/api/v1/patients/{patient}/courses"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // Eligible: an override is refused, naming the reason; nothing is stored.
+    let eligible = w.screened_patient().await;
+    let before = w.t.data_counts().await;
+    let (status, json) = start_course(eligible, start(Some("Reviewed"))).await;
+    assert_eq!(
+        (status, code(&json)),
+        (409, "screening_override_not_needed"),
+        "{json}"
+    );
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("eligible"),
+        "{json}"
+    );
+    assert_eq!(w.t.data_counts().await, before, "nothing stored");
+    // A blank override is no override.
+    let (status, course) = start_course(eligible, start(Some("   "))).await;
+    assert_eq!(status, 201, "{course}");
+    assert!(course["screening_override"].is_null(), "{course}");
+
+    // Needs review (a relative reason: blood pressure over the IV threshold).
+    let relative = w.patient().await;
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{relative}/screenings"),
+        Some(json!({
+            "route": "iv_ketamine", "bp": {"systolic": 168, "diastolic": 100},
+            "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "needs_review", "{s}");
+    assert!(
+        s["result"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["class"] != "absolute"),
+        "{s}"
+    );
+    let (status, json) = start_course(relative, start(None)).await;
+    assert_eq!((status, code(&json)), (409, "screening_needs_review"));
+    let reason = "BP 132/84 on repeat after rest; benefit outweighs the risk";
+    let (status, course) = start_course(relative, start(Some(reason))).await;
+    assert_eq!(status, 201, "{course}");
+    assert_eq!(course["screening_override"], reason);
+
+    // Not eligible (an absolute reason for esketamine): no override starts it, and the error
+    // says so.
+    let absolute = w.patient().await;
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{absolute}/screenings"),
+        Some(json!({
+            "route": "esketamine", "conditions": ["aneurysmal_vascular_disease"],
+            "failed_adequate_trials": 2, "rems_enrolled": true
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "not_eligible", "{s}");
+    let mut esketamine = start(Some(reason));
+    esketamine["protocol"] = json!("esketamine-label");
+    let (status, json) = start_course(absolute, esketamine).await;
+    assert_eq!((status, code(&json)), (409, "screening_not_eligible"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no override applies"),
+        "{json}"
+    );
+}
+
+/// Screens a patient; the decision.
+async fn screen_decision(w: &World, patient: i64, body: Value) -> String {
+    let path = format!("/api/v1/patients/{patient}/screenings");
+    let (status, s) = call(w, Role::Clinician, Method::POST, &path, Some(body)).await;
+    assert_eq!(status, 201, "{s}");
+    s["decision"].as_str().unwrap().to_owned()
+}
+
+/// The IM ketamine screening threshold is an installation setting (no built-in IM protocol, no
+/// confirmed cut-off): unset, an IM screening at 160/100 is eligible (plausibility only); set
+/// to 150/95, the same reading needs review, and 148/92 does not.
+async fn the_im_screening_threshold_is_a_setting(backend: Backend) {
+    let im = |s: u16, d: u16| {
+        json!({
+            "route": "im_ketamine", "bp": {"systolic": s, "diastolic": d},
+            "failed_adequate_trials": 2
+        })
+    };
+    let w = World::new(backend).await;
+    let patient = w.patient().await;
+    assert_eq!(screen_decision(&w, patient, im(160, 100)).await, "eligible");
+    let options = cadence_testkit::TestOptions {
+        app: cadence_app::AppConfig {
+            im_screening_bp_max: Some(cadence_clinical::history::BloodPressure {
+                systolic: 150,
+                diastolic: 95,
+            }),
+            ..cadence_app::AppConfig::default()
+        },
+        ..cadence_testkit::TestOptions::default()
+    };
+    let w = World::with(cadence_testkit::TestApp::with_options(backend, options).await).await;
+    let patient = w.patient().await;
+    assert_eq!(
+        screen_decision(&w, patient, im(160, 100)).await,
+        "needs_review"
+    );
+    assert_eq!(screen_decision(&w, patient, im(148, 92)).await, "eligible");
+    // Other routes keep their protocol's threshold.
+    let (_, s) = call(
+        &w,
+        Role::Clinician,
+        Method::POST,
+        &format!("/api/v1/patients/{patient}/screenings"),
+        Some(json!({
+            "route": "iv_ketamine", "bp": {"systolic": 148, "diastolic": 92},
+            "failed_adequate_trials": 2
+        })),
+    )
+    .await;
+    assert_eq!(s["decision"], "needs_review", "IV keeps 140/90: {s}");
+}
+
 on_every_backend!(
+    the_im_screening_threshold_is_a_setting,
+    the_screening_override_is_for_relative_reasons_only,
+    a_screening_during_a_course_holds_the_next_dose,
+    a_respiratory_rate_alert_needs_a_protocol_limit,
+    assessments_not_taken_become_overdue,
+    the_infusion_end_is_stored_once_and_after_the_start,
+    safety_actions_write_their_audit_rows,
     unconfirmed_pre_checks_and_stopped_courses_refuse_the_dose,
     a_course_frozen_on_an_old_protocol_text_keeps_todays_guards,
     the_protocols_assessment_schedule_is_due_on_the_chart_and_today,

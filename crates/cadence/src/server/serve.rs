@@ -45,6 +45,12 @@ pub struct Args {
     /// connection may stay open) before it is closed.
     #[arg(long, env = "CADENCE_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=300))]
     pub header_timeout_secs: u16,
+    /// The IM ketamine screening blood-pressure threshold, as SYSTOLIC/DIASTOLIC mmHg (e.g.
+    /// 140/90): an IM screening with a reading above it needs review. No default: no cut-off
+    /// is confirmed for IM ketamine, so the clinic sets its own; unset, IM readings are checked
+    /// for plausibility only.
+    #[arg(long, env = "CADENCE_IM_SCREENING_BP_MAX", value_name = "SYS/DIA", value_parser = parse_bp_max)]
+    pub im_screening_bp_max: Option<cadence_clinical::history::BloodPressure>,
     /// Most connections served at once; more clients wait to be accepted.
     #[arg(long, env = "CADENCE_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     pub max_connections: u32,
@@ -70,6 +76,20 @@ pub fn run(args: Args) -> CliResult {
     super::runtime()?.block_on(serve(args))
 }
 
+/// A blood-pressure threshold written `SYSTOLIC/DIASTOLIC`, plausible as a reading.
+fn parse_bp_max(text: &str) -> Result<cadence_clinical::history::BloodPressure, String> {
+    let (s, d) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not SYSTOLIC/DIASTOLIC (e.g. 140/90)"))?;
+    let number = |v: &str| {
+        v.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("`{text}` is not SYSTOLIC/DIASTOLIC in whole mmHg (e.g. 140/90)"))
+    };
+    cadence_clinical::history::BloodPressure::reading(number(s)?, number(d)?)
+        .map_err(|e| e.to_string())
+}
+
 /// Structured logs on stderr. Handlers log request ids, routes and statuses, never names,
 /// answers, tokens or the database URL.
 pub fn init_logging() {
@@ -86,6 +106,7 @@ async fn serve(args: Args) -> CliResult {
     let db = Database::open(&args.db.database_url).await?;
     let config = AppConfig {
         idle_timeout: jiff::SignedDuration::from_mins(i64::from(args.idle_timeout_minutes)),
+        im_screening_bp_max: args.im_screening_bp_max,
         ..AppConfig::default()
     };
     let web = cadence_web::WebConfig {
@@ -163,5 +184,19 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bp_max;
+
+    #[test]
+    fn the_im_screening_threshold_is_a_plausible_reading() {
+        let bp = parse_bp_max("150/95").unwrap();
+        assert_eq!((bp.systolic, bp.diastolic), (150, 95));
+        for bad in ["150", "150/x", "95/150", "400/90", "-1/90"] {
+            assert!(parse_bp_max(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -195,6 +195,9 @@ struct SessionPage {
     timers: Vec<Timer>,
     timeline: Vec<EntryRow>,
     alerts: Vec<String>,
+    /// The session's other findings a clinician released (a pre-dose blood pressure, a
+    /// released gate): what, who and when.
+    released: Vec<String>,
     dis: Option<DischargeView>,
     exceptional: Option<String>,
     criteria: Vec<CriterionRow>,
@@ -378,6 +381,22 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
             format!("{}: {} ({state})", f.kind.label(), f.detail)
         })
         .collect();
+    let released = l
+        .view
+        .findings
+        .iter()
+        .filter(|f| !f.kind.in_session())
+        .filter_map(|f| {
+            let r = f.release.as_ref()?;
+            Some(format!(
+                "{}: {} (released by {} at {})",
+                f.kind.label(),
+                f.detail,
+                name_of(names, r.released_by),
+                date_time(r.released_at, &l.tz)
+            ))
+        })
+        .collect();
     SessionPage {
         chrome: auth.chrome.clone(),
         id: s.id.0,
@@ -444,6 +463,7 @@ fn page(l: &Loaded, auth: &PageAuth, forms: Forms, problems: Problems) -> Sessio
         timers: l.view.timers.clone(),
         timeline: view::timeline(&s.monitoring, start, names, &l.tz),
         alerts,
+        released,
         dis: s.discharge.as_ref().map(|d| DischargeView {
             at: date_time(d.discharged_at, &l.tz),
             moaas: d.moaas,
